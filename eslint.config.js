@@ -1,0 +1,94 @@
+// Lint rules, including the import table of ARCHITECTURE.md: a wrong arrow fails `npm run check`.
+import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const serverSource = './packages/server/src';
+const serverFolders = ['shared', 'config', 'storage', 'events', 'llm', 'conversations', 'http', 'realtime'];
+const entryFiles = [`${serverSource}/app.ts`, `${serverSource}/main.ts`];
+
+/** Who may import whom inside packages/server/src (besides itself). `app.ts` may import everything. */
+const allowedImports = {
+  shared: [],
+  config: ['shared'],
+  storage: ['shared', 'config'],
+  events: ['shared', 'storage'],
+  llm: ['shared'],
+  conversations: ['shared', 'storage', 'events', 'llm'],
+  http: ['shared', 'config', 'conversations', 'events'],
+  realtime: ['shared', 'config', 'conversations', 'events'],
+};
+
+const boundaryZones = [
+  ...serverFolders.map((folder) => ({
+    target: `${serverSource}/${folder}`,
+    from: [
+      ...serverFolders
+        .filter((other) => other !== folder && !allowedImports[folder].includes(other))
+        .map((other) => `${serverSource}/${other}`),
+      ...entryFiles,
+    ],
+    message: `packages/server/src/${folder} may import only: ${allowedImports[folder].join(', ') || 'nothing from src/'} (see ARCHITECTURE.md)`,
+  })),
+  {
+    target: './packages/protocol',
+    from: ['./packages/server', './packages/web'],
+    message: 'protocol imports zod only',
+  },
+  {
+    target: './packages/web',
+    from: ['./packages/server'],
+    message: 'web imports only protocol from our code',
+  },
+  {
+    target: './packages/server/src',
+    from: ['./packages/web'],
+    message: 'the server never imports the web client',
+  },
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**', 'bench/results/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.tests.json'] })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: boundaryZones }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    // The wire contract may import nothing but zod.
+    files: ['packages/protocol/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\.{1,2}/)', message: 'protocol imports zod only' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+);

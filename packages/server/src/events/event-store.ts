@@ -1,0 +1,83 @@
+import type { ParleyEvent } from '@parley/protocol';
+
+/** An event as the log holds it: id and timestamp are always set. */
+export type StoredEvent = ParleyEvent & { id: number; timestamp: string };
+
+/** An event handed to `append`: no id yet (the log assigns it); any timestamp is replaced. */
+export type NewEvent = ParleyEvent;
+
+/**
+ * Upstream's EventFilter (reference §4.3); every criterion is ANDed.
+ * Type names are upstream class names such as `MessageAction` or `AgentStateChangedObservation`.
+ */
+export interface EventFilter {
+  /** Case-insensitive substring of the event's JSON. */
+  query?: string;
+  includeTypes?: readonly string[];
+  excludeTypes?: readonly string[];
+  /** `agent` | `user` | `environment`; an event without a source never matches. */
+  source?: string;
+  /** ISO timestamps compared as strings, both inclusive. */
+  startDate?: string;
+  endDate?: string;
+  excludeHidden?: boolean;
+}
+
+export interface SearchOptions {
+  /** First id (default 0). */
+  startId?: number;
+  /** Last id, inclusive (default: the latest). */
+  endId?: number;
+  /** Newest first: iterate from endId down to startId. */
+  reverse?: boolean;
+  filter?: EventFilter;
+  /** At most this many events (a positive integer); undefined means no limit. */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  events: StoredEvent[];
+  /** True when more matching events exist past the last one returned. */
+  hasMore: boolean;
+}
+
+export interface IterateOptions extends Omit<SearchOptions, 'limit'> {
+  /** Rows read per query (default 500). */
+  pageSize?: number;
+}
+
+export interface AppendOptions {
+  signal?: AbortSignal;
+}
+
+/** Called synchronously after each commit, in commit order, before any append promise resolves. */
+export type CommitListener = (conversationId: string, events: readonly StoredEvent[]) => void;
+
+/** The durable per-conversation append-only log. */
+export interface EventStore {
+  /**
+   * Appends events to one conversation. Ids are assigned in order, gap-free; the promise resolves
+   * only after the transaction committed. An abort before the write starts rejects and writes nothing.
+   */
+  append(
+    conversationId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<StoredEvent[]>;
+  search(conversationId: string, options?: SearchOptions): Promise<SearchResult>;
+  /** Reads any range page by page, yielding to the event loop between pages. */
+  iterate(conversationId: string, options?: IterateOptions): AsyncIterable<StoredEvent>;
+  get(conversationId: string, id: number, options?: AppendOptions): Promise<StoredEvent | undefined>;
+  /** The latest id, or -1 for an empty conversation. */
+  latestId(conversationId: string, options?: AppendOptions): Promise<number>;
+  count(conversationId: string, filter?: EventFilter, options?: AppendOptions): Promise<number>;
+  /** Removes every event of a conversation; resolves to the number removed. */
+  deleteConversation(conversationId: string, options?: AppendOptions): Promise<number>;
+  /** Registers a listener for committed events; returns a function that removes it. */
+  onCommit(listener: CommitListener): () => void;
+  /** Waits until every accepted append has committed or failed. */
+  flush(): Promise<void>;
+  /** Flushes, then refuses further appends. Does not close the database. */
+  close(): Promise<void>;
+}

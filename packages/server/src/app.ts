@@ -37,7 +37,8 @@ export interface App {
 
 /** The composition root: builds and wires every service. Nothing else constructs services. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger = overrides.logger ?? createLogger({ level: config.log.level, json: config.log.json });
+  const logger =
+    overrides.logger ?? createLogger({ level: config.log.level, json: config.log.json });
   const database =
     overrides.database ??
     (await openDatabase({

@@ -39,7 +39,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   LOG_JSON: booleanText.default(false),
   PARLEY_GROUP_COMMIT_MAX_EVENTS: positiveInteger.max(10_000).default(100),
-  PARLEY_GROUP_COMMIT_MAX_DELAY_MS: nonNegativeNumber.max(1_000).default(1),
+  PARLEY_GROUP_COMMIT_MAX_DELAY_MS: nonNegativeNumber.max(1_000).default(0),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInteger.default(10_000),
 });
 
@@ -59,7 +59,8 @@ export function loadConfig(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
-    const shown = merged[variable] === undefined ? '' : ` (got ${JSON.stringify(merged[variable])})`;
+    const shown =
+      merged[variable] === undefined ? '' : ` (got ${JSON.stringify(merged[variable])})`;
     throw new ParleyError(
       'CONFIG_INVALID',
       `Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`,

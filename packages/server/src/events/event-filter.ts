@@ -21,10 +21,16 @@ export function compileEventFilter(
   filter: EventFilter = {},
   dialect: DatabaseDialect,
 ): CompiledEventFilter {
-  const includeTypes = (filter.includeTypes ?? []).map((name) => resolveTypeName(name, 'includeTypes'));
-  const excludeTypes = (filter.excludeTypes ?? []).map((name) => resolveTypeName(name, 'excludeTypes'));
+  const includeTypes = (filter.includeTypes ?? []).map((name) =>
+    resolveTypeName(name, 'includeTypes'),
+  );
+  const excludeTypes = (filter.excludeTypes ?? []).map((name) =>
+    resolveTypeName(name, 'excludeTypes'),
+  );
   if (filter.source !== undefined && !(eventSources as readonly string[]).includes(filter.source)) {
-    throw invalid(`source must be one of ${eventSources.join(', ')}, got ${JSON.stringify(filter.source)}`);
+    throw invalid(
+      `source must be one of ${eventSources.join(', ')}, got ${JSON.stringify(filter.source)}`,
+    );
   }
   for (const field of ['startDate', 'endDate'] as const) {
     const value = filter[field];
@@ -35,7 +41,8 @@ export function compileEventFilter(
   if (filter.query !== undefined && typeof filter.query !== 'string') {
     throw invalid('query must be a string');
   }
-  const query = filter.query === undefined || filter.query === '' ? undefined : filter.query.toLowerCase();
+  const query =
+    filter.query === undefined || filter.query === '' ? undefined : filter.query.toLowerCase();
   // SQL lower() folds ASCII only (SQLite, and PostgreSQL under the C locale), so a query with other
   // characters is matched in JS, with the same Unicode case folding as everywhere else.
   const queryInSql = query !== undefined && !nonAscii.test(query);
@@ -55,10 +62,13 @@ export function compileEventFilter(
       }
       for (const type of excludeTypes) {
         conditions.push(
-          builder.not(builder.and([builder('kind', '=', type.kind), builder('type', '=', type.type)])),
+          builder.not(
+            builder.and([builder('kind', '=', type.kind), builder('type', '=', type.type)]),
+          ),
         );
       }
-      if (filter.startDate !== undefined) conditions.push(builder('timestamp', '>=', filter.startDate));
+      if (filter.startDate !== undefined)
+        conditions.push(builder('timestamp', '>=', filter.startDate));
       if (filter.endDate !== undefined) conditions.push(builder('timestamp', '<=', filter.endDate));
       if (filter.excludeHidden === true) conditions.push(builder('hidden', '=', 0));
       if (queryInSql) {

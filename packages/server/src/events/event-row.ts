@@ -31,7 +31,11 @@ export function payloadFor(prepared: PreparedEvent, id: number, timestamp: strin
   return prepared.bodyJson === '{}' ? `${head}}` : `${head},${prepared.bodyJson.slice(1)}`;
 }
 
-export function storedEventFor(prepared: PreparedEvent, id: number, timestamp: string): StoredEvent {
+export function storedEventFor(
+  prepared: PreparedEvent,
+  id: number,
+  timestamp: string,
+): StoredEvent {
   return { ...prepared.event, id, timestamp } as StoredEvent;
 }
 

@@ -68,7 +68,11 @@ export interface EventStore {
   search(conversationId: string, options?: SearchOptions): Promise<SearchResult>;
   /** Reads any range page by page, yielding to the event loop between pages. */
   iterate(conversationId: string, options?: IterateOptions): AsyncIterable<StoredEvent>;
-  get(conversationId: string, id: number, options?: AppendOptions): Promise<StoredEvent | undefined>;
+  get(
+    conversationId: string,
+    id: number,
+    options?: AppendOptions,
+  ): Promise<StoredEvent | undefined>;
   /** The latest id, or -1 for an empty conversation. */
   latestId(conversationId: string, options?: AppendOptions): Promise<number>;
   count(conversationId: string, filter?: EventFilter, options?: AppendOptions): Promise<number>;

@@ -32,8 +32,9 @@ export class EventStream {
     this.conversationId = options.conversationId;
     this.#store = options.store;
     this.#logger = options.logger.child({ conversationId: options.conversationId });
-    this.#stopListening = options.transport.listen(options.conversationId, (_conversationId, events) =>
-      this.publish(events),
+    this.#stopListening = options.transport.listen(
+      options.conversationId,
+      (_conversationId, events) => this.publish(events),
     );
   }
 
@@ -77,8 +78,11 @@ export class EventStream {
 
   /** Masks secrets, then appends durably; resolves with the stored events after commit. */
   append(events: readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
-    if (this.#closed) return Promise.reject(new ParleyError('STORE_CLOSED', 'The event stream is closed'));
-    const masked = this.#masker.hasSecrets ? events.map((event) => this.#masker.mask(event)) : events;
+    if (this.#closed)
+      return Promise.reject(new ParleyError('STORE_CLOSED', 'The event stream is closed'));
+    const masked = this.#masker.hasSecrets
+      ? events.map((event) => this.#masker.mask(event))
+      : events;
     return this.#store.append(this.conversationId, masked, options);
   }
 
@@ -94,7 +98,8 @@ export class EventStream {
     this.#lastPublishedId = (fresh[fresh.length - 1] as StoredEvent).id;
     const subscriberIds = [...this.#subscribers.keys()].sort();
     for (const subscriberId of subscriberIds) {
-      for (const queue of [...(this.#subscribers.get(subscriberId)?.values() ?? [])]) queue.push(fresh);
+      for (const queue of [...(this.#subscribers.get(subscriberId)?.values() ?? [])])
+        queue.push(fresh);
     }
   }
 
@@ -117,7 +122,8 @@ export class EventStream {
     await this.idle();
     this.#closed = true;
     this.#stopListening();
-    for (const callbacks of this.#subscribers.values()) for (const queue of callbacks.values()) queue.close();
+    for (const callbacks of this.#subscribers.values())
+      for (const queue of callbacks.values()) queue.close();
     this.#subscribers.clear();
   }
 }

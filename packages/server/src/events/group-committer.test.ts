@@ -18,7 +18,8 @@ function recordingCommitter(options: { maxBatchWeight?: number; maxDelayMs?: num
     async commit(batch) {
       batches.push(batch.map((request) => request.name));
       if (gate !== undefined) await gate;
-      if (batch.some((request) => request.fail === true)) throw new Error(`batch with ${batch.length} failed`);
+      if (batch.some((request) => request.fail === true))
+        throw new Error(`batch with ${batch.length} failed`);
       return batch.map((request) => `committed ${request.name}`);
     },
   });
@@ -38,7 +39,9 @@ function recordingCommitter(options: { maxBatchWeight?: number; maxDelayMs?: num
 describe('GroupCommitter', () => {
   it('commits everything submitted in one turn as one batch, results in order', async () => {
     const { committer, batches } = recordingCommitter();
-    const results = await Promise.all(['a', 'b', 'c'].map((name) => committer.submit({ name, weight: 1 })));
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((name) => committer.submit({ name, weight: 1 })),
+    );
     expect(results).toEqual(['committed a', 'committed b', 'committed c']);
     expect(batches).toEqual([['a', 'b', 'c']]);
   });
@@ -73,8 +76,14 @@ describe('GroupCommitter', () => {
       committer.submit({ name: 'bad', weight: 1, fail: true }),
       committer.submit({ name: 'good2', weight: 1 }),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'batch with 1 failed' });
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+      message: 'batch with 1 failed',
+    });
     expect(batches).toEqual([['good1', 'bad', 'good2'], ['good1'], ['bad'], ['good2']]);
   });
 
@@ -96,7 +105,9 @@ describe('GroupCommitter', () => {
 
   it('rejects an already-aborted signal without committing', async () => {
     const { committer, batches } = recordingCommitter();
-    await expect(committer.submit({ name: 'no', weight: 1 }, AbortSignal.abort())).rejects.toMatchObject({
+    await expect(
+      committer.submit({ name: 'no', weight: 1 }, AbortSignal.abort()),
+    ).rejects.toMatchObject({
       code: 'OPERATION_ABORTED',
     });
     await committer.flush();

@@ -50,7 +50,9 @@ export class GroupCommitter<TRequest, TResult> {
       return Promise.reject(new ParleyError('STORE_CLOSED', 'The event store is closed'));
     }
     if (signal?.aborted) {
-      return Promise.reject(new AbortedError('Append aborted before it was written', { cause: signal.reason }));
+      return Promise.reject(
+        new AbortedError('Append aborted before it was written', { cause: signal.reason }),
+      );
     }
     return new Promise<TResult>((resolve, reject) => {
       const pending: Pending<TRequest, TResult> = {
@@ -88,7 +90,9 @@ export class GroupCommitter<TRequest, TResult> {
     if (index === -1) return; // already committing: it will complete normally
     this.#queue.splice(index, 1);
     this.#queuedWeight -= pending.weight;
-    pending.reject(new AbortedError('Append aborted before it was written', { cause: pending.signal?.reason }));
+    pending.reject(
+      new AbortedError('Append aborted before it was written', { cause: pending.signal?.reason }),
+    );
     this.#notifyIfIdle();
   }
 
@@ -100,7 +104,8 @@ export class GroupCommitter<TRequest, TResult> {
       return;
     }
     this.#scheduled = true;
-    if (this.#options.maxDelayMs > 0) setTimeout(() => void this.#drain(), this.#options.maxDelayMs);
+    if (this.#options.maxDelayMs > 0)
+      setTimeout(() => void this.#drain(), this.#options.maxDelayMs);
     else setImmediate(() => void this.#drain());
   }
 

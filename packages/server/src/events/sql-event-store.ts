@@ -6,7 +6,13 @@ import type { Database } from '../storage/database.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { SqliteConnection, SqliteStatement } from '../storage/sqlite-connection.js';
 import { compileEventFilter, type CompiledEventFilter } from './event-filter.js';
-import { payloadFor, parsePayload, prepareEvent, storedEventFor, type PreparedEvent } from './event-row.js';
+import {
+  payloadFor,
+  parsePayload,
+  prepareEvent,
+  storedEventFor,
+  type PreparedEvent,
+} from './event-row.js';
 import type {
   AppendOptions,
   CommitListener,
@@ -106,7 +112,10 @@ export class SqlEventStore implements EventStore {
   async search(conversationId: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = options.limit;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-      throw new ParleyError('EVENT_FILTER_INVALID', `Invalid limit ${limit}: use a positive integer`);
+      throw new ParleyError(
+        'EVENT_FILTER_INVALID',
+        `Invalid limit ${limit}: use a positive integer`,
+      );
     }
     const pageSize = limit === undefined ? defaultPageSize : Math.min(limit + 1, maxPageSize);
     const events: StoredEvent[] = [];
@@ -119,11 +128,17 @@ export class SqlEventStore implements EventStore {
     return { events, hasMore };
   }
 
-  async *iterate(conversationId: string, options: IterateOptions = {}): AsyncGenerator<StoredEvent> {
+  async *iterate(
+    conversationId: string,
+    options: IterateOptions = {},
+  ): AsyncGenerator<StoredEvent> {
     requireConversationId(conversationId);
     const startId = validateId(options.startId ?? 0, 'startId');
     const endId = options.endId === undefined ? undefined : validateId(options.endId, 'endId');
-    const pageSize = Math.min(Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)), maxPageSize);
+    const pageSize = Math.min(
+      Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)),
+      maxPageSize,
+    );
     const filter = compileEventFilter(options.filter, this.#database.dialect);
     const reverse = options.reverse === true;
     if (endId !== undefined && endId < startId) return;
@@ -131,7 +146,14 @@ export class SqlEventStore implements EventStore {
     let cursor = reverse ? endId : startId;
     for (;;) {
       throwIfAborted(options.signal);
-      const rows = await this.#readPage(conversationId, { cursor, startId, endId, reverse, pageSize, filter });
+      const rows = await this.#readPage(conversationId, {
+        cursor,
+        startId,
+        endId,
+        reverse,
+        pageSize,
+        filter,
+      });
       for (const row of rows) {
         const event = parsePayload(row.payload);
         if (filter.matches === undefined || filter.matches(event, row.payload)) yield event;
@@ -145,7 +167,11 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  async get(conversationId: string, id: number, options: AppendOptions = {}): Promise<StoredEvent | undefined> {
+  async get(
+    conversationId: string,
+    id: number,
+    options: AppendOptions = {},
+  ): Promise<StoredEvent | undefined> {
     throwIfAborted(options.signal);
     if (!Number.isInteger(id) || id < 0) return undefined;
     const row = await this.#kysely
@@ -167,12 +193,17 @@ export class SqlEventStore implements EventStore {
     return row?.latest === null || row?.latest === undefined ? -1 : Number(row.latest);
   }
 
-  async count(conversationId: string, filter?: EventFilter, options: AppendOptions = {}): Promise<number> {
+  async count(
+    conversationId: string,
+    filter?: EventFilter,
+    options: AppendOptions = {},
+  ): Promise<number> {
     throwIfAborted(options.signal);
     const compiled = compileEventFilter(filter, this.#database.dialect);
     if (compiled.matches !== undefined) {
       let total = 0;
-      for await (const _event of this.iterate(conversationId, { filter, signal: options.signal })) total++;
+      for await (const _event of this.iterate(conversationId, { filter, signal: options.signal }))
+        total++;
       return total;
     }
     const row = await this.#kysely
@@ -254,12 +285,17 @@ export class SqlEventStore implements EventStore {
       if (error instanceof ParleyError) throw error;
       throw new ParleyError('STORAGE_FAILURE', `Append failed: ${String(error)}`, { cause: error });
     }
-    for (const [conversationId, nextId] of assignment.nextIds) this.#nextIds.set(conversationId, nextId);
+    for (const [conversationId, nextId] of assignment.nextIds)
+      this.#nextIds.set(conversationId, nextId);
     const results = batch.map((request, requestIndex) => {
       const firstId = assignment.firstIds[requestIndex] as number;
-      return request.events.map((prepared, index) => storedEventFor(prepared, firstId + index, timestamp));
+      return request.events.map((prepared, index) =>
+        storedEventFor(prepared, firstId + index, timestamp),
+      );
     });
-    batch.forEach((request, requestIndex) => this.#notify(request.conversationId, results[requestIndex] ?? []));
+    batch.forEach((request, requestIndex) =>
+      this.#notify(request.conversationId, results[requestIndex] ?? []),
+    );
     return results;
   }
 
@@ -290,7 +326,10 @@ export class SqlEventStore implements EventStore {
       for (const conversationId of conversationIds) {
         if (nextIds.has(conversationId)) continue;
         const row = statements.maxId.get(conversationId) as { latest: number | null } | undefined;
-        nextIds.set(conversationId, row?.latest === null || row?.latest === undefined ? 0 : row.latest + 1);
+        nextIds.set(
+          conversationId,
+          row?.latest === null || row?.latest === undefined ? 0 : row.latest + 1,
+        );
       }
       const firstIds: number[] = [];
       for (const request of batch) {
@@ -355,7 +394,10 @@ export class SqlEventStore implements EventStore {
         nextIds.set(request.conversationId, id);
       }
       for (let start = 0; start < rows.length; start += postgresInsertChunk) {
-        await transaction.insertInto('events').values(rows.slice(start, start + postgresInsertChunk)).execute();
+        await transaction
+          .insertInto('events')
+          .values(rows.slice(start, start + postgresInsertChunk))
+          .execute();
       }
       return { nextIds, firstIds };
     });

@@ -5,17 +5,29 @@
 
 /** Every stable error code, with the HTTP status it maps to and what it means. */
 export const errorCodes = {
-  CONFIG_INVALID: { httpStatus: 500, description: 'A configuration value is missing or malformed.' },
+  CONFIG_INVALID: {
+    httpStatus: 500,
+    description: 'A configuration value is missing or malformed.',
+  },
   OPERATION_ABORTED: { httpStatus: 499, description: 'The caller aborted the operation.' },
   OPERATION_TIMEOUT: { httpStatus: 504, description: 'The operation did not finish in time.' },
   MULTIPLE_ERRORS: { httpStatus: 500, description: 'Several concurrent tasks failed.' },
   EVENT_INVALID: { httpStatus: 400, description: 'An event does not match the event model.' },
-  EVENT_UNKNOWN_TYPE: { httpStatus: 400, description: 'An event names an unknown action or observation.' },
+  EVENT_UNKNOWN_TYPE: {
+    httpStatus: 400,
+    description: 'An event names an unknown action or observation.',
+  },
   EVENT_FILTER_INVALID: { httpStatus: 400, description: 'A search filter or range is malformed.' },
-  EVENT_ALREADY_HAS_ID: { httpStatus: 400, description: 'An event to append already carries an id.' },
+  EVENT_ALREADY_HAS_ID: {
+    httpStatus: 400,
+    description: 'An event to append already carries an id.',
+  },
   SUBSCRIPTION_DUPLICATE: { httpStatus: 409, description: 'A callback id is already subscribed.' },
   STORE_CLOSED: { httpStatus: 503, description: 'The store is closing or closed.' },
-  STORAGE_FAILURE: { httpStatus: 500, description: 'The database rejected or failed an operation.' },
+  STORAGE_FAILURE: {
+    httpStatus: 500,
+    description: 'The database rejected or failed an operation.',
+  },
   WORKER_FAILURE: { httpStatus: 500, description: 'A worker thread failed or exited.' },
 } as const satisfies Record<string, { httpStatus: number; description: string }>;
 

@@ -14,6 +14,7 @@ export interface Database {
    * SQLite only: runs synchronous `work` on the raw connection while holding Kysely's connection, so
    * it never interleaves with a Kysely transaction. Undefined on PostgreSQL.
    */
-  readonly withSqliteConnection: (<T>(work: (connection: SqliteConnection) => T) => Promise<T>) | undefined;
+  readonly withSqliteConnection:
+    (<T>(work: (connection: SqliteConnection) => T) => Promise<T>) | undefined;
   close(): Promise<void>;
 }

@@ -45,9 +45,13 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
     connection = new BetterSqlite3(path) as unknown as SqliteConnection;
     applySqlitePragmas(connection);
   } catch (error) {
-    throw new ParleyError('STORAGE_FAILURE', `Cannot open SQLite database ${path}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new ParleyError(
+      'STORAGE_FAILURE',
+      `Cannot open SQLite database ${path}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const kysely = new Kysely<DatabaseSchema>({
     dialect: new SqliteDialect({ database: connection as never }),

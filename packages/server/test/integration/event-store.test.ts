@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent, StoredEvent } from '../../src/events/event-store.js';
 import { SqlEventStore } from '../../src/events/sql-event-store.js';
-import { ParleyError } from '../../src/shared/errors.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import {
   agentStateChanged,
@@ -16,7 +15,9 @@ const backends = await testDatabaseBackends();
 
 const ids = (events: readonly StoredEvent[]) => events.map((event) => event.id);
 const contents = (events: readonly StoredEvent[]) =>
-  events.map((event) => ('args' in event ? (event.args as { content?: string }).content : undefined));
+  events.map((event) =>
+    'args' in event ? (event.args as { content?: string }).content : undefined,
+  );
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`event store on ${backend.name}`, () => {
@@ -44,7 +45,12 @@ for (const backend of backends) {
         expect(rows[0]?.payload).toBe(
           `{"id":0,"timestamp":"${stored?.timestamp}","source":"agent","message":"No observation","observation":"null","content":"","extras":{}}`,
         );
-        expect(rows[0]).toMatchObject({ kind: 'observation', type: 'null', source: 'agent', hidden: 0 });
+        expect(rows[0]).toMatchObject({
+          kind: 'observation',
+          type: 'null',
+          source: 'agent',
+          hidden: 0,
+        });
       });
 
       it('numbers each conversation separately, gap-free, in call order', async () => {
@@ -93,7 +99,9 @@ for (const backend of backends) {
 
       it('tells commit listeners in id order before the append resolves', async () => {
         const heard: string[] = [];
-        store.onCommit((conversationId, events) => heard.push(`${conversationId}:${ids(events).join(',')}`));
+        store.onCommit((conversationId, events) =>
+          heard.push(`${conversationId}:${ids(events).join(',')}`),
+        );
         const pending = [
           store.append('x', [messageAction('1'), messageAction('2')]),
           store.append('y', [messageAction('1')]),
@@ -133,7 +141,9 @@ for (const backend of backends) {
         ).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
 
         const late = new AbortController();
-        const pending = store.append('f', [messageAction('queued then aborted')], { signal: late.signal });
+        const pending = store.append('f', [messageAction('queued then aborted')], {
+          signal: late.signal,
+        });
         late.abort();
         await expect(pending).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
         await store.flush();
@@ -145,10 +155,20 @@ for (const backend of backends) {
       it('re-reads the head when another writer moved it, and never leaves a gap', async () => {
         await store.append('g', [messageAction('0')]);
         // Another writer takes id 1 behind this store's back.
-        const payload = '{"id":1,"timestamp":"2025-01-01T00:00:00.000Z","source":"user","action":"null","args":{}}';
+        const payload =
+          '{"id":1,"timestamp":"2025-01-01T00:00:00.000Z","source":"user","action":"null","args":{}}';
         await testDatabase.database.kysely
           .insertInto('events')
-          .values({ conversation_id: 'g', id: 1, timestamp: '2025-01-01T00:00:00.000Z', source: 'user', kind: 'action', type: 'null', hidden: 0, payload })
+          .values({
+            conversation_id: 'g',
+            id: 1,
+            timestamp: '2025-01-01T00:00:00.000Z',
+            source: 'user',
+            kind: 'action',
+            type: 'null',
+            hidden: 0,
+            payload,
+          })
           .execute();
         const [clashing, unrelated] = await Promise.all([
           store.append('g', [messageAction('clashes')]),
@@ -187,7 +207,9 @@ for (const backend of backends) {
         // Ten events test0 … test9; even ids from the agent, odd from the user.
         await store.append(
           conversationId,
-          Array.from({ length: 10 }, (_, index) => messageAction(`test${index}`, index % 2 === 0 ? 'agent' : 'user')),
+          Array.from({ length: 10 }, (_, index) =>
+            messageAction(`test${index}`, index % 2 === 0 ? 'agent' : 'user'),
+          ),
         );
       });
 
@@ -198,26 +220,29 @@ for (const backend of backends) {
       });
 
       it('applies limit, start and reverse as upstream', async () => {
-        expect(ids((await store.search(conversationId, { limit: 5 })).events)).toEqual([0, 1, 2, 3, 4]);
-        expect(ids((await store.search(conversationId, { startId: 5, limit: 3 })).events)).toEqual([5, 6, 7]);
-        expect(contents((await store.search(conversationId, { reverse: true, limit: 4 })).events)).toEqual([
-          'test9',
-          'test8',
-          'test7',
-          'test6',
+        expect(ids((await store.search(conversationId, { limit: 5 })).events)).toEqual([
+          0, 1, 2, 3, 4,
         ]);
+        expect(ids((await store.search(conversationId, { startId: 5, limit: 3 })).events)).toEqual([
+          5, 6, 7,
+        ]);
+        expect(
+          contents((await store.search(conversationId, { reverse: true, limit: 4 })).events),
+        ).toEqual(['test9', 'test8', 'test7', 'test6']);
         expect(ids((await store.search(conversationId, { limit: 10 })).events)).toHaveLength(10);
         expect(ids((await store.search(conversationId, { limit: 50 })).events)).toHaveLength(10);
       });
 
       it('treats endId as inclusive, forwards and reversed', async () => {
-        expect(ids((await store.search(conversationId, { startId: 3, endId: 7 })).events)).toEqual([3, 4, 5, 6, 7]);
-        expect(ids((await store.search(conversationId, { startId: 3, endId: 7, reverse: true })).events)).toEqual([
-          7, 6, 5, 4, 3,
+        expect(ids((await store.search(conversationId, { startId: 3, endId: 7 })).events)).toEqual([
+          3, 4, 5, 6, 7,
         ]);
-        expect(ids((await store.search(conversationId, { startId: 3, endId: 12 })).events)).toEqual([
-          3, 4, 5, 6, 7, 8, 9,
-        ]);
+        expect(
+          ids((await store.search(conversationId, { startId: 3, endId: 7, reverse: true })).events),
+        ).toEqual([7, 6, 5, 4, 3]);
+        expect(ids((await store.search(conversationId, { startId: 3, endId: 12 })).events)).toEqual(
+          [3, 4, 5, 6, 7, 8, 9],
+        );
         expect((await store.search(conversationId, { startId: 8, endId: 2 })).events).toEqual([]);
         expect((await store.search(conversationId, { startId: 40 })).events).toEqual([]);
       });
@@ -225,15 +250,26 @@ for (const backend of backends) {
       it('reports hasMore when a limit cuts the result', async () => {
         expect(await store.search(conversationId, { limit: 9 })).toMatchObject({ hasMore: true });
         expect(await store.search(conversationId, { limit: 10 })).toMatchObject({ hasMore: false });
-        expect(await store.search(conversationId, { startId: 8, limit: 2 })).toMatchObject({ hasMore: false });
-        expect(await store.search(conversationId, { reverse: true, limit: 3 })).toMatchObject({ hasMore: true });
+        expect(await store.search(conversationId, { startId: 8, limit: 2 })).toMatchObject({
+          hasMore: false,
+        });
+        expect(await store.search(conversationId, { reverse: true, limit: 3 })).toMatchObject({
+          hasMore: true,
+        });
       });
 
       it('filters before counting toward the limit', async () => {
-        const agentOnly = await store.search(conversationId, { filter: { source: 'agent' }, limit: 3 });
+        const agentOnly = await store.search(conversationId, {
+          filter: { source: 'agent' },
+          limit: 3,
+        });
         expect(ids(agentOnly.events)).toEqual([0, 2, 4]);
         expect(agentOnly.hasMore).toBe(true);
-        const reversed = await store.search(conversationId, { filter: { source: 'agent' }, reverse: true, limit: 2 });
+        const reversed = await store.search(conversationId, {
+          filter: { source: 'agent' },
+          reverse: true,
+          limit: 2,
+        });
         expect(ids(reversed.events)).toEqual([8, 6]);
       });
 
@@ -250,10 +286,15 @@ for (const backend of backends) {
 
       it('pages through with small pages and yields the same sequence', async () => {
         const seen: number[] = [];
-        for await (const event of store.iterate(conversationId, { pageSize: 3 })) seen.push(event.id);
+        for await (const event of store.iterate(conversationId, { pageSize: 3 }))
+          seen.push(event.id);
         expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         const backwards: number[] = [];
-        for await (const event of store.iterate(conversationId, { pageSize: 4, reverse: true, startId: 2 })) {
+        for await (const event of store.iterate(conversationId, {
+          pageSize: 4,
+          reverse: true,
+          startId: 2,
+        })) {
           backwards.push(event.id);
         }
         expect(backwards).toEqual([9, 8, 7, 6, 5, 4, 3, 2]);
@@ -264,7 +305,10 @@ for (const backend of backends) {
         const seen: number[] = [];
         await expect(
           (async () => {
-            for await (const event of store.iterate(conversationId, { pageSize: 2, signal: controller.signal })) {
+            for await (const event of store.iterate(conversationId, {
+              pageSize: 2,
+              signal: controller.signal,
+            })) {
               seen.push(event.id);
               if (event.id === 2) controller.abort();
             }
@@ -309,9 +353,15 @@ for (const backend of backends) {
 
       it('includes and excludes by upstream class name', async () => {
         expect(await search({ includeTypes: ['MessageAction'] })).toEqual([0, 2, 6]);
-        expect(await search({ includeTypes: ['CmdRunAction', 'ErrorObservation'] })).toEqual([3, 4, 5]);
-        expect(await search({ excludeTypes: ['MessageAction', 'NullObservation'] })).toEqual([1, 3, 4, 5]);
-        expect(await search({ includeTypes: ['MessageAction'], excludeTypes: ['MessageAction'] })).toEqual([]);
+        expect(await search({ includeTypes: ['CmdRunAction', 'ErrorObservation'] })).toEqual([
+          3, 4, 5,
+        ]);
+        expect(await search({ excludeTypes: ['MessageAction', 'NullObservation'] })).toEqual([
+          1, 3, 4, 5,
+        ]);
+        expect(
+          await search({ includeTypes: ['MessageAction'], excludeTypes: ['MessageAction'] }),
+        ).toEqual([]);
       });
 
       it('filters by source, hidden and date', async () => {
@@ -325,8 +375,12 @@ for (const backend of backends) {
       });
 
       it('ANDs every criterion and counts with the same filter', async () => {
-        expect(await search({ query: 'hello', source: 'agent', includeTypes: ['MessageAction'] })).toEqual([2, 6]);
-        expect(await search({ query: 'hello', source: 'agent' }, { reverse: true, limit: 1 })).toEqual([6]);
+        expect(
+          await search({ query: 'hello', source: 'agent', includeTypes: ['MessageAction'] }),
+        ).toEqual([2, 6]);
+        expect(
+          await search({ query: 'hello', source: 'agent' }, { reverse: true, limit: 1 }),
+        ).toEqual([6]);
         expect(await store.count(conversationId, { query: 'hello', source: 'agent' })).toBe(2);
         expect(await store.count(conversationId, { query: 'ünïcode' })).toBe(1);
         expect(await store.count(conversationId)).toBe(8);
@@ -334,8 +388,12 @@ for (const backend of backends) {
       });
 
       it('rejects a malformed filter with a clear error naming the field', async () => {
-        await expect(search({ includeTypes: ['NoSuchAction'] })).rejects.toThrow(/includeTypes.*NoSuchAction/);
-        await expect(search({ source: 'robot' })).rejects.toMatchObject({ code: 'EVENT_FILTER_INVALID' });
+        await expect(search({ includeTypes: ['NoSuchAction'] })).rejects.toThrow(
+          /includeTypes.*NoSuchAction/,
+        );
+        await expect(search({ source: 'robot' })).rejects.toMatchObject({
+          code: 'EVENT_FILTER_INVALID',
+        });
         await expect(search({ startDate: 'yesterday' })).rejects.toThrow(/startDate/);
       });
     });
@@ -360,4 +418,3 @@ for (const backend of backends) {
     });
   });
 }
-

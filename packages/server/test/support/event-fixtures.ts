@@ -11,20 +11,38 @@ export function messageAction(content: string, source: EventSource = 'user'): Ne
   } as NewEvent;
 }
 
-export function runAction(command: string, options: { hidden?: boolean; source?: EventSource } = {}): NewEvent {
+export function runAction(
+  command: string,
+  options: { hidden?: boolean; source?: EventSource } = {},
+): NewEvent {
   return {
     source: options.source ?? 'agent',
     message: `Running command: ${command}`,
     action: 'run',
-    args: { command, is_input: false, thought: '', blocking: false, hidden: options.hidden ?? false },
+    args: {
+      command,
+      is_input: false,
+      thought: '',
+      blocking: false,
+      hidden: options.hidden ?? false,
+    },
   } as NewEvent;
 }
 
 export function nullObservation(source: EventSource = 'agent'): NewEvent {
-  return { source, message: 'No observation', observation: 'null', content: '', extras: {} } as NewEvent;
+  return {
+    source,
+    message: 'No observation',
+    observation: 'null',
+    content: '',
+    extras: {},
+  } as NewEvent;
 }
 
-export function agentStateChanged(agentState: AgentState, source: EventSource = 'environment'): NewEvent {
+export function agentStateChanged(
+  agentState: AgentState,
+  source: EventSource = 'environment',
+): NewEvent {
   return {
     source,
     message: '',
@@ -35,7 +53,13 @@ export function agentStateChanged(agentState: AgentState, source: EventSource = 
 }
 
 export function errorObservation(content: string): NewEvent {
-  return { source: 'agent', message: content, observation: 'error', content, extras: { error_id: '' } } as NewEvent;
+  return {
+    source: 'agent',
+    message: content,
+    observation: 'error',
+    content,
+    extras: { error_id: '' },
+  } as NewEvent;
 }
 
 /** About `bytes` long once serialized: a user message with padding. */

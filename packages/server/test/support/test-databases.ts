@@ -37,7 +37,9 @@ export async function testDatabaseBackends(): Promise<TestDatabaseBackend[]> {
   const postgresAvailable = await postgresIsReachable();
   if (!postgresAvailable) {
     if (isCi) {
-      throw new Error(`PostgreSQL is not reachable at ${postgresAdminUrl}, and CI=true forbids skipping`);
+      throw new Error(
+        `PostgreSQL is not reachable at ${postgresAdminUrl}, and CI=true forbids skipping`,
+      );
     }
     console.warn(
       `\n*** NOTICE: PostgreSQL is not reachable at ${postgresAdminUrl}: its storage suites are SKIPPED. ***\n`,
@@ -49,7 +51,9 @@ export async function testDatabaseBackends(): Promise<TestDatabaseBackend[]> {
   ];
 }
 
-export async function createSqliteDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createSqliteDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
   const open = (migrate = options.migrate ?? true) =>
     openDatabase({ databaseUrl: undefined, dataDirectory, logger: createSilentLogger(), migrate });
@@ -70,7 +74,9 @@ export async function createSqliteDatabase(options: { migrate?: boolean } = {}):
   };
 }
 
-export async function createPostgresDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createPostgresDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(postgresAdminUrl);
@@ -105,7 +111,10 @@ async function postgresIsReachable(): Promise<boolean> {
 }
 
 async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: postgresAdminUrl,
+    connectionTimeoutMillis: 3000,
+  });
   await client.connect();
   try {
     await client.query(text);

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './load-config.js';
+
+const noDotenv = { dotenvPath: false } as const;
+
+describe('loadConfig', () => {
+  const directories: string[] = [];
+  afterEach(() => {
+    for (const directory of directories.splice(0))
+      rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('applies the documented defaults', () => {
+    const config = loadConfig({}, noDotenv);
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDirectory: resolve('./data'),
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      sessionApiKey: undefined,
+      permittedCorsOrigins: [],
+      llm: { model: 'demo', apiKey: undefined, baseUrl: undefined },
+      log: { level: 'info', json: false },
+      storage: { groupCommitMaxEvents: 100, groupCommitMaxDelayMs: 0 },
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        PARLEY_DATA_DIR: '/tmp/parley-data',
+        DATABASE_URL: 'postgres://user:pw@db:5432/parley',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        SESSION_API_KEY: 'k',
+        PERMITTED_CORS_ORIGINS: 'https://example.com, https://test.com',
+        LLM_MODEL: 'openai/gpt-4o',
+        LLM_API_KEY: 'sk-1',
+        LLM_BASE_URL: 'http://localhost:8000/v1',
+        LOG_LEVEL: 'debug',
+        LOG_JSON: 'true',
+        PARLEY_GROUP_COMMIT_MAX_EVENTS: '50',
+        PARLEY_GROUP_COMMIT_MAX_DELAY_MS: '1',
+        PARLEY_SHUTDOWN_TIMEOUT_MS: '5000',
+      },
+      noDotenv,
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDirectory: '/tmp/parley-data',
+      databaseUrl: 'postgres://user:pw@db:5432/parley',
+      redisUrl: 'redis://127.0.0.1:6379',
+      sessionApiKey: 'k',
+      permittedCorsOrigins: ['https://example.com', 'https://test.com'],
+      llm: { model: 'openai/gpt-4o', apiKey: 'sk-1', baseUrl: 'http://localhost:8000/v1' },
+      log: { level: 'debug', json: true },
+      storage: { groupCommitMaxEvents: 50, groupCommitMaxDelayMs: 1 },
+      shutdownTimeoutMs: 5000,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT .*\(got "abc"\)$/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ LOG_JSON: 'maybe' }, /LOG_JSON/],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//,
+    ],
+    [{ LLM_BASE_URL: 'ftp://x' }, /LLM_BASE_URL/],
+    [{ PARLEY_GROUP_COMMIT_MAX_EVENTS: '0' }, /PARLEY_GROUP_COMMIT_MAX_EVENTS/],
+  ])('a bad value is one line naming the variable: %j', (environment, message) => {
+    let thrown: unknown;
+    try {
+      loadConfig(environment, noDotenv);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'CONFIG_INVALID' });
+    const text = (thrown as Error).message;
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_JSON: '' }, noDotenv)).toMatchObject({
+      port: 3000,
+      log: { json: false },
+    });
+  });
+
+  it('reads a .env file, and real environment variables win over it', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'parley-config-'));
+    directories.push(directory);
+    const path = join(directory, '.env');
+    writeFileSync(
+      path,
+      'PORT=4000\nLLM_MODEL=anthropic/claude\n# comment\nSESSION_API_KEY="quoted key"\n',
+    );
+    const config = loadConfig({ PORT: '5000' }, { dotenvPath: path });
+    expect(config.port).toBe(5000);
+    expect(config.llm.model).toBe('anthropic/claude');
+    expect(config.sessionApiKey).toBe('quoted key');
+  });
+
+  it('a missing .env file is fine; a bad value in it is still named', () => {
+    expect(() => loadConfig({}, { dotenvPath: '/nonexistent/.env' })).not.toThrow();
+    const directory = mkdtempSync(join(tmpdir(), 'parley-config-'));
+    directories.push(directory);
+    const path = join(directory, '.env');
+    writeFileSync(path, 'PORT=not-a-port\n');
+    expect(() => loadConfig({}, { dotenvPath: path })).toThrow(/PORT/);
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({}, noDotenv);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.llm)).toBe(true);
+  });
+});

@@ -398,6 +398,37 @@ for (const backend of backends) {
       });
     });
 
+    describe('a conversation of 100,000 events', () => {
+      it('serves pages, filters and counts from any point', async () => {
+        const total = 100_000;
+        for (let start = 0; start < total; start += 2_000) {
+          await store.append(
+            'big',
+            Array.from({ length: 2_000 }, (_, index) =>
+              (start + index) % 1000 === 0
+                ? runAction(`marker ${start + index}`)
+                : messageAction(`m${start + index}`),
+            ),
+          );
+        }
+        expect(await store.latestId('big')).toBe(total - 1);
+        const middle = await store.search('big', { startId: 50_000, limit: 20 });
+        expect(ids(middle.events)).toEqual(
+          Array.from({ length: 20 }, (_, index) => 50_000 + index),
+        );
+        expect(middle.hasMore).toBe(true);
+        const newest = await store.search('big', { reverse: true, limit: 3 });
+        expect(ids(newest.events)).toEqual([99_999, 99_998, 99_997]);
+        const markers = await store.search('big', {
+          filter: { includeTypes: ['CmdRunAction'] },
+          startId: 10_500,
+          limit: 2,
+        });
+        expect(ids(markers.events)).toEqual([11_000, 12_000]);
+        expect(await store.count('big', { includeTypes: ['CmdRunAction'] })).toBe(100);
+      }, 120_000);
+    });
+
     describe('get, delete', () => {
       it('gets one event or undefined', async () => {
         await store.append('k', [messageAction('zero'), messageAction('one')]);

@@ -196,6 +196,17 @@ describe('EventStream', () => {
     ).toEqual(['only right']);
   });
 
+  it('a conversation deleted through the registry starts again from id 0 for new subscribers', async () => {
+    await streams.get('reborn').append([messageAction('old 0'), messageAction('old 1')]);
+    expect(await streams.deleteConversation('reborn')).toBe(2);
+    const stream = streams.get('reborn');
+    const received = collector(1);
+    stream.subscribe('server', 'new', received.callback);
+    await stream.append([messageAction('new 0')]);
+    await received.done;
+    expect(received.seen.map((event) => event.id)).toEqual([0]);
+  });
+
   it('refuses to append or subscribe after close', async () => {
     const stream = new EventStream({
       conversationId: 'closed',

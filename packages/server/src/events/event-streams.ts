@@ -37,6 +37,15 @@ export class EventStreams {
     await stream.close();
   }
 
+  /**
+   * Removes a conversation's events and closes its stream, so that a stream created afterwards starts
+   * from id 0 again instead of dropping the reused ids as already published.
+   */
+  async deleteConversation(conversationId: string): Promise<number> {
+    await this.release(conversationId);
+    return this.#store.deleteConversation(conversationId);
+  }
+
   async close(): Promise<void> {
     const streams = [...this.#streams.values()];
     this.#streams.clear();

@@ -39,9 +39,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 function openSqlite(path: string, options: OpenDatabaseOptions): Database {
-  mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
   let connection: SqliteConnection;
   try {
+    mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
     connection = new BetterSqlite3(path) as unknown as SqliteConnection;
     applySqlitePragmas(connection);
   } catch (error) {
@@ -72,7 +72,12 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
 }
 
 function openPostgres(databaseUrl: string, logger: Logger): Database {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    // pg waits forever for a connection by default; an unreachable host must fail instead.
+    connectionTimeoutMillis: 10_000,
+  });
   // A dropped idle client must not crash the process; the next query takes a fresh one.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client failed'));
   const kysely = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });

@@ -32,12 +32,8 @@ export function compileEventFilter(
       `source must be one of ${eventSources.join(', ')}, got ${JSON.stringify(filter.source)}`,
     );
   }
-  for (const field of ['startDate', 'endDate'] as const) {
-    const value = filter[field];
-    if (value !== undefined && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) {
-      throw invalid(`${field} must be an ISO 8601 date, got ${JSON.stringify(value)}`);
-    }
-  }
+  const startDate = normaliseDate(filter.startDate, 'startDate');
+  const endDate = normaliseDate(filter.endDate, 'endDate');
   if (filter.query !== undefined && typeof filter.query !== 'string') {
     throw invalid('query must be a string');
   }
@@ -67,9 +63,12 @@ export function compileEventFilter(
           ),
         );
       }
-      if (filter.startDate !== undefined)
-        conditions.push(builder('timestamp', '>=', filter.startDate));
-      if (filter.endDate !== undefined) conditions.push(builder('timestamp', '<=', filter.endDate));
+      // Stored timestamps are all `toISOString()` form, so they order as strings; PostgreSQL must
+      // compare bytes, not a locale's collation, which may skip punctuation.
+      const timestamp =
+        dialect === 'postgres' ? sql<string>`timestamp COLLATE "C"` : sql<string>`timestamp`;
+      if (startDate !== undefined) conditions.push(sql<SqlBool>`${timestamp} >= ${startDate}`);
+      if (endDate !== undefined) conditions.push(sql<SqlBool>`${timestamp} <= ${endDate}`);
       if (filter.excludeHidden === true) conditions.push(builder('hidden', '=', 0));
       if (queryInSql) {
         const position = sql.raw(dialect === 'sqlite' ? 'instr' : 'strpos');
@@ -82,6 +81,21 @@ export function compileEventFilter(
         ? undefined
         : (_event, payload) => payload.toLowerCase().includes(query),
   };
+}
+
+const isoDate =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Accepts an ISO 8601 date or date-time (with or without offset or fraction) and returns it in the
+ * stored form (`YYYY-MM-DDTHH:mm:ss.sssZ`), so that string order is time order.
+ */
+function normaliseDate(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isoDate.test(value.trim()) || Number.isNaN(Date.parse(value))) {
+    throw invalid(`${field} must be an ISO 8601 date, got ${JSON.stringify(value)}`);
+  }
+  return new Date(value).toISOString();
 }
 
 function resolveTypeName(name: unknown, field: string): { kind: string; type: string } {

@@ -47,7 +47,7 @@ export interface IterateOptions extends Omit<SearchOptions, 'limit'> {
   pageSize?: number;
 }
 
-export interface AppendOptions {
+export interface OperationOptions {
   signal?: AbortSignal;
 }
 
@@ -63,7 +63,7 @@ export interface EventStore {
   append(
     conversationId: string,
     events: readonly NewEvent[],
-    options?: AppendOptions,
+    options?: OperationOptions,
   ): Promise<StoredEvent[]>;
   search(conversationId: string, options?: SearchOptions): Promise<SearchResult>;
   /** Reads any range page by page, yielding to the event loop between pages. */
@@ -71,13 +71,13 @@ export interface EventStore {
   get(
     conversationId: string,
     id: number,
-    options?: AppendOptions,
+    options?: OperationOptions,
   ): Promise<StoredEvent | undefined>;
   /** The latest id, or -1 for an empty conversation. */
-  latestId(conversationId: string, options?: AppendOptions): Promise<number>;
-  count(conversationId: string, filter?: EventFilter, options?: AppendOptions): Promise<number>;
+  latestId(conversationId: string, options?: OperationOptions): Promise<number>;
+  count(conversationId: string, filter?: EventFilter, options?: OperationOptions): Promise<number>;
   /** Removes every event of a conversation; resolves to the number removed. */
-  deleteConversation(conversationId: string, options?: AppendOptions): Promise<number>;
+  deleteConversation(conversationId: string, options?: OperationOptions): Promise<number>;
   /** Registers a listener for committed events; returns a function that removes it. */
   onCommit(listener: CommitListener): () => void;
   /** Waits until every accepted append has committed or failed. */

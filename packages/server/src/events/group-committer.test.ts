@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommitter } from './group-committer.js';
 
 interface Request {
@@ -7,7 +7,13 @@ interface Request {
   fail?: boolean;
 }
 
-function recordingCommitter(options: { maxBatchWeight?: number; maxDelayMs?: number } = {}) {
+function recordingCommitter(
+  options: {
+    maxBatchWeight?: number;
+    maxDelayMs?: number;
+    canRetryAlone?: (error: unknown) => boolean;
+  } = {},
+) {
   const batches: string[][] = [];
   let releaseGate: (() => void) | undefined;
   let gate: Promise<void> | undefined;
@@ -15,6 +21,7 @@ function recordingCommitter(options: { maxBatchWeight?: number; maxDelayMs?: num
     maxBatchWeight: options.maxBatchWeight ?? 100,
     maxDelayMs: options.maxDelayMs ?? 0,
     weigh: (request) => request.weight,
+    ...(options.canRetryAlone === undefined ? {} : { canRetryAlone: options.canRetryAlone }),
     async commit(batch) {
       batches.push(batch.map((request) => request.name));
       if (gate !== undefined) await gate;
@@ -37,6 +44,54 @@ function recordingCommitter(options: { maxBatchWeight?: number; maxDelayMs?: num
 }
 
 describe('GroupCommitter', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('does not retry alone when the failure may have committed something', async () => {
+    const { committer, batches } = recordingCommitter({ canRetryAlone: () => false });
+    const outcomes = await Promise.allSettled([
+      committer.submit({ name: 'one', weight: 1 }),
+      committer.submit({ name: 'bad', weight: 1, fail: true }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(batches).toEqual([['one', 'bad']]);
+  });
+
+  it('commits at once when the batch is full, without waiting for the delay', async () => {
+    vi.useFakeTimers();
+    const { committer, batches } = recordingCommitter({ maxBatchWeight: 3, maxDelayMs: 1000 });
+    const first = committer.submit({ name: 'a', weight: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batches).toEqual([]); // one event waits for companions
+    const rest = [
+      committer.submit({ name: 'b', weight: 1 }),
+      committer.submit({ name: 'c', weight: 1 }),
+    ];
+    await Promise.all([first, ...rest]); // full: committed without advancing the clock further
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('runs an exclusive task between the batches submitted before and after it', async () => {
+    const recorder = recordingCommitter();
+    const order: string[] = [];
+    const before = recorder.committer
+      .submit({ name: 'before', weight: 1 })
+      .then(() => order.push('before'));
+    const exclusive = recorder.committer.runExclusive(async () => {
+      order.push(`exclusive after ${recorder.batches.length} batch`);
+      return 'done';
+    });
+    const after = recorder.committer
+      .submit({ name: 'after', weight: 1 })
+      .then(() => order.push('after'));
+    expect(await exclusive).toBe('done');
+    await Promise.all([before, after]);
+    expect(order).toEqual(['before', 'exclusive after 1 batch', 'after']);
+    expect(recorder.batches).toEqual([['before'], ['after']]);
+  });
+
   it('commits everything submitted in one turn as one batch, results in order', async () => {
     const { committer, batches } = recordingCommitter();
     const results = await Promise.all(

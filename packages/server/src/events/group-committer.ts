@@ -7,14 +7,21 @@ export interface GroupCommitterOptions<TRequest, TResult> {
    * How long an idle committer waits for companions before committing, in ms. 0 commits on the next
    * turn of the event loop, so everything submitted in the same turn shares one transaction. While a
    * commit is in flight, new requests queue and form the next batch, so batches grow with load.
+   * Reaching `maxBatchWeight` commits at once, whatever the delay.
    */
   maxDelayMs: number;
   weigh(request: TRequest): number;
   /** Commits a batch in one transaction; returns one result per request, in batch order. */
   commit(batch: readonly TRequest[]): Promise<readonly TResult[]>;
+  /**
+   * Whether a failed batch may be retried one request at a time: only when the failure certainly
+   * left nothing committed (default: always).
+   */
+  canRetryAlone?(error: unknown): boolean;
 }
 
-interface Pending<TRequest, TResult> {
+interface PendingRequest<TRequest, TResult> {
+  kind: 'request';
   request: TRequest;
   weight: number;
   resolve(result: TResult): void;
@@ -23,16 +30,25 @@ interface Pending<TRequest, TResult> {
   onAbort: (() => void) | undefined;
 }
 
+interface PendingBarrier {
+  kind: 'barrier';
+  run(): Promise<void>;
+}
+
+type QueueEntry<TRequest, TResult> = PendingRequest<TRequest, TResult> | PendingBarrier;
+
 /**
  * Group commit: many concurrent requests, one transaction (and one fsync) per batch. Batches are
- * committed one at a time, in submission order. If a batch fails, its requests are retried one by one,
- * so a single bad request fails alone.
+ * committed one at a time, in submission order. If a batch fails, its requests are retried one by one
+ * (when that is safe), so a single bad request fails alone. `runExclusive` runs a task between
+ * batches, after everything submitted before it and before everything submitted after it.
  */
 export class GroupCommitter<TRequest, TResult> {
   readonly #options: GroupCommitterOptions<TRequest, TResult>;
-  #queue: Pending<TRequest, TResult>[] = [];
+  #queue: QueueEntry<TRequest, TResult>[] = [];
   #queuedWeight = 0;
-  #scheduled = false;
+  #cancelTimer: (() => void) | undefined;
+  #drainQueued = false;
   #committing = false;
   #closed = false;
   #idleWaiters: (() => void)[] = [];
@@ -55,7 +71,8 @@ export class GroupCommitter<TRequest, TResult> {
       );
     }
     return new Promise<TResult>((resolve, reject) => {
-      const pending: Pending<TRequest, TResult> = {
+      const pending: PendingRequest<TRequest, TResult> = {
+        kind: 'request',
         request,
         weight: Math.max(1, this.#options.weigh(request)),
         resolve,
@@ -73,6 +90,17 @@ export class GroupCommitter<TRequest, TResult> {
     });
   }
 
+  /** Runs `task` alone: after every request submitted before it, before every one after it. */
+  runExclusive<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({
+        kind: 'barrier',
+        run: () => task().then(resolve, reject),
+      });
+      this.#drainSoon();
+    });
+  }
+
   /** Resolves once nothing is queued or committing. */
   flush(): Promise<void> {
     if (!this.#committing && this.#queue.length === 0) return Promise.resolve();
@@ -85,7 +113,7 @@ export class GroupCommitter<TRequest, TResult> {
     await this.flush();
   }
 
-  #abandon(pending: Pending<TRequest, TResult>): void {
+  #abandon(pending: PendingRequest<TRequest, TResult>): void {
     const index = this.#queue.indexOf(pending);
     if (index === -1) return; // already committing: it will complete normally
     this.#queue.splice(index, 1);
@@ -97,26 +125,46 @@ export class GroupCommitter<TRequest, TResult> {
   }
 
   #schedule(): void {
-    if (this.#committing || this.#scheduled) return;
+    if (this.#committing) return; // the running drain picks new requests up
     if (this.#queuedWeight >= this.#options.maxBatchWeight) {
-      this.#scheduled = true;
-      queueMicrotask(() => void this.#drain());
+      this.#drainSoon();
       return;
     }
-    this.#scheduled = true;
-    if (this.#options.maxDelayMs > 0)
-      setTimeout(() => void this.#drain(), this.#options.maxDelayMs);
-    else setImmediate(() => void this.#drain());
+    if (this.#cancelTimer !== undefined || this.#drainQueued) return;
+    const drain = () => void this.#drain();
+    if (this.#options.maxDelayMs > 0) {
+      const timer = setTimeout(drain, this.#options.maxDelayMs);
+      this.#cancelTimer = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(drain);
+      this.#cancelTimer = () => clearImmediate(immediate);
+    }
+  }
+
+  /** Drains on the next microtask, cancelling any pending timer. */
+  #drainSoon(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    if (this.#committing || this.#drainQueued) return;
+    this.#drainQueued = true;
+    queueMicrotask(() => void this.#drain());
   }
 
   async #drain(): Promise<void> {
-    this.#scheduled = false;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    this.#drainQueued = false;
     if (this.#committing) return;
     this.#committing = true;
     try {
       while (this.#queue.length > 0) {
-        const batch = this.#takeBatch();
-        await this.#commitBatch(batch);
+        const head = this.#queue[0] as QueueEntry<TRequest, TResult>;
+        if (head.kind === 'barrier') {
+          this.#queue.shift();
+          await head.run();
+          continue;
+        }
+        await this.#commitBatch(this.#takeBatch());
       }
     } finally {
       this.#committing = false;
@@ -124,11 +172,12 @@ export class GroupCommitter<TRequest, TResult> {
     }
   }
 
-  #takeBatch(): Pending<TRequest, TResult>[] {
-    const batch: Pending<TRequest, TResult>[] = [];
+  #takeBatch(): PendingRequest<TRequest, TResult>[] {
+    const batch: PendingRequest<TRequest, TResult>[] = [];
     let weight = 0;
     while (this.#queue.length > 0) {
-      const next = this.#queue[0] as Pending<TRequest, TResult>;
+      const next = this.#queue[0] as QueueEntry<TRequest, TResult>;
+      if (next.kind === 'barrier') break;
       if (batch.length > 0 && weight + next.weight > this.#options.maxBatchWeight) break;
       this.#queue.shift();
       this.#queuedWeight -= next.weight;
@@ -141,13 +190,14 @@ export class GroupCommitter<TRequest, TResult> {
     return batch;
   }
 
-  async #commitBatch(batch: Pending<TRequest, TResult>[]): Promise<void> {
+  async #commitBatch(batch: PendingRequest<TRequest, TResult>[]): Promise<void> {
     try {
       const results = await this.#options.commit(batch.map((pending) => pending.request));
       batch.forEach((pending, index) => pending.resolve(results[index] as TResult));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      const canRetryAlone = this.#options.canRetryAlone?.(error) ?? true;
+      if (batch.length === 1 || !canRetryAlone) {
+        for (const pending of batch) pending.reject(error);
         return;
       }
       // Isolate the failure: commit each request on its own.

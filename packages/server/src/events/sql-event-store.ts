@@ -1,30 +1,28 @@
 import type { Kysely } from 'kysely';
-import { ParleyError } from '../shared/errors.js';
 import { throwIfAborted } from '../shared/abort.js';
+import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database } from '../storage/database.js';
+import { failedBeforeCommit, isUniqueViolation } from '../storage/database-errors.js';
 import type { DatabaseSchema } from '../storage/schema.js';
-import type { SqliteConnection, SqliteStatement } from '../storage/sqlite-connection.js';
-import { compileEventFilter, type CompiledEventFilter } from './event-filter.js';
-import {
-  payloadFor,
-  parsePayload,
-  prepareEvent,
-  storedEventFor,
-  type PreparedEvent,
-} from './event-row.js';
+import type { AppendRequest, IdAssignment } from './event-batch.js';
+import { compileEventFilter } from './event-filter.js';
+import { readEventPages } from './event-pager.js';
+import { parsePayload, prepareEvent, storedEventFor } from './event-row.js';
 import type {
-  AppendOptions,
   CommitListener,
   EventFilter,
   EventStore,
   IterateOptions,
   NewEvent,
+  OperationOptions,
   SearchOptions,
   SearchResult,
   StoredEvent,
 } from './event-store.js';
 import { GroupCommitter } from './group-committer.js';
+import { writePostgresBatch } from './postgres-event-writer.js';
+import { SqliteEventWriter } from './sqlite-event-writer.js';
 
 export interface SqlEventStoreOptions {
   database: Database;
@@ -37,32 +35,8 @@ export interface SqlEventStoreOptions {
   now?: () => Date;
 }
 
-interface AppendRequest {
-  conversationId: string;
-  events: PreparedEvent[];
-}
-
-/** What a commit decided: the first id of each request, and each conversation's next id. */
-interface IdAssignment {
-  firstIds: number[];
-  nextIds: Map<string, number>;
-}
-
-interface RowToInsert {
-  conversation_id: string;
-  id: number;
-  timestamp: string;
-  source: string | null;
-  kind: string;
-  type: string;
-  hidden: number;
-  payload: string;
-}
-
 const defaultPageSize = 500;
 const maxPageSize = 5_000;
-/** Rows per INSERT on PostgreSQL (8 parameters each, well under the 65,535 limit). */
-const postgresInsertChunk = 1_000;
 
 /** The event log on SQLite or PostgreSQL, with group commit and paged reads. */
 export class SqlEventStore implements EventStore {
@@ -71,10 +45,12 @@ export class SqlEventStore implements EventStore {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #committer: GroupCommitter<AppendRequest, StoredEvent[]>;
+  readonly #sqliteWriter = new SqliteEventWriter();
   readonly #listeners = new Set<CommitListener>();
-  /** Next id per conversation, known after the first append; only changed after a commit. */
+  /** Next id per conversation, known after its first append; only changed after a commit. */
   readonly #nextIds = new Map<string, number>();
-  #sqliteStatements: { insert: SqliteStatement; maxId: SqliteStatement } | undefined;
+  /** The last commit's timestamp: later commits never get an earlier one, even if the clock steps back. */
+  #lastTimestamp = '';
 
   constructor(options: SqlEventStoreOptions) {
     this.#database = options.database;
@@ -86,13 +62,14 @@ export class SqlEventStore implements EventStore {
       maxDelayMs: options.groupCommitMaxDelayMs ?? 0,
       weigh: (request) => request.events.length,
       commit: (batch) => this.#commit(batch),
+      canRetryAlone: (error) => error instanceof ParleyError && error.isRetryable,
     });
   }
 
   async append(
     conversationId: string,
     events: readonly NewEvent[],
-    options: AppendOptions = {},
+    options: OperationOptions = {},
   ): Promise<StoredEvent[]> {
     requireConversationId(conversationId);
     throwIfAborted(options.signal);
@@ -128,49 +105,23 @@ export class SqlEventStore implements EventStore {
     return { events, hasMore };
   }
 
-  async *iterate(
-    conversationId: string,
-    options: IterateOptions = {},
-  ): AsyncGenerator<StoredEvent> {
+  iterate(conversationId: string, options: IterateOptions = {}): AsyncGenerator<StoredEvent> {
     requireConversationId(conversationId);
-    const startId = validateId(options.startId ?? 0, 'startId');
-    const endId = options.endId === undefined ? undefined : validateId(options.endId, 'endId');
-    const pageSize = Math.min(
-      Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)),
-      maxPageSize,
-    );
-    const filter = compileEventFilter(options.filter, this.#database.dialect);
-    const reverse = options.reverse === true;
-    if (endId !== undefined && endId < startId) return;
-
-    let cursor = reverse ? endId : startId;
-    for (;;) {
-      throwIfAborted(options.signal);
-      const rows = await this.#readPage(conversationId, {
-        cursor,
-        startId,
-        endId,
-        reverse,
-        pageSize,
-        filter,
-      });
-      for (const row of rows) {
-        const event = parsePayload(row.payload);
-        if (filter.matches === undefined || filter.matches(event, row.payload)) yield event;
-      }
-      if (rows.length < pageSize) return;
-      const last = rows[rows.length - 1] as { id: number };
-      cursor = reverse ? last.id - 1 : last.id + 1;
-      if (reverse && cursor < startId) return;
-      // Let other work run between pages, so a long replay never blocks the event loop.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    return readEventPages(this.#kysely, {
+      conversationId,
+      startId: validateId(options.startId ?? 0, 'startId'),
+      endId: options.endId === undefined ? undefined : validateId(options.endId, 'endId'),
+      reverse: options.reverse === true,
+      pageSize: Math.min(Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)), maxPageSize),
+      filter: compileEventFilter(options.filter, this.#database.dialect),
+      signal: options.signal,
+    });
   }
 
   async get(
     conversationId: string,
     id: number,
-    options: AppendOptions = {},
+    options: OperationOptions = {},
   ): Promise<StoredEvent | undefined> {
     throwIfAborted(options.signal);
     if (!Number.isInteger(id) || id < 0) return undefined;
@@ -183,27 +134,28 @@ export class SqlEventStore implements EventStore {
     return row === undefined ? undefined : parsePayload(row.payload);
   }
 
-  async latestId(conversationId: string, options: AppendOptions = {}): Promise<number> {
+  async latestId(conversationId: string, options: OperationOptions = {}): Promise<number> {
     throwIfAborted(options.signal);
     const row = await this.#kysely
       .selectFrom('events')
       .select((builder) => builder.fn.max('id').as('latest'))
       .where('conversation_id', '=', conversationId)
       .executeTakeFirst();
-    return row?.latest === null || row?.latest === undefined ? -1 : Number(row.latest);
+    return row?.latest == null ? -1 : Number(row.latest);
   }
 
   async count(
     conversationId: string,
     filter?: EventFilter,
-    options: AppendOptions = {},
+    options: OperationOptions = {},
   ): Promise<number> {
     throwIfAborted(options.signal);
     const compiled = compileEventFilter(filter, this.#database.dialect);
     if (compiled.matches !== undefined) {
       let total = 0;
-      for await (const _event of this.iterate(conversationId, { filter, signal: options.signal }))
+      for await (const _event of this.iterate(conversationId, { filter, signal: options.signal })) {
         total++;
+      }
       return total;
     }
     const row = await this.#kysely
@@ -215,15 +167,20 @@ export class SqlEventStore implements EventStore {
     return Number(row?.total ?? 0);
   }
 
-  async deleteConversation(conversationId: string, options: AppendOptions = {}): Promise<number> {
+  /** Runs between group commits, so no append can commit with a stale next id meanwhile. */
+  async deleteConversation(
+    conversationId: string,
+    options: OperationOptions = {},
+  ): Promise<number> {
     throwIfAborted(options.signal);
-    await this.#committer.flush();
-    const result = await this.#kysely
-      .deleteFrom('events')
-      .where('conversation_id', '=', conversationId)
-      .executeTakeFirst();
-    this.#nextIds.delete(conversationId);
-    return Number(result.numDeletedRows);
+    return this.#committer.runExclusive(async () => {
+      const result = await this.#kysely
+        .deleteFrom('events')
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirst();
+      this.#nextIds.delete(conversationId);
+      return Number(result.numDeletedRows);
+    });
   }
 
   onCommit(listener: CommitListener): () => void {
@@ -239,168 +196,58 @@ export class SqlEventStore implements EventStore {
     return this.#committer.close();
   }
 
-  async #readPage(
-    conversationId: string,
-    page: {
-      cursor: number | undefined;
-      startId: number;
-      endId: number | undefined;
-      reverse: boolean;
-      pageSize: number;
-      filter: CompiledEventFilter;
-    },
-  ): Promise<{ id: number; payload: string }[]> {
-    let query = this.#kysely
-      .selectFrom('events')
-      .select(['id', 'payload'])
-      .where('conversation_id', '=', conversationId)
-      .where((builder) => page.filter.where(builder));
-    if (page.reverse) {
-      query = query.where('id', '>=', page.startId);
-      if (page.cursor !== undefined) query = query.where('id', '<=', page.cursor);
-      query = query.orderBy('id', 'desc');
-    } else {
-      query = query.where('id', '>=', page.cursor ?? page.startId);
-      if (page.endId !== undefined) query = query.where('id', '<=', page.endId);
-      query = query.orderBy('id', 'asc');
-    }
-    const rows = await query.limit(page.pageSize).execute();
-    return rows.map((row) => ({ id: Number(row.id), payload: row.payload }));
-  }
-
   async #commit(batch: readonly AppendRequest[]): Promise<StoredEvent[][]> {
-    const timestamp = this.#now().toISOString();
+    const timestamp = this.#nextTimestamp();
     const conversationIds = [...new Set(batch.map((request) => request.conversationId))];
-    let assignment: IdAssignment;
-    try {
-      assignment =
-        this.#database.withSqliteConnection === undefined
-          ? await this.#commitPostgres(batch, conversationIds, timestamp)
-          : await this.#database.withSqliteConnection((connection) =>
-              this.#commitSqlite(connection, batch, conversationIds, timestamp),
-            );
-    } catch (error) {
-      // Another writer may have moved a conversation on: re-read its next id before the next append.
-      for (const conversationId of conversationIds) this.#nextIds.delete(conversationId);
-      if (error instanceof ParleyError) throw error;
-      throw new ParleyError('STORAGE_FAILURE', `Append failed: ${String(error)}`, { cause: error });
+    let assignment: IdAssignment | undefined;
+    for (let attempt = 1; assignment === undefined; attempt++) {
+      try {
+        assignment = await this.#write(batch, conversationIds, timestamp);
+      } catch (error) {
+        // Another writer may have moved a conversation on: re-read its head before trying again.
+        for (const conversationId of conversationIds) this.#nextIds.delete(conversationId);
+        if (attempt === 1 && isUniqueViolation(error)) continue;
+        throw new ParleyError('STORAGE_FAILURE', `Append failed: ${String(error)}`, {
+          cause: error,
+          isRetryable: failedBeforeCommit(error, this.#database.dialect),
+        });
+      }
     }
-    for (const [conversationId, nextId] of assignment.nextIds)
+    for (const [conversationId, nextId] of assignment.nextIds) {
       this.#nextIds.set(conversationId, nextId);
+    }
     const results = batch.map((request, requestIndex) => {
       const firstId = assignment.firstIds[requestIndex] as number;
       return request.events.map((prepared, index) =>
         storedEventFor(prepared, firstId + index, timestamp),
       );
     });
-    batch.forEach((request, requestIndex) =>
-      this.#notify(request.conversationId, results[requestIndex] ?? []),
-    );
+    batch.forEach((request, index) => this.#notify(request.conversationId, results[index] ?? []));
     return results;
   }
 
-  /** Next ids for this process's cache, or undefined when the database must be asked. */
-  #knownNextIds(conversationIds: readonly string[]): Map<string, number> {
-    const nextIds = new Map<string, number>();
-    for (const conversationId of conversationIds) {
-      const known = this.#nextIds.get(conversationId);
-      if (known !== undefined) nextIds.set(conversationId, known);
-    }
-    return nextIds;
-  }
-
-  #commitSqlite(
-    connection: SqliteConnection,
-    batch: readonly AppendRequest[],
-    conversationIds: readonly string[],
-    timestamp: string,
-  ): IdAssignment {
-    const statements = (this.#sqliteStatements ??= {
-      insert: connection.prepare(
-        'INSERT INTO events (conversation_id, id, timestamp, source, kind, type, hidden, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      maxId: connection.prepare('SELECT max(id) AS latest FROM events WHERE conversation_id = ?'),
-    });
-    const write = connection.transaction((): IdAssignment => {
-      const nextIds = this.#knownNextIds(conversationIds);
-      for (const conversationId of conversationIds) {
-        if (nextIds.has(conversationId)) continue;
-        const row = statements.maxId.get(conversationId) as { latest: number | null } | undefined;
-        nextIds.set(
-          conversationId,
-          row?.latest === null || row?.latest === undefined ? 0 : row.latest + 1,
-        );
-      }
-      const firstIds: number[] = [];
-      for (const request of batch) {
-        let id = nextIds.get(request.conversationId) as number;
-        firstIds.push(id);
-        for (const prepared of request.events) {
-          statements.insert.run(
-            request.conversationId,
-            id,
-            timestamp,
-            prepared.source,
-            prepared.kind,
-            prepared.type,
-            prepared.hidden,
-            payloadFor(prepared, id, timestamp),
-          );
-          id++;
-        }
-        nextIds.set(request.conversationId, id);
-      }
-      return { nextIds, firstIds };
-    });
-    return write();
-  }
-
-  async #commitPostgres(
+  #write(
     batch: readonly AppendRequest[],
     conversationIds: readonly string[],
     timestamp: string,
   ): Promise<IdAssignment> {
-    return this.#kysely.transaction().execute(async (transaction) => {
-      const nextIds = this.#knownNextIds(conversationIds);
-      const unknown = conversationIds.filter((conversationId) => !nextIds.has(conversationId));
-      if (unknown.length > 0) {
-        const rows = await transaction
-          .selectFrom('events')
-          .select((builder) => ['conversation_id', builder.fn.max('id').as('latest')])
-          .where('conversation_id', 'in', unknown)
-          .groupBy('conversation_id')
-          .execute();
-        for (const conversationId of unknown) nextIds.set(conversationId, 0);
-        for (const row of rows) nextIds.set(row.conversation_id, Number(row.latest) + 1);
-      }
-      const rows: RowToInsert[] = [];
-      const firstIds: number[] = [];
-      for (const request of batch) {
-        let id = nextIds.get(request.conversationId) as number;
-        firstIds.push(id);
-        for (const prepared of request.events) {
-          rows.push({
-            conversation_id: request.conversationId,
-            id,
-            timestamp,
-            source: prepared.source,
-            kind: prepared.kind,
-            type: prepared.type,
-            hidden: prepared.hidden,
-            payload: payloadFor(prepared, id, timestamp),
-          });
-          id++;
-        }
-        nextIds.set(request.conversationId, id);
-      }
-      for (let start = 0; start < rows.length; start += postgresInsertChunk) {
-        await transaction
-          .insertInto('events')
-          .values(rows.slice(start, start + postgresInsertChunk))
-          .execute();
-      }
-      return { nextIds, firstIds };
-    });
+    const known = new Map<string, number>();
+    for (const conversationId of conversationIds) {
+      const nextId = this.#nextIds.get(conversationId);
+      if (nextId !== undefined) known.set(conversationId, nextId);
+    }
+    if (this.#database.withSqliteConnection === undefined) {
+      return writePostgresBatch(this.#kysely, batch, known, timestamp);
+    }
+    return this.#database.withSqliteConnection((connection) =>
+      this.#sqliteWriter.write(connection, batch, known, timestamp),
+    );
+  }
+
+  #nextTimestamp(): string {
+    const now = this.#now().toISOString();
+    this.#lastTimestamp = now > this.#lastTimestamp ? now : this.#lastTimestamp;
+    return this.#lastTimestamp;
   }
 
   #notify(conversationId: string, events: readonly StoredEvent[]): void {

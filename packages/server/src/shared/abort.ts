@@ -4,7 +4,7 @@
  */
 import { AbortedError } from './errors.js';
 
-/** The largest delay `setTimeout` honours; longer ones fire after 1 ms. */
+/** The largest delay `setTimeout` honours; longer ones fire after 1 millisecond. */
 const maxTimerMs = 2_147_483_647;
 
 export interface DelayOptions {
@@ -22,21 +22,23 @@ export function throwIfAborted(signal?: AbortSignal): void {
 }
 
 /**
- * Resolves after `ms` milliseconds. An abort rejects at once with `AbortedError` and clears the
- * timer; an already-aborted signal rejects without scheduling anything. `ms` may be `Infinity`
+ * Resolves after `milliseconds` milliseconds. An abort rejects at once with `AbortedError` and clears the
+ * timer; an already-aborted signal rejects without scheduling anything. `milliseconds` may be `Infinity`
  * (wait until aborted); otherwise it must be between 0 and 2^31 - 1, else the promise rejects with
  * a `RangeError`.
  */
-export function delay(ms: number, options: DelayOptions = {}): Promise<void> {
+export function delay(milliseconds: number, options: DelayOptions = {}): Promise<void> {
   const { signal } = options;
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted === true) {
       reject(abortedErrorFrom(signal));
       return;
     }
-    if (!(ms >= 0) || (ms > maxTimerMs && ms !== Infinity)) {
+    if (!(milliseconds >= 0) || (milliseconds > maxTimerMs && milliseconds !== Infinity)) {
       reject(
-        new RangeError(`delay: ms must be between 0 and ${maxTimerMs} or Infinity, got ${ms}`),
+        new RangeError(
+          `delay: milliseconds must be between 0 and ${maxTimerMs} or Infinity, got ${milliseconds}`,
+        ),
       );
       return;
     }
@@ -45,11 +47,11 @@ export function delay(ms: number, options: DelayOptions = {}): Promise<void> {
       clearTimeout(timer);
       reject(abortedErrorFrom(signal as AbortSignal));
     };
-    if (ms !== Infinity) {
+    if (milliseconds !== Infinity) {
       timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, ms);
+      }, milliseconds);
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });

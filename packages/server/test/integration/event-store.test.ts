@@ -180,6 +180,56 @@ for (const backend of backends) {
         expect(ids((await store.search('g')).events)).toEqual([0, 1, 2]);
       });
 
+      it('a lone append recovers when another writer moved the conversation on', async () => {
+        await store.append('lone', [messageAction('0')]);
+        const other = new SqlEventStore({
+          database: testDatabase.database,
+          logger: createSilentLogger(),
+        });
+        extraStores.push(other);
+        expect(ids(await other.append('lone', [messageAction('from the other writer')]))).toEqual([
+          1,
+        ]);
+        expect(ids(await store.append('lone', [messageAction('mine')]))).toEqual([2]);
+      });
+
+      it('orders a delete between appends: earlier ones are deleted, later ones start at 0', async () => {
+        await store.append('del', [messageAction('old')]);
+        const before = store.append('del', [messageAction('submitted before the delete')]);
+        const deleted = store.deleteConversation('del');
+        const after = store.append('del', [messageAction('submitted after the delete')]);
+        expect(ids(await before)).toEqual([1]);
+        expect(await deleted).toBe(2);
+        expect(ids(await after)).toEqual([0]);
+        expect(contents((await store.search('del')).events)).toEqual([
+          'submitted after the delete',
+        ]);
+      });
+
+      it('never stamps a later commit earlier, even when the clock steps back', async () => {
+        const times = [
+          '2025-06-01T10:00:00.000Z',
+          '2025-06-01T09:00:00.000Z',
+          '2025-06-01T11:00:00.000Z',
+        ];
+        const clocked = new SqlEventStore({
+          database: testDatabase.database,
+          logger: createSilentLogger(),
+          now: () => new Date(times.shift() ?? '2030-01-01T00:00:00.000Z'),
+        });
+        extraStores.push(clocked);
+        const stamps: string[] = [];
+        for (const label of ['a', 'b', 'c']) {
+          const [event] = await clocked.append('clock', [messageAction(label)]);
+          stamps.push(event?.timestamp ?? '');
+        }
+        expect(stamps).toEqual([
+          '2025-06-01T10:00:00.000Z',
+          '2025-06-01T10:00:00.000Z',
+          '2025-06-01T11:00:00.000Z',
+        ]);
+      });
+
       it('refuses appends after close but commits what it accepted before', async () => {
         const accepted = store.append('i', [messageAction('before close')]);
         await store.close();
@@ -271,6 +321,14 @@ for (const backend of backends) {
           limit: 2,
         });
         expect(ids(reversed.events)).toEqual([8, 6]);
+      });
+
+      it('retrieves a partial range reversed, as upstream (start 3, end 12)', async () => {
+        expect(
+          ids(
+            (await store.search(conversationId, { startId: 3, endId: 12, reverse: true })).events,
+          ),
+        ).toEqual([9, 8, 7, 6, 5, 4, 3]);
       });
 
       it('rejects a limit that is not a positive integer', async () => {
@@ -372,6 +430,37 @@ for (const backend of backends) {
         expect(await search({ startDate: first?.timestamp })).toHaveLength(8);
         expect(await search({ endDate: '2000-01-01T00:00:00Z' })).toEqual([]);
         expect(await search({ startDate: '2999-01-01T00:00:00Z' })).toEqual([]);
+      });
+
+      it('compares dates as instants: no milliseconds, offsets and plain dates all work', async () => {
+        const dated = new SqlEventStore({
+          database: testDatabase.database,
+          logger: createSilentLogger(),
+          now: () => new Date('2025-01-01T10:00:00.500Z'),
+        });
+        extraStores.push(dated);
+        await dated.append('dated', [messageAction('at half past ten seconds')]);
+        const search = async (filter: object) =>
+          ids((await dated.search('dated', { filter })).events);
+        expect(await search({ endDate: '2025-01-01T10:00:00Z' })).toEqual([]);
+        expect(await search({ endDate: '2025-01-01T10:00:01Z' })).toEqual([0]);
+        expect(await search({ startDate: '2025-01-01T11:00:00+02:00' })).toEqual([0]);
+        expect(await search({ startDate: '2025-01-01T10:00:01+00:00' })).toEqual([]);
+        expect(await search({ startDate: '2025-01-01', endDate: '2025-01-02' })).toEqual([0]);
+        await expect(search({ startDate: 'March 7' })).rejects.toMatchObject({
+          code: 'EVENT_FILTER_INVALID',
+        });
+      });
+
+      it('an event without a source never matches a source filter', async () => {
+        await store.append('sourceless', [
+          { action: 'null', args: {} } as NewEvent,
+          messageAction('with source'),
+        ]);
+        expect(
+          ids((await store.search('sourceless', { filter: { source: 'user' } })).events),
+        ).toEqual([1]);
+        expect(ids((await store.search('sourceless')).events)).toEqual([0, 1]);
       });
 
       it('ANDs every criterion and counts with the same filter', async () => {

@@ -30,7 +30,22 @@ const allowedImports = {
   realtime: ['shared', 'config', 'conversations', 'events'],
 };
 
+/** Folders that may not use the wire contract (`@parley/protocol`). */
+const withoutProtocol = ['shared', 'config', 'storage', 'llm'];
+/** Folders that may use config types only, never load the configuration. */
+const configTypesOnly = ['storage', 'http', 'realtime'];
+
 const boundaryZones = [
+  ...withoutProtocol.map((folder) => ({
+    target: `${serverSource}/${folder}`,
+    from: ['./packages/protocol', './node_modules/@parley/protocol'],
+    message: `packages/server/src/${folder} may not import @parley/protocol (see ARCHITECTURE.md)`,
+  })),
+  ...configTypesOnly.map((folder) => ({
+    target: `${serverSource}/${folder}`,
+    from: [`${serverSource}/config/load-config.ts`],
+    message: `packages/server/src/${folder} may import config types only; app.ts loads the configuration`,
+  })),
   ...serverFolders.map((folder) => ({
     target: `${serverSource}/${folder}`,
     from: [
@@ -58,6 +73,13 @@ const boundaryZones = [
   },
 ];
 
+/** Production code never imports test support; only `*.test.ts` files may. */
+const testSupportZone = {
+  target: serverSource,
+  from: ['./packages/server/test'],
+  message: 'source never imports test support (tests beside the source may)',
+};
+
 export default tseslint.config(
   {
     ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**', 'bench/results/**'],
@@ -79,7 +101,7 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': 'error',
-      'import-x/no-restricted-paths': ['error', { zones: boundaryZones }],
+      'import-x/no-restricted-paths': ['error', { zones: [...boundaryZones, testSupportZone] }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': [
@@ -87,6 +109,10 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
     },
+  },
+  {
+    files: ['**/*.test.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: boundaryZones }] },
   },
   {
     // The wire contract may import nothing but zod.

@@ -1,6 +1,9 @@
 import type { Logger } from '../shared/logger.js';
 import type { StoredEvent } from './event-store.js';
 
+/** Events a callback may fall behind by before it is dropped. */
+export const defaultMaxPending = 10_000;
+
 export type EventCallback = (event: StoredEvent) => void | Promise<void>;
 
 /**
@@ -17,9 +20,22 @@ export class CallbackQueue {
   #closed = false;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(callback: EventCallback, logger: Logger) {
+  readonly #maxPending: number;
+  readonly #onOverflow: () => void;
+
+  /**
+   * `maxPending` bounds the memory a stuck callback can pin: past it the queue closes itself and calls
+   * `onOverflow` (the stream then unsubscribes the callback and logs it).
+   */
+  constructor(
+    callback: EventCallback,
+    logger: Logger,
+    options: { maxPending?: number; onOverflow?: () => void } = {},
+  ) {
     this.#callback = callback;
     this.#logger = logger;
+    this.#maxPending = options.maxPending ?? defaultMaxPending;
+    this.#onOverflow = options.onOverflow ?? (() => undefined);
   }
 
   get pendingCount(): number {
@@ -28,6 +44,11 @@ export class CallbackQueue {
 
   push(events: readonly StoredEvent[]): void {
     if (this.#closed) return;
+    if (this.pendingCount + events.length > this.#maxPending) {
+      this.close();
+      this.#onOverflow();
+      return;
+    }
     for (const event of events) this.#events.push(event);
     if (!this.#running) {
       this.#running = true;

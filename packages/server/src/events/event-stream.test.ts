@@ -207,6 +207,55 @@ describe('EventStream', () => {
     expect(received.seen.map((event) => event.id)).toEqual([0]);
   });
 
+  it('drops a callback that falls too far behind, without touching the others', async () => {
+    const stream = new EventStream({
+      conversationId: 'laggard',
+      store,
+      transport,
+      logger: captured.logger,
+      maxPendingPerCallback: 3,
+    });
+    let releaseStuck: () => void = () => undefined;
+    const stuckGate = new Promise<void>((resolve) => (releaseStuck = resolve));
+    const stuckSeen: number[] = [];
+    stream.subscribe('server', 'stuck', async (event) => {
+      stuckSeen.push(event.id);
+      await stuckGate;
+    });
+    const healthy = collector(6);
+    stream.subscribe('server', 'healthy', healthy.callback);
+    for (let index = 0; index < 6; index++) await stream.append([messageAction(`m${index}`)]);
+    await healthy.done;
+    expect(healthy.seen.map((event) => event.id)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(stream.callbackCount).toBe(1);
+    const overflow = captured
+      .lines()
+      .find((line) => line['msg'] === 'event callback fell too far behind: unsubscribed');
+    expect(overflow).toMatchObject({
+      subscriberId: 'server',
+      callbackId: 'stuck',
+      conversationId: 'laggard',
+    });
+    releaseStuck();
+    await stream.close();
+    expect(stuckSeen.length).toBeLessThan(6);
+  });
+
+  it('close does not wait for a stuck callback', async () => {
+    const stream = streams.get('stuck-close');
+    const started = collector(1);
+    stream.subscribe('server', 'never-returns', (event) => {
+      started.callback(event);
+      return new Promise<void>(() => undefined);
+    });
+    await stream.append([messageAction('hangs')]);
+    await started.done;
+    await expect(stream.close()).resolves.toBeUndefined();
+    await expect(stream.append([messageAction('after close')])).rejects.toMatchObject({
+      code: 'STORE_CLOSED',
+    });
+  });
+
   it('refuses to append or subscribe after close', async () => {
     const stream = new EventStream({
       conversationId: 'closed',

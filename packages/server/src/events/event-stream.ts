@@ -10,6 +10,8 @@ export interface EventStreamOptions {
   store: EventStore;
   transport: EventTransport;
   logger: Logger;
+  /** Events one callback may fall behind by before it is unsubscribed (default 10,000). */
+  maxPendingPerCallback?: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export class EventStream {
   /** subscriberId → callbackId → queue. */
   readonly #subscribers = new Map<string, Map<string, CallbackQueue>>();
   readonly #stopListening: () => void;
+  readonly #maxPendingPerCallback: number | undefined;
   #lastPublishedId = -1;
   #closed = false;
 
@@ -32,6 +35,7 @@ export class EventStream {
     this.conversationId = options.conversationId;
     this.#store = options.store;
     this.#logger = options.logger.child({ conversationId: options.conversationId });
+    this.#maxPendingPerCallback = options.maxPendingPerCallback;
     this.#stopListening = options.transport.listen(
       options.conversationId,
       (_conversationId, events) => this.publish(events),
@@ -52,7 +56,19 @@ export class EventStream {
       );
     }
     const logger = this.#logger.child({ subscriberId, callbackId });
-    callbacks.set(callbackId, new CallbackQueue(callback, logger));
+    const queue = new CallbackQueue(callback, logger, {
+      maxPending: this.#maxPendingPerCallback,
+      onOverflow: () => {
+        logger.error(
+          { maxPending: this.#maxPendingPerCallback },
+          'event callback fell too far behind: unsubscribed',
+        );
+        if (this.#subscribers.get(subscriberId)?.get(callbackId) === queue) {
+          this.unsubscribe(subscriberId, callbackId);
+        }
+      },
+    });
+    callbacks.set(callbackId, queue);
   }
 
   /** Removes a callback; an unknown id only logs a warning, as upstream. */
@@ -116,14 +132,19 @@ export class EventStream {
     await Promise.all(queues.map((queue) => queue.idle()));
   }
 
-  /** Stops listening and drops every callback. Appends already accepted still commit. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    await this.idle();
+  /**
+   * Stops listening and drops every callback with whatever it had not handled yet (a callback that is
+   * running finishes on its own); never waits on a callback, so a stuck one cannot hold up shutdown.
+   * Appends already accepted still commit.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
     this.#stopListening();
-    for (const callbacks of this.#subscribers.values())
+    for (const callbacks of this.#subscribers.values()) {
       for (const queue of callbacks.values()) queue.close();
+    }
     this.#subscribers.clear();
+    return Promise.resolve();
   }
 }

@@ -84,4 +84,12 @@ describe('SecretMasker', () => {
     masker.setSecrets({});
     expect(masker.hasSecrets).toBe(false);
   });
+
+  it('never rewrites its own placeholder, and treats regex characters literally', () => {
+    const masker = new SecretMasker();
+    masker.setSecrets({ one: 'secret', two: 'hidden', three: 'a.b*c' });
+    expect(masker.maskText('my secret is hidden; axbxc a.b*c')).toBe(
+      `my ${secretPlaceholder} is ${secretPlaceholder}; axbxc ${secretPlaceholder}`,
+    );
+  });
 });

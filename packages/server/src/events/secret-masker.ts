@@ -10,15 +10,23 @@ const identityFields = new Set(['id', 'timestamp', 'source', 'cause', 'action', 
  */
 export class SecretMasker {
   #secrets: string[] = [];
+  #pattern: RegExp | undefined;
 
   /** Replaces the whole set. Empty values are ignored (they would match everywhere). */
   setSecrets(secrets: Readonly<Record<string, string>>): void {
-    this.#secrets = normalise(Object.values(secrets));
+    this.#use(normalise(Object.values(secrets)));
   }
 
   /** Adds to the set. */
   updateSecrets(secrets: Readonly<Record<string, string>>): void {
-    this.#secrets = normalise([...this.#secrets, ...Object.values(secrets)]);
+    this.#use(normalise([...this.#secrets, ...Object.values(secrets)]));
+  }
+
+  #use(secrets: string[]): void {
+    this.#secrets = secrets;
+    // Longest first, so that a secret containing another is masked whole.
+    this.#pattern =
+      secrets.length === 0 ? undefined : new RegExp(secrets.map(escapeRegExp).join('|'), 'g');
   }
 
   get hasSecrets(): boolean {
@@ -35,13 +43,11 @@ export class SecretMasker {
     return result as T;
   }
 
-  /** Masks one string. */
+  /** Masks one string in a single pass, so a placeholder is never itself rewritten. */
   maskText(text: string): string {
-    let masked = text;
-    for (const secret of this.#secrets) {
-      if (masked.includes(secret)) masked = masked.split(secret).join(secretPlaceholder);
-    }
-    return masked;
+    if (this.#pattern === undefined) return text;
+    this.#pattern.lastIndex = 0;
+    return this.#pattern.test(text) ? text.replace(this.#pattern, secretPlaceholder) : text;
   }
 
   #maskValue(value: unknown): unknown {
@@ -61,4 +67,8 @@ function normalise(values: readonly string[]): string[] {
   return [...new Set(values.filter((value) => typeof value === 'string' && value !== ''))].sort(
     (left, right) => right.length - left.length,
   );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -55,23 +55,13 @@ export async function createSqliteDatabase(
   options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
-  const open = (migrate = options.migrate ?? true) =>
-    openDatabase({ databaseUrl: undefined, dataDirectory, logger: createSilentLogger(), migrate });
-  const database = await open();
-  const opened: Database[] = [database];
-  return {
-    database,
+  return trackOpenings({
+    databaseUrl: undefined,
+    dataDirectory,
     location: dataDirectory,
-    async reopen() {
-      const again = await open(true);
-      opened.push(again);
-      return again;
-    },
-    async cleanup() {
-      for (const each of opened) await each.close();
-      rmSync(dataDirectory, { recursive: true, force: true });
-    },
-  };
+    migrate: options.migrate ?? true,
+    remove: async () => rmSync(dataDirectory, { recursive: true, force: true }),
+  });
 }
 
 export async function createPostgresDatabase(
@@ -81,22 +71,41 @@ export async function createPostgresDatabase(
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const open = (migrate = options.migrate ?? true) =>
-    openDatabase({ databaseUrl, dataDirectory: tmpdir(), logger: createSilentLogger(), migrate });
-  const database = await open();
-  const opened: Database[] = [database];
+  return trackOpenings({
+    databaseUrl: url.toString(),
+    dataDirectory: tmpdir(),
+    location: url.toString(),
+    migrate: options.migrate ?? true,
+    remove: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  });
+}
+
+/** Opens the database, remembers every opening, and closes them all before removing it. */
+async function trackOpenings(target: {
+  databaseUrl: string | undefined;
+  dataDirectory: string;
+  location: string;
+  migrate: boolean;
+  remove: () => Promise<void>;
+}): Promise<TestDatabase> {
+  const opened: Database[] = [];
+  const open = async (migrate: boolean) => {
+    const database = await openDatabase({
+      databaseUrl: target.databaseUrl,
+      dataDirectory: target.dataDirectory,
+      logger: createSilentLogger(),
+      migrate,
+    });
+    opened.push(database);
+    return database;
+  };
   return {
-    database,
-    location: databaseUrl,
-    async reopen() {
-      const again = await open(true);
-      opened.push(again);
-      return again;
-    },
+    database: await open(target.migrate),
+    location: target.location,
+    reopen: () => open(true),
     async cleanup() {
-      for (const each of opened) await each.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const database of opened) await database.close();
+      await target.remove();
     },
   };
 }

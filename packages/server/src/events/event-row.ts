@@ -14,7 +14,12 @@ export interface PreparedEvent {
 
 export function prepareEvent(event: NewEvent): PreparedEvent {
   const { kind, type } = eventKindAndType(event);
-  const body = serializeEvent({ ...event, id: undefined, timestamp: undefined });
+  // Spreading every event leaves V8 a slow object; only copy when there is an id or timestamp to drop.
+  const serialized = serializeEvent(event);
+  const body =
+    serialized['id'] === undefined && serialized['timestamp'] === undefined
+      ? serialized
+      : serializeEvent({ ...event, id: undefined, timestamp: undefined });
   return {
     event,
     source: event.source ?? null,
@@ -36,7 +41,7 @@ export function storedEventFor(
   id: number,
   timestamp: string,
 ): StoredEvent {
-  return { ...prepared.event, id, timestamp } as StoredEvent;
+  return Object.assign({}, prepared.event, { id, timestamp }) as StoredEvent;
 }
 
 export function parsePayload(payload: string): StoredEvent {

@@ -1,4 +1,4 @@
-import type { SqliteConnection, SqliteStatement } from '../storage/sqlite-connection.js';
+import type { SqliteConnection } from '../storage/sqlite-connection.js';
 import { assignIds, type AppendRequest, type IdAssignment } from './event-batch.js';
 import { payloadFor } from './event-row.js';
 
@@ -6,8 +6,18 @@ import { payloadFor } from './event-row.js';
  * Writes batches on the raw better-sqlite3 connection with cached prepared statements: the fast path
  * of the event log. Runs synchronously inside one transaction; a throw rolls everything back.
  */
+interface PreparedWriter {
+  connection: SqliteConnection;
+  write: (
+    batch: readonly AppendRequest[],
+    knownNextIds: Map<string, number>,
+    timestamp: string,
+  ) => IdAssignment;
+}
+
 export class SqliteEventWriter {
-  #statements: { insert: SqliteStatement; maxId: SqliteStatement } | undefined;
+  /** Statements and the transaction wrapper, built once per connection (not once per commit). */
+  #prepared: PreparedWriter | undefined;
 
   write(
     connection: SqliteConnection,
@@ -15,22 +25,32 @@ export class SqliteEventWriter {
     knownNextIds: Map<string, number>,
     timestamp: string,
   ): IdAssignment {
-    const statements = (this.#statements ??= {
-      insert: connection.prepare(
-        'INSERT INTO events (conversation_id, id, timestamp, source, kind, type, hidden, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      maxId: connection.prepare('SELECT max(id) AS latest FROM events WHERE conversation_id = ?'),
-    });
-    const write = connection.transaction((): IdAssignment => {
+    if (this.#prepared?.connection !== connection) this.#prepared = prepareWriter(connection);
+    return this.#prepared.write(batch, knownNextIds, timestamp);
+  }
+}
+
+function prepareWriter(connection: SqliteConnection): PreparedWriter {
+  const insert = connection.prepare(
+    'INSERT INTO events (conversation_id, id, timestamp, source, kind, type, hidden, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const maxId = connection.prepare(
+    'SELECT max(id) AS latest FROM events WHERE conversation_id = ?',
+  );
+  const write = connection.transaction(
+    (
+      batch: readonly AppendRequest[],
+      knownNextIds: Map<string, number>,
+      timestamp: string,
+    ): IdAssignment => {
       const nextIds = new Map(knownNextIds);
       for (const request of batch) {
         if (nextIds.has(request.conversationId)) continue;
-        const row = statements.maxId.get(request.conversationId) as
-          { latest: number | null } | undefined;
+        const row = maxId.get(request.conversationId) as { latest: number | null } | undefined;
         nextIds.set(request.conversationId, row?.latest == null ? 0 : row.latest + 1);
       }
       return assignIds(batch, nextIds, (conversationId, id, prepared) => {
-        statements.insert.run(
+        insert.run(
           conversationId,
           id,
           timestamp,
@@ -41,7 +61,7 @@ export class SqliteEventWriter {
           payloadFor(prepared, id, timestamp),
         );
       });
-    });
-    return write();
-  }
+    },
+  );
+  return { connection, write };
 }

@@ -1,0 +1,52 @@
+// Small statistics helpers for the store benchmark (bench/store-bench.mjs).
+
+/** Nearest-rank percentile of an unsorted numeric array (or typed array); NaN when empty. */
+export function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+/** The median (mean of the two middle values for an even count). */
+export function median(values) {
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (finite.length === 0) return Number.NaN;
+  const sorted = [...finite].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** p50 / p99 / max / mean of latencies in ms. */
+export function latencySummary(latencies) {
+  let sum = 0;
+  let max = 0;
+  for (const value of latencies) {
+    sum += value;
+    if (value > max) max = value;
+  }
+  return {
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: max,
+    meanMs: latencies.length === 0 ? Number.NaN : sum / latencies.length,
+  };
+}
+
+/** CPU time (user + system) in µs from a process.cpuUsage() delta. */
+export function cpuMicros(delta) {
+  return delta.user + delta.system;
+}
+
+/** Per variant: median ms and CPU µs/event over timed replay passes, plus every pass in ms. */
+export function summariseReplay(samplesByName) {
+  const summary = {};
+  for (const [name, samples] of Object.entries(samplesByName)) {
+    summary[name] = {
+      ms: median(samples.map((sample) => sample.ms)),
+      cpuMicrosPerEvent: median(samples.map((sample) => sample.cpuMicrosPerEvent)),
+      samplesMs: samples.map((sample) => sample.ms),
+    };
+  }
+  return summary;
+}

@@ -1,7 +1,6 @@
 // Lint rules, including the import table of ARCHITECTURE.md: a wrong arrow fails `npm run check`.
 import js from '@eslint/js';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
-import importX from 'eslint-plugin-import-x';
+import importPlugin from 'eslint-plugin-import';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -93,15 +92,14 @@ export default tseslint.config(
       sourceType: 'module',
       globals: { ...globals.node },
     },
-    plugins: { 'import-x': importX },
+    plugins: { import: importPlugin },
     settings: {
-      'import-x/resolver-next': [
-        createTypeScriptImportResolver({ project: ['tsconfig.tests.json'] }),
-      ],
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { typescript: { project: 'tsconfig.tests.json' }, node: true },
     },
     rules: {
-      'import-x/no-cycle': 'error',
-      'import-x/no-restricted-paths': ['error', { zones: [...boundaryZones, testSupportZone] }],
+      'import/no-cycle': 'error',
+      'import/no-restricted-paths': ['error', { zones: [...boundaryZones, testSupportZone] }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': [
@@ -112,7 +110,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.test.ts'],
-    rules: { 'import-x/no-restricted-paths': ['error', { zones: boundaryZones }] },
+    rules: { 'import/no-restricted-paths': ['error', { zones: boundaryZones }] },
   },
   {
     // The wire contract may import nothing but zod.

@@ -8,12 +8,16 @@ import { describe, expect, it } from 'vitest';
  * fails here. Imported modules must exist, since the rule resolves them.
  */
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const eslint = new ESLint({ cwd: repositoryRoot });
+// no-cycle needs files on disk (it crashes on virtual ones); it is checked by `npm run check`.
+const eslint = new ESLint({
+  cwd: repositoryRoot,
+  overrideConfig: { rules: { 'import/no-cycle': 'off' } },
+});
 
 async function ruleViolations(path: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${repositoryRoot}${path}` });
   return (result?.messages ?? [])
-    .filter((message) => message.ruleId === 'import-x/no-restricted-paths')
+    .filter((message) => message.ruleId === 'import/no-restricted-paths')
     .map((message) => message.message);
 }
 

@@ -17,9 +17,9 @@ describe('error codes', () => {
   });
 
   it('are documented in docs/errors.md with the same status, and nothing else is', () => {
-    const documented = [...documentation.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map(
-      (match) => [match[1], Number(match[2])],
-    );
+    const documented = [
+      ...documentation.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm),
+    ].map((match) => [match[1], Number(match[2])]);
     expect(documented).toEqual(entries.map(([code, { httpStatus }]) => [code, httpStatus]));
   });
 

@@ -8,7 +8,12 @@ export default defineConfig({
     alias: { '@parley/protocol': protocolSource },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'packages/web/src/**/*.test.{ts,tsx}',
+      'bench/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Database suites share one PostgreSQL server; files run in parallel processes.

@@ -26,94 +26,45 @@
 //
 // Writes bench/results/store-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { parseOptions } from './lib/cli-options.mjs';
 import { defaultTextChars } from './lib/store-events.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { formatNumber, markdownTable, summarise, svgChart } from './lib/store-report.mjs';
 import { runChild } from './lib/store-run-child.mjs';
 
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
 function parseArguments(argv) {
-  const options = {
-    quick: false,
-    rounds: undefined,
-    events: undefined,
-    single: undefined,
-    replayEvents: 10_000,
-    producers: 20,
-    textChars: defaultTextChars,
-    json: undefined,
-    dir: undefined,
-    only: undefined,
-    pin: false,
-  };
-  const integer = (name, value) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1)
-      throw new Error(`${name} needs a positive integer, got ${value}`);
-    return parsed;
-  };
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index];
-    const value = () => {
-      const next = argv[++index];
-      if (next === undefined) throw new Error(`${argument} needs a value`);
-      return next;
-    };
-    switch (argument) {
-      case '--quick':
-        options.quick = true;
-        break;
-      case '--rounds':
-        options.rounds = integer(argument, value());
-        break;
-      case '--events':
-        options.events = integer(argument, value());
-        break;
-      case '--single':
-        options.single = integer(argument, value());
-        break;
-      case '--replay-events':
-        options.replayEvents = integer(argument, value());
-        break;
-      case '--producers':
-        options.producers = integer(argument, value());
-        break;
-      case '--text-chars':
-        options.textChars = integer(argument, value());
-        break;
-      case '--json':
-        options.json = resolve(value());
-        break;
-      case '--dir':
-        options.dir = resolve(value());
-        break;
-      case '--only': {
-        const only = value().toLowerCase();
-        if (only !== 'b2' && only !== 'b3') throw new Error('--only takes b2 or b3');
-        options.only = only;
-        break;
-      }
-      case '--pin':
-        options.pin = true;
-        break;
-      case '--help':
-      case '-h':
-        console.log(
-          'node bench/store-bench.mjs [--quick] [--rounds N] [--events N] [--json path] [--single N]\n' +
-            '  [--replay-events N] [--producers N] [--text-chars N] [--dir path] [--only b2|b3] [--pin]',
-        );
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument ${argument} (try --help)`);
-    }
-  }
+  const options = parseOptions(
+    argv,
+    {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'integer' },
+      events: { type: 'integer' },
+      single: { type: 'integer' },
+      'replay-events': { type: 'integer', default: 10_000 },
+      producers: { type: 'integer', default: 20 },
+      'text-chars': { type: 'integer', default: defaultTextChars },
+      json: { type: 'path' },
+      dir: { type: 'path' },
+      only: {
+        type: 'string',
+        parse: (text) => {
+          const only = text.toLowerCase();
+          if (only !== 'b2' && only !== 'b3') throw new Error('--only takes b2 or b3');
+          return only;
+        },
+      },
+      pin: { type: 'boolean', default: false },
+    },
+    {
+      usage:
+        'node bench/store-bench.mjs [--quick] [--rounds N] [--events N] [--json path] [--single N]\n' +
+        '  [--replay-events N] [--producers N] [--text-chars N] [--dir path] [--only b2|b3] [--pin]',
+    },
+  );
   options.rounds ??= options.quick ? 3 : 5;
   options.events ??= options.quick ? 4_000 : 20_000;
   options.single ??= options.quick ? 500 : 2_000;
@@ -125,22 +76,6 @@ function parseArguments(argv) {
 /** Untimed appends each B2 participant makes first, in its own process (JIT-warm, like a server). */
 function warmupFor(events) {
   return Math.max(200, Math.ceil(events / 10));
-}
-
-function gitRevision() {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repositoryRoot })
-      .toString()
-      .trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages/server/src'], {
-      cwd: repositoryRoot,
-    })
-      .toString()
-      .trim();
-    return { commit, serverSourceModified: dirty !== '' };
-  } catch {
-    return undefined;
-  }
 }
 
 /** tmpfs makes fdatasync free and the durable comparison meaningless: say so. */
@@ -342,17 +277,11 @@ async function main() {
     summary: rows,
   };
 
-  const jsonPath =
-    options.json ??
-    join(
-      repositoryRoot,
-      'bench',
-      'results',
-      `store-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`,
-    );
-  mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
-  const basePath = jsonPath.replace(/\.json$/, '');
+  const { jsonPath, basePath } = writeResultJson(result, {
+    name: 'store',
+    startedAt,
+    json: options.json,
+  });
   const heading =
     `Store benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `${machine.totalMemoryGiB} GiB, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up`;

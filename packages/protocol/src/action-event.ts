@@ -12,6 +12,7 @@ export const actionTypes = [
   'run',
   'finish',
   'recall',
+  'think',
   'null',
 ] as const;
 
@@ -30,6 +31,11 @@ export const messageActionArgsSchema = z.strictObject({
   image_urls: z.array(z.string()).nullable().optional(),
   wait_for_response: z.boolean().optional(),
   security_risk: securityRiskSchema.optional(),
+  /**
+   * Parley's extension: an id the client picks for the message. A resend with an id the
+   * conversation already accepted is ignored, so a client may retry a send safely.
+   */
+  client_message_id: z.string().min(1).max(200).optional(),
 });
 
 export const systemMessageActionArgsSchema = z.strictObject({
@@ -68,6 +74,11 @@ export const recallActionArgsSchema = z.strictObject({
   thought: z.string().optional(),
 });
 
+/** Upstream `AgentThinkAction`: the agent notes a thought; nothing runs. */
+export const agentThinkActionArgsSchema = z.strictObject({
+  thought: z.string().optional(),
+});
+
 export const nullActionArgsSchema = z.strictObject({});
 
 /** Seconds; upstream's hard timeout, present only when set. */
@@ -102,6 +113,7 @@ export const changeAgentStateActionSchema = actionEventSchemaFor(
 export const cmdRunActionSchema = actionEventSchemaFor('run', cmdRunActionArgsSchema);
 export const agentFinishActionSchema = actionEventSchemaFor('finish', agentFinishActionArgsSchema);
 export const recallActionSchema = actionEventSchemaFor('recall', recallActionArgsSchema);
+export const agentThinkActionSchema = actionEventSchemaFor('think', agentThinkActionArgsSchema);
 export const nullActionSchema = actionEventSchemaFor('null', nullActionArgsSchema);
 
 export const actionEventSchema = z.discriminatedUnion('action', [
@@ -111,6 +123,7 @@ export const actionEventSchema = z.discriminatedUnion('action', [
   cmdRunActionSchema,
   agentFinishActionSchema,
   recallActionSchema,
+  agentThinkActionSchema,
   nullActionSchema,
 ]);
 
@@ -120,6 +133,7 @@ export type ChangeAgentStateAction = z.output<typeof changeAgentStateActionSchem
 export type CmdRunAction = z.output<typeof cmdRunActionSchema>;
 export type AgentFinishAction = z.output<typeof agentFinishActionSchema>;
 export type RecallAction = z.output<typeof recallActionSchema>;
+export type AgentThinkAction = z.output<typeof agentThinkActionSchema>;
 export type NullAction = z.output<typeof nullActionSchema>;
 
 export type ActionEvent = z.output<typeof actionEventSchema>;

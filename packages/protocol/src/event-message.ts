@@ -24,6 +24,8 @@ export function eventMessage(event: ActionEvent | ObservationEvent): string {
         return event.args.thought ? event.args.thought : "All done! What's next on the agenda?";
       case 'recall':
         return `Retrieving content for: ${firstCodePoints(event.args.query ?? '', 50)}`;
+      case 'think':
+        return `I am thinking...: ${event.args.thought ?? ''}`;
       case 'null':
         return 'No action';
     }
@@ -33,6 +35,7 @@ export function eventMessage(event: ActionEvent | ObservationEvent): string {
       return '';
     case 'error':
     case 'user_rejected':
+    case 'think':
       return event.content;
     case 'run':
       return `Command \`${event.extras.command}\` executed with exit code ${event.extras.metadata?.exit_code ?? -1}.`;

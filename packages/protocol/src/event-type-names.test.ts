@@ -18,6 +18,7 @@ const minimalEvents: Readonly<Record<EventTypeName, unknown>> = {
   CmdRunAction: { action: 'run', args: { command: 'ls' } },
   AgentFinishAction: { action: 'finish', args: {} },
   RecallAction: { action: 'recall', args: { query: 'q' } },
+  AgentThinkAction: { action: 'think', args: { thought: 'hmm' } },
   NullAction: { action: 'null', args: {} },
   AgentStateChangedObservation: {
     observation: 'agent_state_changed',
@@ -28,6 +29,7 @@ const minimalEvents: Readonly<Record<EventTypeName, unknown>> = {
   CmdOutputObservation: { observation: 'run', content: '', extras: { command: 'ls' } },
   UserRejectObservation: { observation: 'user_rejected', content: '', extras: {} },
   RecallObservation: { observation: 'recall', content: '', extras: {} },
+  AgentThinkObservation: { observation: 'think', content: 'noted', extras: {} },
   NullObservation: { observation: 'null', content: '', extras: {} },
   StreamingDelta: { streaming_delta: { content: 'x' } },
 };

@@ -26,6 +26,7 @@ export {
   cmdRunActionArgsSchema,
   agentFinishActionArgsSchema,
   recallActionArgsSchema,
+  agentThinkActionArgsSchema,
   nullActionArgsSchema,
   messageActionSchema,
   systemMessageActionSchema,
@@ -33,6 +34,7 @@ export {
   cmdRunActionSchema,
   agentFinishActionSchema,
   recallActionSchema,
+  agentThinkActionSchema,
   nullActionSchema,
   actionEventSchema,
 } from './action-event.js';
@@ -45,6 +47,7 @@ export type {
   CmdRunAction,
   AgentFinishAction,
   RecallAction,
+  AgentThinkAction,
   NullAction,
 } from './action-event.js';
 export {
@@ -56,12 +59,14 @@ export {
   cmdOutputObservationExtrasSchema,
   userRejectObservationExtrasSchema,
   recallObservationExtrasSchema,
+  agentThinkObservationExtrasSchema,
   nullObservationExtrasSchema,
   agentStateChangedObservationSchema,
   errorObservationSchema,
   cmdOutputObservationSchema,
   userRejectObservationSchema,
   recallObservationSchema,
+  agentThinkObservationSchema,
   nullObservationSchema,
   observationEventSchema,
 } from './observation-event.js';
@@ -74,6 +79,7 @@ export type {
   CmdOutputObservation,
   UserRejectObservation,
   RecallObservation,
+  AgentThinkObservation,
   NullObservation,
 } from './observation-event.js';
 export { streamingDeltaEventSchema } from './streaming-delta-event.js';
@@ -97,3 +103,11 @@ export type { EventKind, EventKindAndType, EventTypeName } from './event-type-na
 export { eventMessage } from './event-message.js';
 export { agentStateChangedObservation } from './agent-state-changed-observation.js';
 export { errorObservation } from './error-observation.js';
+export * from './rest/index.js';
+export type {
+  SocketIoEventPayload,
+  SocketIoHeartbeat,
+  SocketIoServerToClientEvents,
+  SocketIoClientToServerEvents,
+} from './socket-io-events.js';
+export * from './v1/index.js';

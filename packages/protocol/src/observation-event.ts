@@ -9,6 +9,7 @@ export const observationTypes = [
   'run',
   'user_rejected',
   'recall',
+  'think',
   'null',
 ] as const;
 
@@ -54,6 +55,8 @@ export const recallObservationExtrasSchema = z.looseObject({
   recall_type: z.string().optional(),
 });
 
+export const agentThinkObservationExtrasSchema = z.looseObject({});
+
 export const nullObservationExtrasSchema = z.looseObject({});
 
 function emptyObjectWhenMissing(value: unknown): unknown {
@@ -94,6 +97,11 @@ export const recallObservationSchema = observationEventSchemaFor(
   'recall',
   recallObservationExtrasSchema,
 );
+/** Upstream `AgentThinkObservation`: the acknowledgement of a `think` action. */
+export const agentThinkObservationSchema = observationEventSchemaFor(
+  'think',
+  agentThinkObservationExtrasSchema,
+);
 export const nullObservationSchema = observationEventSchemaFor('null', nullObservationExtrasSchema);
 
 export const observationEventSchema = z.discriminatedUnion('observation', [
@@ -102,6 +110,7 @@ export const observationEventSchema = z.discriminatedUnion('observation', [
   cmdOutputObservationSchema,
   userRejectObservationSchema,
   recallObservationSchema,
+  agentThinkObservationSchema,
   nullObservationSchema,
 ]);
 
@@ -112,6 +121,7 @@ export type ErrorObservation = z.output<typeof errorObservationSchema>;
 export type CmdOutputObservation = z.output<typeof cmdOutputObservationSchema>;
 export type UserRejectObservation = z.output<typeof userRejectObservationSchema>;
 export type RecallObservation = z.output<typeof recallObservationSchema>;
+export type AgentThinkObservation = z.output<typeof agentThinkObservationSchema>;
 export type NullObservation = z.output<typeof nullObservationSchema>;
 
 export type ObservationEvent = z.output<typeof observationEventSchema>;

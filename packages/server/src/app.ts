@@ -1,11 +1,27 @@
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import type { EventStore } from './events/event-store.js';
 import { EventStreams } from './events/event-streams.js';
 import { InProcessEventTransport, type EventTransport } from './events/event-transport.js';
 import { SqlEventStore } from './events/sql-event-store.js';
+import type { AgentLoops } from './conversations/agent-loops.js';
+import type { ConversationManager, ManagerTimers } from './conversations/conversation-manager.js';
+import { createConversationServices } from './conversations/create-conversation-services.js';
+import { recoverInterruptedConversations } from './conversations/interrupted-conversations.js';
 import { createHttpServer } from './http/create-http-server.js';
+import { isOriginAllowed } from './http/middleware/cors.js';
+import { registerApi } from './http/register-api.js';
+import { SingleUserAuth, type UserAuth } from './http/user-auth.js';
+import { MemoryRateLimitStore } from './http/rate-limit/memory-rate-limit-store.js';
+import type { RateLimitStore } from './http/rate-limit/rate-limit-store.js';
+import { RateLimiter, rateLimitCountCap } from './http/rate-limit/rate-limiter.js';
+import { RedisRateLimitStore } from './http/rate-limit/redis-rate-limit-store.js';
+import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
+import { RealtimeServer } from './realtime/realtime-server.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { createMetrics, type Metrics } from './shared/metrics.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 
@@ -14,7 +30,25 @@ export interface AppOverrides {
   logger?: Logger;
   database?: Database;
   transport?: EventTransport;
+  /** Replaces the rate-limit store chosen from the config (memory, or Redis with REDIS_URL). */
+  rateLimitStore?: RateLimitStore;
+  /** Replaces the single local user (tests use it to act as several users). */
+  userAuth?: UserAuth;
+  /** The built web client to serve (default `packages/web/dist`, when it exists). */
+  webClientDirectory?: string;
+  /** Replaces the LLM factory built from `config.llm` (tests point it at a fake server). */
+  languageModels?: LanguageModels;
+  /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
+  agentLoops?: (parts: { eventStreams: EventStreams }) => AgentLoops;
+  /** The conversation manager's clock (ms since the epoch) and cleanup timers. */
+  now?: () => number;
+  timers?: ManagerTimers;
 }
+
+const parleyVersion = '0.1.0';
+
+/** The web client's build output, next to this package (from `src/` and from `dist/` alike). */
+const defaultWebClientDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface ListeningAddress {
   host: string;
@@ -28,7 +62,14 @@ export interface App {
   readonly database: Database;
   readonly eventStore: EventStore;
   readonly eventStreams: EventStreams;
+  readonly metrics: Metrics;
+  /** Builds the `LanguageModel` for the server's default or a user's LLM settings. */
+  readonly languageModels: LanguageModels;
   readonly http: FastifyInstance;
+  /** Socket.IO and the V1 WebSocket on `http`'s server; the conversation manager's notifier. */
+  readonly realtime: RealtimeServer;
+  /** The agent loops (undefined when `overrides.agentLoops` replaced them). */
+  readonly conversationManager: ConversationManager | undefined;
   /** Starts listening on the configured host and port (port 0 picks a free one). */
   listen(): Promise<ListeningAddress>;
   /** Ordered, idempotent shutdown: stop accepting, flush appends, close the database. */
@@ -59,13 +100,108 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     transport,
     logger: logger.child({ module: 'event-stream' }),
   });
-  const http = createHttpServer({ logger });
+  const metrics = createMetrics();
+  eventStore.onCommit((_conversationId, events) => metrics.recordEventsAppended(events.length));
+  const requestsPerSecond = config.rateLimit.requestsPerSecond;
+  const redis =
+    requestsPerSecond > 0 && overrides.rateLimitStore === undefined && config.redisUrl !== undefined
+      ? createRedisClient(config.redisUrl, logger.child({ module: 'redis' }))
+      : undefined;
+  const rateLimitWindow = { windowMs: 1000, maxCountPerKey: rateLimitCountCap(requestsPerSecond) };
+  const rateLimitStore =
+    requestsPerSecond === 0
+      ? undefined
+      : (overrides.rateLimitStore ??
+        (redis === undefined
+          ? new MemoryRateLimitStore(rateLimitWindow)
+          : new RedisRateLimitStore({ ...rateLimitWindow, client: redis })));
+  const languageModels =
+    overrides.languageModels ??
+    createLanguageModels(config.llm, {
+      logger,
+      dataDirectory: config.dataDirectory,
+      metrics,
+    });
+  const http = createHttpServer({
+    logger,
+    metrics,
+    permittedCorsOrigins: config.permittedCorsOrigins,
+    rateLimit:
+      rateLimitStore === undefined
+        ? undefined
+        : {
+            limiter: new RateLimiter({
+              store: rateLimitStore,
+              limit: requestsPerSecond,
+              logger: logger.child({ module: 'rate-limit' }),
+            }),
+          },
+    dataDirectory: config.dataDirectory,
+    webClientDirectory: overrides.webClientDirectory ?? defaultWebClientDirectory,
+  });
+  const services = createConversationServices(
+    {
+      secretsKey: config.secretsKey,
+      dataDirectory: config.dataDirectory,
+      defaultLlm: config.llm,
+      allowSetConversationId: config.allowSetConversationId,
+      conversationManager: config.conversations,
+    },
+    {
+      database,
+      eventStore,
+      eventStreams,
+      languageModels,
+      logger,
+      ...(overrides.agentLoops === undefined
+        ? {}
+        : { agentLoops: overrides.agentLoops({ eventStreams }) }),
+      ...(overrides.now === undefined ? {} : { now: overrides.now }),
+      ...(overrides.timers === undefined ? {} : { timers: overrides.timers }),
+    },
+  );
+  // A turn a crash cut short gets an explicit error state before any loop starts (R1).
+  await recoverInterruptedConversations({
+    database,
+    eventStreams,
+    logger: logger.child({ module: 'conversations' }),
+  });
+  const userAuth = overrides.userAuth ?? new SingleUserAuth();
+  await registerApi(http, {
+    ...services,
+    userAuth,
+    sessionApiKey: config.sessionApiKey,
+    defaultModel: config.llm.model,
+    listModels: async () => [...new Set(['demo', config.llm.model])],
+    version: parleyVersion,
+  });
+
+  const realtime = new RealtimeServer({
+    httpServer: http.server,
+    eventStore,
+    eventStreams,
+    conversations: services.conversations,
+    resolveUser: (headers) => userAuth.userIdFor({ headers }),
+    sessionApiKey: config.sessionApiKey,
+    isOriginAllowed: (origin) => isOriginAllowed(origin, config.permittedCorsOrigins),
+    settings: config.realtime,
+    metrics,
+    logger,
+  });
+  services.conversationManager?.setNotifier(realtime);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('shutting down');
+      // Turns stop first (their `stopped` state reaches the log and the sockets); then pending
+      // appends reach the log (and the sockets) before the sockets close with a reason.
+      await services.agentLoops.close();
+      await eventStore.flush();
+      await realtime.close();
       await http.close();
+      await rateLimitStore?.close();
+      await closeRedisClient(redis);
       await eventStore.close();
       await eventStreams.close();
       await transport.close();
@@ -81,7 +217,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     database,
     eventStore,
     eventStreams,
+    metrics,
+    languageModels,
     http,
+    realtime,
+    conversationManager: services.conversationManager,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const address = http.server.address();
@@ -93,4 +233,41 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     close,
   };
+}
+
+/**
+ * A Redis client that fails fast while Redis is away (no offline queue, a command timeout), so
+ * callers such as the rate limiter fail open at once instead of waiting for a reconnect. It keeps
+ * reconnecting in the background. Connection errors are logged once per outage, not per attempt.
+ */
+function createRedisClient(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+  });
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn({ err: error }, 'Redis is unreachable; retrying in the background');
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('Redis is reachable again');
+    reported = false;
+  });
+  return redis;
+}
+
+async function closeRedisClient(redis: Redis | undefined): Promise<void> {
+  if (redis === undefined) return;
+  if (redis.status === 'ready') {
+    try {
+      await redis.quit();
+      return;
+    } catch {
+      // Fall through: drop the connection instead.
+    }
+  }
+  redis.disconnect();
 }

@@ -120,6 +120,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { dotenvPath: path })).toThrow(/PORT/);
   });
 
+  it('reads PARLEY_RATE_LIMIT_PER_SECOND: 10 by default, 0 turns it off, negatives are refused', () => {
+    expect(loadConfig({}, noDotenv).rateLimit).toEqual({ requestsPerSecond: 10 });
+    expect(loadConfig({ PARLEY_RATE_LIMIT_PER_SECOND: '0' }, noDotenv).rateLimit).toEqual({
+      requestsPerSecond: 0,
+    });
+    expect(loadConfig({ PARLEY_RATE_LIMIT_PER_SECOND: '25' }, noDotenv).rateLimit).toEqual({
+      requestsPerSecond: 25,
+    });
+    for (const bad of ['-1', '1.5', 'many']) {
+      expect(() => loadConfig({ PARLEY_RATE_LIMIT_PER_SECOND: bad }, noDotenv)).toThrow(
+        /PARLEY_RATE_LIMIT_PER_SECOND/,
+      );
+    }
+  });
+
+  it('reads PARLEY_SOCKET_AUTH_TIMEOUT_MS: 10 s by default; zero and garbage are refused', () => {
+    expect(loadConfig({}, noDotenv).realtime.authTimeoutMs).toBe(10_000);
+    expect(
+      loadConfig({ PARLEY_SOCKET_AUTH_TIMEOUT_MS: '250' }, noDotenv).realtime.authTimeoutMs,
+    ).toBe(250);
+    for (const bad of ['0', '-5', 'soon']) {
+      expect(() => loadConfig({ PARLEY_SOCKET_AUTH_TIMEOUT_MS: bad }, noDotenv)).toThrow(
+        /PARLEY_SOCKET_AUTH_TIMEOUT_MS/,
+      );
+    }
+  });
+
   it('returns a frozen object', () => {
     const config = loadConfig({}, noDotenv);
     expect(Object.isFrozen(config)).toBe(true);

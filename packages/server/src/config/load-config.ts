@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ParleyError } from '../shared/errors.js';
-import { logLevels, type Config } from './config.js';
+import { logLevels, type Config, type LlmPrice } from './config.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -24,6 +24,54 @@ const url = (protocols: readonly string[]) =>
     { message: `must start with ${protocols.join(' or ')}` },
   );
 
+/** Milliseconds up to 2^31 − 1 (the timer limit); 0 means no limit and becomes `Infinity`. */
+const timeoutMs = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(2_147_483_647)
+  .transform((value) => (value === 0 ? Infinity : value));
+const price = z.number().nonnegative();
+/** `{"<model>": {"input": n, "output": n, "cacheRead"?: n, "cacheWrite"?: n}}`, dollars per million tokens. */
+const llmPrices = optionalText.transform((text, context): Record<string, LlmPrice> => {
+  if (text === undefined) return {};
+  try {
+    return parsePrices(JSON.parse(text));
+  } catch {
+    context.addIssue({
+      code: 'custom',
+      message:
+        'must be JSON like {"openai/gpt-4o": {"input": 2.5, "output": 10, "cacheRead": 1.25}} (dollars per million tokens)',
+    });
+    return z.NEVER;
+  }
+});
+
+function parsePrices(value: unknown): Record<string, LlmPrice> {
+  const entries = z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        input: price,
+        output: price,
+        cacheRead: price.optional(),
+        cacheWrite: price.optional(),
+      }),
+    )
+    .parse(value);
+  return Object.fromEntries(
+    Object.entries(entries).map(([model, entry]) => [
+      model,
+      {
+        inputPerMillion: entry.input,
+        outputPerMillion: entry.output,
+        ...(entry.cacheRead === undefined ? {} : { cacheReadPerMillion: entry.cacheRead }),
+        ...(entry.cacheWrite === undefined ? {} : { cacheWritePerMillion: entry.cacheWrite }),
+      },
+    ]),
+  );
+}
+
 /** One entry per environment variable: the name is the key, so errors can name it. */
 const environmentSchema = z.object({
   PORT: port.default(3000),
@@ -32,15 +80,47 @@ const environmentSchema = z.object({
   DATABASE_URL: url(['postgres://', 'postgresql://']),
   REDIS_URL: url(['redis://', 'rediss://']),
   SESSION_API_KEY: optionalText,
+  PARLEY_SECRETS_KEY: optionalText.refine(
+    (value) =>
+      value === undefined ||
+      /^[0-9a-fA-F]{64}$/.test(value) ||
+      Buffer.from(value, 'base64').length === 32,
+    { message: 'must be 32 bytes as 64 hex digits or base64' },
+  ),
+  ALLOW_SET_CONVERSATION_ID: booleanText.default(false),
   PERMITTED_CORS_ORIGINS: optionalText,
   LLM_MODEL: z.string().trim().min(1).default('demo'),
   LLM_API_KEY: optionalText,
   LLM_BASE_URL: url(['http://', 'https://']),
+  LLM_NUM_RETRIES: positiveInteger.max(100).default(5),
+  LLM_RETRY_MIN_WAIT_MS: nonNegativeNumber.default(8_000),
+  LLM_RETRY_MAX_WAIT_MS: nonNegativeNumber.default(64_000),
+  LLM_RETRY_MULTIPLIER_MS: nonNegativeNumber.default(8_000),
+  LLM_CONNECT_TIMEOUT_MS: timeoutMs.default(30_000),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: timeoutMs.default(180_000),
+  LLM_IDLE_TIMEOUT_MS: timeoutMs.default(60_000),
+  LOG_COMPLETIONS: booleanText.default(false),
+  PARLEY_DEMO_TOKEN_DELAY_MS: nonNegativeNumber.max(10_000).default(30),
+  LLM_PRICES: llmPrices,
   LOG_LEVEL: z.enum(logLevels).default('info'),
   LOG_JSON: booleanText.default(false),
   PARLEY_GROUP_COMMIT_MAX_EVENTS: positiveInteger.max(10_000).default(100),
   PARLEY_GROUP_COMMIT_MAX_DELAY_MS: nonNegativeNumber.max(1_000).default(0),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInteger.default(10_000),
+  PARLEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000).default(10),
+  PARLEY_OUTBOUND_BUFFER_BYTES: positiveInteger.min(1024).default(8 * 1024 * 1024),
+  PARLEY_HEARTBEAT_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
+  PARLEY_SOCKET_MESSAGES_PER_SECOND: positiveInteger.max(100_000).default(20),
+  PARLEY_SOCKET_MESSAGE_BURST: positiveInteger.max(100_000).default(40),
+  PARLEY_SOCKET_AUTH_TIMEOUT_MS: positiveInteger.min(10).max(600_000).default(10_000),
+  PARLEY_MAX_RUNNING_CONVERSATIONS: positiveInteger.max(10_000).default(3),
+  PARLEY_CLOSE_DELAY_SECONDS: nonNegativeNumber.max(31_536_000).default(3_600),
+  PARLEY_CLEANUP_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
+  PARLEY_MAX_ITERATIONS: positiveInteger.max(100_000).default(500),
+  PARLEY_DELTA_INTERVAL_MS: positiveInteger.max(10_000).default(50),
+  PARLEY_DELTA_MAX_CHARS: positiveInteger.max(1_000_000).default(400),
+  PARLEY_CONTEXT_WINDOW_TOKENS: positiveInteger.min(1_000).default(128_000),
+  PARLEY_TITLE_FROM_LLM: booleanText.default(true),
 });
 
 /**
@@ -74,17 +154,55 @@ export function loadConfig(
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     sessionApiKey: values.SESSION_API_KEY,
+    secretsKey: values.PARLEY_SECRETS_KEY,
+    allowSetConversationId: values.ALLOW_SET_CONVERSATION_ID,
     permittedCorsOrigins: (values.PERMITTED_CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
-    llm: { model: values.LLM_MODEL, apiKey: values.LLM_API_KEY, baseUrl: values.LLM_BASE_URL },
+    llm: {
+      model: values.LLM_MODEL,
+      apiKey: values.LLM_API_KEY,
+      baseUrl: values.LLM_BASE_URL,
+      retry: {
+        maxAttempts: values.LLM_NUM_RETRIES,
+        minWaitMs: values.LLM_RETRY_MIN_WAIT_MS,
+        maxWaitMs: values.LLM_RETRY_MAX_WAIT_MS,
+        multiplierMs: values.LLM_RETRY_MULTIPLIER_MS,
+      },
+      timeouts: {
+        connectMs: values.LLM_CONNECT_TIMEOUT_MS,
+        firstTokenMs: values.LLM_FIRST_TOKEN_TIMEOUT_MS,
+        idleMs: values.LLM_IDLE_TIMEOUT_MS,
+      },
+      logCompletions: values.LOG_COMPLETIONS,
+      demoTokenDelayMs: values.PARLEY_DEMO_TOKEN_DELAY_MS,
+      priceOverrides: values.LLM_PRICES,
+    },
     log: { level: values.LOG_LEVEL, json: values.LOG_JSON },
     storage: {
       groupCommitMaxEvents: values.PARLEY_GROUP_COMMIT_MAX_EVENTS,
       groupCommitMaxDelayMs: values.PARLEY_GROUP_COMMIT_MAX_DELAY_MS,
     },
     shutdownTimeoutMs: values.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    rateLimit: { requestsPerSecond: values.PARLEY_RATE_LIMIT_PER_SECOND },
+    realtime: {
+      outboundBufferBytes: values.PARLEY_OUTBOUND_BUFFER_BYTES,
+      heartbeatIntervalMs: values.PARLEY_HEARTBEAT_INTERVAL_MS,
+      messagesPerSecond: values.PARLEY_SOCKET_MESSAGES_PER_SECOND,
+      messageBurst: values.PARLEY_SOCKET_MESSAGE_BURST,
+      authTimeoutMs: values.PARLEY_SOCKET_AUTH_TIMEOUT_MS,
+    },
+    conversations: {
+      maxRunningPerUser: values.PARLEY_MAX_RUNNING_CONVERSATIONS,
+      closeDelayMs: values.PARLEY_CLOSE_DELAY_SECONDS * 1000,
+      cleanupIntervalMs: values.PARLEY_CLEANUP_INTERVAL_MS,
+      maxIterations: values.PARLEY_MAX_ITERATIONS,
+      deltaIntervalMs: values.PARLEY_DELTA_INTERVAL_MS,
+      deltaMaxChars: values.PARLEY_DELTA_MAX_CHARS,
+      contextWindowTokens: values.PARLEY_CONTEXT_WINDOW_TOKENS,
+      titleFromLlm: values.PARLEY_TITLE_FROM_LLM,
+    },
   });
 }
 

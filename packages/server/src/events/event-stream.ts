@@ -119,6 +119,14 @@ export class EventStream {
     }
   }
 
+  /**
+   * The highest id handed to subscribers so far (-1 before the first). A callback subscribed now
+   * receives exactly the events with greater ids.
+   */
+  get lastPublishedId(): number {
+    return this.#lastPublishedId;
+  }
+
   /** Number of (subscriber, callback) pairs. */
   get callbackCount(): number {
     let total = 0;

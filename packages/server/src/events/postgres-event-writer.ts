@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema, EventsTable } from '../storage/schema.js';
+import { conversationRowUpdates } from './conversation-row-update.js';
 import { assignIds, type AppendRequest, type IdAssignment } from './event-batch.js';
 import { payloadFor } from './event-row.js';
 
@@ -45,6 +46,34 @@ export async function writePostgresBatch(
       await transaction
         .insertInto('events')
         .values(rows.slice(start, start + rowsPerInsert))
+        .execute();
+    }
+    // The conversations' rows move in the same transaction (a no-op for ids without a row).
+    const updates = conversationRowUpdates(batch);
+    await transaction
+      .updateTable('conversations')
+      .set({ last_updated_at: timestamp })
+      .where(
+        'conversation_id',
+        'in',
+        updates.map((update) => update.conversationId),
+      )
+      .execute();
+    for (const { conversationId, totals } of updates) {
+      if (totals === undefined) continue;
+      await transaction
+        .updateTable('conversations')
+        .set({
+          accumulated_cost: totals.accumulatedCost,
+          prompt_tokens: totals.promptTokens,
+          completion_tokens: totals.completionTokens,
+          total_tokens: totals.totalTokens,
+          cache_read_tokens: totals.cacheReadTokens,
+          cache_write_tokens: totals.cacheWriteTokens,
+          context_window: totals.contextWindow,
+          per_turn_token: totals.perTurnToken,
+        })
+        .where('conversation_id', '=', conversationId)
         .execute();
     }
     return assignment;

@@ -1,4 +1,5 @@
 import type { SqliteConnection } from '../storage/sqlite-connection.js';
+import { conversationRowUpdates } from './conversation-row-update.js';
 import { assignIds, type AppendRequest, type IdAssignment } from './event-batch.js';
 import { payloadFor } from './event-row.js';
 
@@ -37,6 +38,12 @@ function prepareWriter(connection: SqliteConnection): PreparedWriter {
   const maxId = connection.prepare(
     'SELECT max(id) AS latest FROM events WHERE conversation_id = ?',
   );
+  const touch = connection.prepare(
+    'UPDATE conversations SET last_updated_at = ? WHERE conversation_id = ?',
+  );
+  const setTotals = connection.prepare(
+    'UPDATE conversations SET last_updated_at = ?, accumulated_cost = ?, prompt_tokens = ?, completion_tokens = ?, total_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?, context_window = ?, per_turn_token = ? WHERE conversation_id = ?',
+  );
   const write = connection.transaction(
     (
       batch: readonly AppendRequest[],
@@ -49,7 +56,7 @@ function prepareWriter(connection: SqliteConnection): PreparedWriter {
         const row = maxId.get(request.conversationId) as { latest: number | null } | undefined;
         nextIds.set(request.conversationId, row?.latest == null ? 0 : row.latest + 1);
       }
-      return assignIds(batch, nextIds, (conversationId, id, prepared) => {
+      const assignment = assignIds(batch, nextIds, (conversationId, id, prepared) => {
         insert.run(
           conversationId,
           id,
@@ -61,6 +68,26 @@ function prepareWriter(connection: SqliteConnection): PreparedWriter {
           payloadFor(prepared, id, timestamp),
         );
       });
+      // The conversation's row moves in the same transaction (a no-op when it has no row).
+      for (const { conversationId, totals } of conversationRowUpdates(batch)) {
+        if (totals === undefined) {
+          touch.run(timestamp, conversationId);
+          continue;
+        }
+        setTotals.run(
+          timestamp,
+          totals.accumulatedCost,
+          totals.promptTokens,
+          totals.completionTokens,
+          totals.totalTokens,
+          totals.cacheReadTokens,
+          totals.cacheWriteTokens,
+          totals.contextWindow,
+          totals.perTurnToken,
+          conversationId,
+        );
+      }
+      return assignment;
     },
   );
   return { connection, write };

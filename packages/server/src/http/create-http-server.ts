@@ -1,9 +1,20 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import { registerMiddleware, type MiddlewareOptions } from './middleware/register-middleware.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
+import { registerServerInfoRoutes } from './routes/server-info-routes.js';
+import { registerWebClientRoutes } from './routes/web-client-routes.js';
 
-export interface HttpServerOptions {
+export interface HttpServerOptions extends MiddlewareOptions {
   logger: Logger;
+  /** Served at `/metrics` and fed by the request-metrics hook; omitted → no `/metrics`. */
+  metrics?: Metrics;
+  /** Reported by `/server_info` (disk usage); omitted → `disk: null`. */
+  dataDirectory?: string;
+  /** The built web client, served at `/` when it holds an `index.html`. */
+  webClientDirectory?: string;
   /** Largest accepted request body, in bytes (default 4 MiB). */
   bodyLimit?: number;
 }
@@ -15,7 +26,20 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
     return503OnClosing: true,
+    // find-my-way answers 414 for a path parameter over 100 characters (its default); the routes
+    // validate ids themselves, so an over-long conversation id gets upstream's 400 instead.
+    routerOptions: { maxParamLength: 16 * 1024 },
   });
+
+  // Middleware, metrics, server info, web client. The hooks run in registration order, so this
+  // block comes first: rate limit → CORS → (authentication, registered after it).
+  registerMiddleware(server, options);
+  registerServerInfoRoutes(server, { dataDirectory: options.dataDirectory });
+  if (options.metrics !== undefined) registerMetricsRoutes(server, options.metrics);
+  if (options.webClientDirectory !== undefined) {
+    registerWebClientRoutes(server, { directory: options.webClientDirectory });
+  }
+
   registerHealthRoutes(server);
   return server;
 }

@@ -29,7 +29,130 @@ export const errorCodes = {
     description: 'The database rejected or failed an operation.',
   },
   WORKER_FAILURE: { httpStatus: 500, description: 'A worker thread failed or exited.' },
-} as const satisfies Record<string, { httpStatus: number; description: string }>;
+  INTERNAL_ERROR: { httpStatus: 500, description: 'An unexpected error; details are in the log.' },
+  SECRET_UNREADABLE: {
+    httpStatus: 500,
+    description: 'A stored secret cannot be decrypted with the configured key.',
+  },
+  REQUEST_INVALID: {
+    httpStatus: 422,
+    description: 'The request body, query or path does not match its schema.',
+  },
+  REQUEST_MALFORMED: { httpStatus: 400, description: 'The request body is not valid JSON.' },
+  REQUEST_TOO_LARGE: { httpStatus: 413, description: 'The request body exceeds the size limit.' },
+  ROUTE_NOT_FOUND: { httpStatus: 404, description: 'No route matches the method and path.' },
+  SESSION_API_KEY_INVALID: {
+    httpStatus: 401,
+    description: 'The X-Session-API-Key header is missing or wrong.',
+  },
+  CONVERSATION_ID_INVALID: {
+    httpStatus: 400,
+    description: 'A conversation id is too long or has forbidden characters.',
+  },
+  CONVERSATION_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'The conversation does not exist or belongs to someone else.',
+    messageId: 'CONVERSATION$NOT_FOUND',
+  },
+  CONVERSATION_ALREADY_EXISTS: {
+    httpStatus: 409,
+    description: 'A client-chosen conversation id is already taken.',
+  },
+  CONVERSATION_NOT_RUNNING: {
+    httpStatus: 409,
+    description: 'The conversation has no running agent loop to take the command.',
+  },
+  SETTINGS_NOT_FOUND: {
+    httpStatus: 400,
+    description: 'No settings are stored and the server has no default LLM.',
+    messageId: 'CONFIGURATION$SETTINGS_NOT_FOUND',
+  },
+  LLM_API_KEY_MISSING: {
+    httpStatus: 400,
+    description: 'The chosen LLM needs an API key and none is set.',
+    messageId: 'STATUS$ERROR_LLM_AUTHENTICATION',
+  },
+  SECRET_NOT_FOUND: { httpStatus: 404, description: 'No custom secret has that name.' },
+  SECRET_ALREADY_EXISTS: {
+    httpStatus: 400,
+    description: 'A custom secret with that name already exists.',
+  },
+  LLM_REQUEST_INVALID: {
+    httpStatus: 400,
+    description: 'A language-model request is malformed, for example it has no messages.',
+  },
+  LLM_MODEL_UNKNOWN: {
+    httpStatus: 400,
+    description: 'The model name names no known provider and no base URL is set.',
+  },
+  LLM_AUTHENTICATION: {
+    httpStatus: 400,
+    description: 'The LLM provider rejected the API key (401 or 403).',
+    messageId: 'STATUS$ERROR_LLM_AUTHENTICATION',
+  },
+  LLM_BAD_REQUEST: {
+    httpStatus: 400,
+    description: 'The LLM provider rejected the request as malformed or too large.',
+  },
+  LLM_CONTENT_POLICY: {
+    httpStatus: 400,
+    description: 'The LLM provider refused the request under its content policy.',
+    messageId: 'STATUS$ERROR_LLM_CONTENT_POLICY_VIOLATION',
+  },
+  LLM_RATE_LIMITED: {
+    httpStatus: 429,
+    description: 'The LLM provider answered 429: too many requests or tokens.',
+    messageId: 'CHAT_INTERFACE$AGENT_RATE_LIMITED_STOPPED_MESSAGE',
+  },
+  LLM_PROVIDER_ERROR: {
+    httpStatus: 502,
+    description: 'The LLM provider failed (5xx, 408, 409 or another unexpected status).',
+    messageId: 'STATUS$ERROR_LLM_INTERNAL_SERVER_ERROR',
+  },
+  LLM_CONNECTION: {
+    httpStatus: 502,
+    description: 'The LLM endpoint could not be reached or dropped the connection.',
+    messageId: 'STATUS$ERROR_LLM_SERVICE_UNAVAILABLE',
+  },
+  LLM_TIMEOUT: {
+    httpStatus: 504,
+    description: 'The LLM did not connect, start or continue streaming in time.',
+    messageId: 'STATUS$ERROR_LLM_SERVICE_UNAVAILABLE',
+  },
+  LLM_EMPTY_RESPONSE: {
+    httpStatus: 502,
+    description: 'The LLM answered with no text, reasoning or tool call.',
+  },
+  LLM_RESPONSE_INVALID: {
+    httpStatus: 502,
+    description: 'The LLM sent a chunk or body that does not parse.',
+  },
+  LLM_STREAM_INTERRUPTED: {
+    httpStatus: 502,
+    description: 'The LLM stream failed after output was shown; it is not retried.',
+    messageId: 'STATUS$ERROR_LLM_SERVICE_UNAVAILABLE',
+  },
+  LLM_RETRIES_EXHAUSTED: {
+    httpStatus: 503,
+    description: 'Every allowed attempt of an LLM call failed with a retryable error.',
+    messageId: 'STATUS$ERROR_LLM_SERVICE_UNAVAILABLE',
+  },
+  SOCKET_MESSAGE_INVALID: {
+    httpStatus: 400,
+    description: 'A socket message is not JSON, is binary, or has the wrong shape.',
+  },
+  SOCKET_RATE_LIMITED: {
+    httpStatus: 429,
+    description: 'A socket sent messages faster than its per-connection rate limit.',
+  },
+  SOCKET_SLOW_CONSUMER: {
+    httpStatus: 503,
+    description: 'A socket fell behind its outbound buffer cap and was closed.',
+  },
+} as const satisfies Record<
+  string,
+  { httpStatus: number; description: string; messageId?: string }
+>;
 
 export type ErrorCode = keyof typeof errorCodes;
 

@@ -12,6 +12,8 @@ import { openDatabase } from '../../src/storage/open-database.js';
 import type { SqliteConnection } from '../../src/storage/sqlite-connection.js';
 import { testDatabaseBackends, type TestDatabase } from '../support/test-databases.js';
 
+const allMigrations = ['0001-event-log', '0002-conversations', '0003-settings', '0004-secrets'];
+
 const backends = await testDatabaseBackends();
 
 async function migrationNames(database: Database): Promise<string[]> {
@@ -57,13 +59,13 @@ for (const backend of backends) {
     it('runs the migrations at open, and opening again applies nothing twice', async () => {
       testDatabase = await backend.create();
       const { database } = testDatabase;
-      expect(await migrationNames(database)).toEqual(['0001-event-log']);
+      expect(await migrationNames(database)).toEqual(allMigrations);
       await database.kysely.insertInto('events').values(eventRow('kept', 0)).execute();
 
       const again = await testDatabase.reopen();
-      expect(await migrationNames(again)).toEqual(['0001-event-log']);
+      expect(await migrationNames(again)).toEqual(allMigrations);
       await migrateToLatest(again.kysely, createSilentLogger());
-      expect(await migrationNames(again)).toEqual(['0001-event-log']);
+      expect(await migrationNames(again)).toEqual(allMigrations);
       // The table was not recreated: the row written before the reopen is still there.
       const rows = await again.kysely
         .selectFrom('events')
@@ -76,8 +78,13 @@ for (const backend of backends) {
       testDatabase = await backend.create({ migrate: false });
       expect(await tableNames(testDatabase.database)).toEqual([]);
       const migrated = await testDatabase.reopen();
-      expect(await tableNames(migrated)).toEqual(['events']);
-      expect(await migrationNames(migrated)).toEqual(['0001-event-log']);
+      expect(await tableNames(migrated)).toEqual([
+        'conversations',
+        'events',
+        'secrets',
+        'settings',
+      ]);
+      expect(await migrationNames(migrated)).toEqual(allMigrations);
     });
 
     it('creates the events table with the expected columns', async () => {

@@ -1,0 +1,311 @@
+#!/usr/bin/env node
+// `npm run bench [-- B1 B3] [-- --quick] [-- --rounds N] [-- --tiny] [-- --no-pin] [-- --json path]
+// [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B7) or a
+// chosen subset, each side by side with its peers. It runs the per-area benchmark programs as child
+// processes (each already alternates Parley and its peers with a discarded warm-up, counted rounds and
+// medians, and pins server and clients to different cores where it can), shows their progress lines
+// as they go, and merges their result files into one run file: bench/results/run-<timestamp>.json
+// (machine, settings, every program's full result with every round's figures, and one summary table
+// with a row shape common to all workloads), plus run-<timestamp>.md and run-<timestamp>.svg (a bar
+// chart of Parley ÷ peer per targeted row with its target).
+//
+// Options, passed on to every program in its own terms:
+//   --quick      a smaller size of every workload and 3 counted rounds (all of B1–B7 in a few minutes;
+//                a single workload in well under a minute)
+//   --tiny       the smallest sizes that still exercise every code path (smoke tests)
+//   --rounds N   counted rounds (after the one discarded warm-up) for every program
+//   --no-pin     no taskset pinning of server and client processes
+//   --json path  where to write the run file (the .md and .svg go next to it)
+//   --chart path also write the SVG chart there (docs/benchmarks.svg)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { gitInfo, markdownTable, svgChart, writeResultJson } from './lib/harness-report.mjs';
+import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+
+/** Each program, the workloads it measures, and how the harness options read in its own terms. */
+const programs = [
+  {
+    name: 'store',
+    file: 'store-bench.mjs',
+    workloads: ['B2', 'B3'],
+    description: 'event log: durable append (B2), replay read (B3 storage half)',
+    only: (chosen) => (chosen.length === 1 ? ['--only', chosen[0].toLowerCase()] : []),
+    // Unpinned by default (see docs/benchmarks.md: pinning one process also pins V8's helpers).
+    pin: () => [],
+    quick: ['--quick', '--events', '2000', '--single', '300', '--replay-events', '4000'],
+    tiny: ['--quick', '--events', '200', '--single', '50', '--replay-events', '500'],
+  },
+  {
+    name: 'replay',
+    file: 'replay-bench.mjs',
+    workloads: ['B3'],
+    description: 'replay over the sockets (B3 socket half): time to last event, lag of others',
+    only: () => [],
+    noPin: ['--no-pin'],
+    quick: ['--quick', '--repetitions', '2', '--warmups', '1'],
+    tiny: ['--quick', '--events', '300', '--repetitions', '1', '--warmups', '1', '--watchers', '5'],
+  },
+  {
+    name: 'realtime',
+    file: 'realtime-bench.mjs',
+    workloads: ['B1', 'B4', 'B6'],
+    description: 'realtime faces: fan-out (B1), idle connections (B4), command latency (B6)',
+    only: (chosen) => ['--only', chosen.join(',').toLowerCase()],
+    noPin: ['--no-pin'],
+    quick: ['--quick', '--clients', '200', '--events', '300', '--idle', '1000', '--commands', '20'],
+    tiny: ['--quick', '--clients', '20', '--events', '50', '--idle', '50', '--commands', '5'],
+  },
+  {
+    name: 'rest',
+    file: 'rest-bench.mjs',
+    workloads: ['B5'],
+    description: 'REST under autocannon -c 100 -p 10 (B5): events page and /alive',
+    only: () => [],
+    noPin: ['--no-pin'],
+    quick: ['--quick'],
+    tiny: ['--tiny', '--events', '60', '--connections', '10'],
+  },
+  {
+    name: 'llm',
+    file: 'llm-bench.mjs',
+    workloads: ['B7'],
+    description: 'LLM relay (B7): chunks/s, added latency per chunk, stop',
+    only: () => [],
+    pin: () => ['--pin'],
+    quick: ['--quick', '--chunks', '20000'],
+    tiny: ['--quick', '--chunks', '2000', '--paced', '100', '--stops', '3'],
+  },
+];
+const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
+const pendingWorkloads = { B8: 'needs scale-out (two processes + Redis), not built yet' };
+
+function parseArguments(argv) {
+  const options = { workloads: [], pin: true };
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    if (/^B\d$/i.test(argument)) {
+      options.workloads.push(argument.toUpperCase());
+      continue;
+    }
+    switch (argument) {
+      case '--quick':
+        options.quick = true;
+        break;
+      case '--tiny':
+        options.tiny = true;
+        break;
+      case '--rounds': {
+        const rounds = Number(argv[++index]);
+        if (!Number.isInteger(rounds) || rounds < 1)
+          throw new Error('--rounds needs a positive integer');
+        options.rounds = rounds;
+        break;
+      }
+      case '--no-pin':
+        options.pin = false;
+        break;
+      case '--json':
+        options.json = resolve(argv[++index]);
+        break;
+      case '--chart':
+        options.chart = resolve(argv[++index]);
+        break;
+      case '--help':
+        console.log(
+          'npm run bench -- [B1 … B7] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
+        );
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument ${argument} (try --help)`);
+    }
+  }
+  for (const name of options.workloads) {
+    if (pendingWorkloads[name] !== undefined)
+      console.log(`${name}: skipped, ${pendingWorkloads[name]}`);
+    else if (!allWorkloads.includes(name)) throw new Error(`unknown workload ${name}`);
+  }
+  options.workloads = options.workloads.filter((name) => allWorkloads.includes(name));
+  if (options.workloads.length === 0 && argv.every((argument) => !/^B\d$/i.test(argument)))
+    options.workloads = [...allWorkloads];
+  return options;
+}
+
+function programArguments(program, chosen, options, jsonPath) {
+  const list = ['--json', jsonPath];
+  if (options.tiny) list.push(...program.tiny);
+  else if (options.quick) list.push(...program.quick);
+  if (options.rounds !== undefined) list.push('--rounds', String(options.rounds));
+  if (chosen.length < program.workloads.length) list.push(...program.only(chosen));
+  if (!options.pin) list.push(...(program.noPin ?? []));
+  else list.push(...(program.pin?.() ?? []));
+  return list;
+}
+
+/** Runs one program, prefixing its output lines; resolves with its exit code. */
+function runProgram(program, programArgs) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL(program.file, import.meta.url)), ...programArgs],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const prefix = `[${program.workloads.join(' ')}]`;
+    for (const [stream, sink] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      createInterface({ input: stream }).on('line', (line) => sink.write(`${prefix} ${line}\n`));
+    }
+    child.on('exit', (code, signal) => resolvePromise(code ?? (signal === null ? 1 : 128)));
+  });
+}
+
+function workloadIdOf(row) {
+  const fromId = /^b(\d)\./i.exec(row.id ?? '');
+  if (fromId !== null) return `B${fromId[1]}`;
+  const fromName = /^B(\d)\b/.exec(row.workload ?? '');
+  return fromName === null ? '?' : `B${fromName[1]}`;
+}
+
+/** Every place in a program's rounds where a client process used more than 90% of a core. */
+function busyClients(programName, result) {
+  const found = [];
+  const visit = (value, path) => {
+    if (value === null || typeof value !== 'object') return;
+    if (typeof value.clientCpuUtilisation === 'number' && value.clientCpuUtilisation > 0.9)
+      found.push({
+        where: `${programName} ${path}`,
+        clientCpuUtilisation: value.clientCpuUtilisation,
+      });
+    for (const [key, child] of Object.entries(value))
+      visit(child, path === '' ? key : `${path}.${key}`);
+  };
+  for (const round of result.rounds ?? []) {
+    if (round.warmUp === true) continue;
+    visit(round, `round ${round.round}`);
+  }
+  return found;
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const machine = machineInfo();
+  const startedAt = new Date();
+  const pinAvailable = machine.cores >= 2 && hasTaskset();
+  const mode = options.tiny ? 'tiny' : options.quick ? 'quick' : 'full';
+  console.log(
+    `Parley bench: ${options.workloads.join(' ')}; ${mode} mode` +
+      `${options.rounds === undefined ? '' : `, ${options.rounds} counted rounds`}; ${machine.cpuModel}, ` +
+      `${machine.cores} cores, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; ` +
+      `${options.pin && pinAvailable ? 'server and clients pinned to different cores' : 'not pinned'}`,
+  );
+  const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-run-'));
+  const results = {};
+  const failures = [];
+  const summary = [];
+  const clientBusy = [];
+  try {
+    for (const program of programs) {
+      const chosen = program.workloads.filter((name) => options.workloads.includes(name));
+      if (chosen.length === 0) continue;
+      const jsonPath = join(scratch, `${program.name}.json`);
+      const programArgs = programArguments(program, chosen, options, jsonPath);
+      const started = Date.now();
+      console.log(
+        `\n== ${chosen.join(', ')}: ${program.description}\n   node bench/${program.file} ${programArgs.join(' ')}`,
+      );
+      const code = await runProgram(program, programArgs);
+      const seconds = (Date.now() - started) / 1_000;
+      let result;
+      try {
+        result = JSON.parse(readFileSync(jsonPath, 'utf8'));
+      } catch {
+        result = undefined;
+      }
+      if (code !== 0 || result === undefined) {
+        failures.push({
+          program: program.name,
+          exitCode: code,
+          resultWritten: result !== undefined,
+        });
+        console.log(`== ${program.name}: failed (exit ${code}) after ${seconds.toFixed(0)} s`);
+        if (result === undefined) continue;
+      } else console.log(`== ${program.name}: done in ${seconds.toFixed(0)} s`);
+      results[program.name] = { seconds, exitCode: code, arguments: programArgs.slice(2), result };
+      const busy = busyClients(program.name, result);
+      clientBusy.push(...busy);
+      for (const row of result.summary ?? []) {
+        const workloadId = workloadIdOf(row);
+        if (!chosen.includes(workloadId)) continue;
+        const flags = busy.some((entry) =>
+          entry.where.toLowerCase().includes(`.${workloadId.toLowerCase()}`),
+        )
+          ? ['client CPU > 90% in a round']
+          : [];
+        summary.push({
+          workloadId,
+          program: program.name,
+          subject: row.subject ?? 'Parley',
+          ...row,
+          flags,
+        });
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  summary.sort((left, right) => left.workloadId.localeCompare(right.workloadId));
+
+  const run = {
+    benchmark: 'Parley benchmark harness (bench/harness.mjs)',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverage },
+    git: gitInfo(),
+    settings: {
+      workloads: options.workloads,
+      mode,
+      countedRounds:
+        options.rounds ??
+        'each program’s default (store 5, replay 3, realtime 3, rest 3, llm 5; 3 in --quick)',
+      pinned: options.pin && pinAvailable,
+    },
+    failures,
+    clientBusy,
+    summary,
+    programs: results,
+  };
+  const { jsonPath, basePath } = writeResultJson(run, {
+    name: 'run',
+    startedAt,
+    json: options.json,
+  });
+  const heading =
+    `Parley ÷ peer, ${startedAt.toISOString().slice(0, 10)}, commit ${run.git.commit}, ${mode} mode; ` +
+    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`;
+  const table = markdownTable(summary);
+  writeFileSync(`${basePath}.md`, `${heading}\n\n${table}\n`);
+  const chart = `${svgChart(summary, heading)}\n`;
+  writeFileSync(`${basePath}.svg`, chart);
+  if (options.chart !== undefined) writeFileSync(options.chart, chart);
+  console.log(`\n${heading}\n\n${table}\n`);
+  if (clientBusy.length > 0)
+    console.log(
+      `Client process above 90% CPU in: ${clientBusy.map((entry) => entry.where).join('; ')}`,
+    );
+  console.log(`run file: ${jsonPath} (+ .md, .svg)`);
+  if (failures.length > 0) {
+    console.log(`failed: ${failures.map((failure) => failure.program).join(', ')}`);
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

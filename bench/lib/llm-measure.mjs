@@ -1,0 +1,78 @@
+// The three B7 measurements, run the same way for Parley and for the direct-fetch peer. `stream` is
+// ({ baseUrl, model, signal, onText }) => Promise, ending when the stream ends or rejecting on abort.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { latencySummary } from './store-stats.mjs';
+
+/** Chunks per second and client CPU per chunk over one `chunks`-chunk flood, after a warm-up. */
+export async function measureThroughput(stream, { baseUrl, chunks, warmupChunks }) {
+  // A server is a long-running, JIT-warm process: warm up with a few untimed streams first.
+  for (let warmup = 0; warmup < 3; warmup++) {
+    await stream({ baseUrl, model: `flood-${warmupChunks}`, onText() {} });
+  }
+  globalThis.gc?.();
+  let received = 0;
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  await stream({
+    baseUrl,
+    model: `flood-${chunks}`,
+    onText() {
+      received++;
+    },
+  });
+  const seconds = (performance.now() - startedAt) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (received !== chunks) throw new Error(`received ${received} of ${chunks} chunks`);
+  return {
+    chunks: received,
+    seconds,
+    chunksPerSecond: received / seconds,
+    cpuMicrosPerChunk: (cpu.user + cpu.system) / received,
+    cpuUtilisation: (cpu.user + cpu.system) / 1e6 / seconds,
+  };
+}
+
+/** Per-chunk latency (server write → client callback) over a stream paced at one chunk per ms. */
+export async function measureLatency(stream, { baseUrl, chunks }) {
+  const latencies = new Float64Array(chunks);
+  let received = 0;
+  await stream({
+    baseUrl,
+    model: `paced-${chunks}-${randomUUID().replaceAll('-', '')}`,
+    onText(text) {
+      latencies[received++] = Number(process.hrtime.bigint() - BigInt(text)) / 1e6;
+    },
+  });
+  if (received !== chunks) throw new Error(`received ${received} of ${chunks} chunks`);
+  return latencySummary(latencies);
+}
+
+/** Abort after `afterChunks` chunks of an endless stream; time until the server saw the close. */
+export async function measureStop(stream, { baseUrl, stops, afterChunks }) {
+  const milliseconds = [];
+  for (let index = 0; index < stops; index++) {
+    const token = randomUUID().replaceAll('-', '');
+    const controller = new AbortController();
+    let received = 0;
+    let stoppedAt = 0n;
+    await stream({
+      baseUrl,
+      model: `endless-${token}`,
+      signal: controller.signal,
+      onText() {
+        if (++received === afterChunks) {
+          stoppedAt = process.hrtime.bigint();
+          controller.abort();
+        }
+      },
+    }).catch((error) => {
+      if (!controller.signal.aborted) throw error;
+    });
+    const closedAt = BigInt(
+      await (await fetch(`${baseUrl.replace(/\/v1$/, '')}/closed/${token}`)).text(),
+    );
+    milliseconds.push(Number(closedAt - stoppedAt) / 1e6);
+  }
+  return latencySummary(milliseconds);
+}

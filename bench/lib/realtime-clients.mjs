@@ -1,0 +1,272 @@
+// The client process of the realtime benchmark: N subscribers of one kind (raw `ws` or
+// `socket.io-client`), in a process of their own so that the server's CPU figures are the server's.
+// Each subscriber counts the bench events it receives and, while recording, the append→receive
+// latency from the send time embedded in the event (lib/realtime-payload.mjs). The process reports
+// `progress` (how many events every subscriber has) so the producer can stay a bounded window ahead,
+// and runs B6's command client. Driven over IPC (realtime-rpc.mjs).
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import { serveRequests } from './realtime-rpc.mjs';
+import {
+  benchText,
+  benchTextInFrame,
+  defaultTextChars,
+  now,
+  readBenchText,
+  textOf,
+} from './realtime-payload.mjs';
+import { cpuMicros, latencySummary } from './store-stats.mjs';
+
+const subscribers = [];
+let counts = new Uint32Array(0);
+/** reached.get(k): how many subscribers have received at least k events. */
+const reached = new Map();
+let fully = 0;
+let reportedFully = 0;
+let progressStep = 1;
+let outOfOrder = 0;
+let lastDeliveryAt = 0;
+let recording;
+let waiter;
+let commandWaiter;
+let settings;
+
+const emit = serveRequests({ connect, record, waitFor, commands, close, stop: close });
+
+function urlFor(kind, port, conversation, apiKey) {
+  const id = encodeURIComponent(conversation.id);
+  switch (kind) {
+    case 'raw-ws':
+      return `ws://127.0.0.1:${port}/?conversation_id=${id}`;
+    case 'parley-v1':
+      return `ws://127.0.0.1:${port}/sockets/events/${id}?after_id=${conversation.latestId}&session_api_key=${apiKey}`;
+    default:
+      return `http://127.0.0.1:${port}`;
+  }
+}
+
+/** Opens one connection; resolves with { send(text), close() } once it is open. */
+function open(kind, port, conversation, apiKey, onText) {
+  return new Promise((resolve, reject) => {
+    if (kind === 'raw-ws' || kind === 'parley-v1') {
+      const socket = new WebSocket(urlFor(kind, port, conversation, apiKey), {
+        perMessageDeflate: false,
+      });
+      socket.on('message', (data) => onText(benchTextInFrame(data)));
+      socket.once('open', () =>
+        resolve({
+          send: (text) =>
+            socket.send(
+              JSON.stringify(
+                kind === 'raw-ws'
+                  ? { command: text }
+                  : { role: 'user', content: [{ type: 'text', text }] },
+              ),
+            ),
+          close: () => socket.terminate(),
+        }),
+      );
+      socket.once('unexpected-response', (_request, response) => {
+        response.resume();
+        reject(new Error(`upgrade refused: HTTP ${response.statusCode}`));
+      });
+      socket.once('error', reject);
+      socket.on('close', (code, reason) => {
+        if (settings?.closing !== true) emit('closed', { code, reason: reason.toString() });
+      });
+      return;
+    }
+    const socket = io(urlFor(kind, port, conversation, apiKey), {
+      path: '/socket.io',
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      query:
+        kind === 'parley-socketio'
+          ? {
+              conversation_id: conversation.id,
+              latest_event_id: String(conversation.latestId),
+              session_api_key: apiKey,
+            }
+          : { conversation_id: conversation.id },
+    });
+    socket.on('oh_event', (event) => onText(textOf(event)));
+    socket.once('connect', () =>
+      resolve({
+        send: (text) =>
+          socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
+        close: () => socket.disconnect(),
+      }),
+    );
+    socket.once('connect_error', (error) => reject(error));
+    socket.on('disconnect', (reason) => {
+      if (settings?.closing !== true) emit('closed', { reason });
+    });
+  });
+}
+
+function delivered(index, text) {
+  const bench = readBenchText(text);
+  if (bench === undefined) return;
+  if (bench.kind === 'cmd') {
+    if (index === -1 && commandWaiter?.seq === bench.seq) commandWaiter.resolve(now());
+    return;
+  }
+  if (index < 0) return;
+  const count = ++counts[index];
+  if (bench.seq !== count - 1) outOfOrder++;
+  const at = now();
+  lastDeliveryAt = at;
+  if (recording !== undefined) recording.add(at - bench.sentAt);
+  reached.set(count, (reached.get(count) ?? 0) + 1);
+  let advanced = false;
+  while (reached.get(fully + 1) === subscribers.length) {
+    reached.delete(fully + 1);
+    fully++;
+    advanced = true;
+  }
+  if (!advanced) return;
+  if (fully - reportedFully >= progressStep || fully === waiter?.count) {
+    reportedFully = fully;
+    emit('progress', fully);
+  }
+  if (waiter !== undefined && fully >= waiter.count) {
+    const done = waiter;
+    waiter = undefined;
+    done.resolve();
+  }
+}
+
+/**
+ * Opens `count` subscribers spread round-robin over `conversations`, `concurrency` handshakes at a
+ * time. Resolves with the wall time it took.
+ */
+async function connect({ kind, port, count, conversations, apiKey, concurrency = 100, step = 1 }) {
+  settings = { kind, port, conversations, apiKey, closing: false };
+  progressStep = step;
+  counts = new Uint32Array(count);
+  const started = now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const conversation = conversations[index % conversations.length];
+      subscribers[index] = await open(kind, port, conversation, apiKey, (text) =>
+        delivered(index, text),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  const ms = now() - started;
+  return { connected: subscribers.length, ms, connectsPerSecond: (count * 1000) / ms };
+}
+
+class Samples {
+  constructor(capacity) {
+    this.values = new Float64Array(Math.max(16, capacity));
+    this.length = 0;
+  }
+  add(value) {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+  view() {
+    return this.values.subarray(0, this.length);
+  }
+}
+
+/** Starts recording latencies and this process's CPU (B1's timed section). */
+function record({ expected }) {
+  recording = new Samples(expected);
+  recording.cpuStart = process.cpuUsage();
+  recording.startedAt = now();
+  return { startedAt: recording.startedAt };
+}
+
+/** Resolves once every subscriber has `count` events; returns the recording's figures and stops it. */
+async function waitFor({ count, stallMs = 60_000 }) {
+  if (fully < count) {
+    await new Promise((resolve, reject) => {
+      let seen = fully;
+      const watchdog = setInterval(() => {
+        if (fully === seen) {
+          clearInterval(watchdog);
+          waiter = undefined;
+          reject(new Error(`stalled: every subscriber has ${fully} of ${count} events`));
+        }
+        seen = fully;
+      }, stallMs);
+      waiter = {
+        count,
+        resolve: () => {
+          clearInterval(watchdog);
+          resolve();
+        },
+      };
+    });
+  }
+  const result = { fully, lastDeliveryAt, outOfOrder };
+  if (recording !== undefined) {
+    const cpu = process.cpuUsage(recording.cpuStart);
+    const wallMs = now() - recording.startedAt;
+    Object.assign(result, {
+      latency: latencySummary(recording.view()),
+      samples: recording.length,
+      cpuMicros: cpuMicros(cpu),
+      cpuUtilisation: cpuMicros(cpu) / 1000 / wallMs || 0,
+    });
+    recording = undefined;
+  }
+  return result;
+}
+
+/**
+ * B6: one more connection sends `count` commands, one every `intervalMs`, each waiting for the event
+ * it causes to come back; resolves with the round-trip times.
+ */
+async function commands({ count, intervalMs, textChars = defaultTextChars }) {
+  const { kind, port, conversations, apiKey } = settings;
+  const connection = await open(kind, port, conversations[0], apiKey, (text) =>
+    delivered(-1, text),
+  );
+  const roundTrips = [];
+  try {
+    for (let seq = 0; seq < count; seq++) {
+      const started = now();
+      const echoed = new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`command ${seq} not echoed in 30 s`)),
+          30_000,
+        );
+        commandWaiter = {
+          seq,
+          resolve: (at) => {
+            clearTimeout(timer);
+            resolve(at);
+          },
+        };
+      });
+      connection.send(benchText('cmd', seq, started, textChars));
+      roundTrips.push((await echoed) - started);
+      commandWaiter = undefined;
+      const rest = intervalMs - (now() - started);
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    }
+  } finally {
+    connection.close();
+  }
+  return { ...latencySummary(roundTrips), count: roundTrips.length };
+}
+
+async function close() {
+  if (settings !== undefined) settings.closing = true;
+  for (const subscriber of subscribers) subscriber?.close();
+  subscribers.length = 0;
+  if (settings === undefined) setTimeout(() => process.exit(0), 100).unref();
+  else setTimeout(() => process.exit(0), 200).unref();
+  return { ok: true };
+}

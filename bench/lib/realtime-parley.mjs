@@ -1,0 +1,124 @@
+// Parley's side of the realtime benchmark: the whole app from packages/server/dist (`createApp`, the
+// same composition root `main.js` runs) on 127.0.0.1 and a free port, with its durable defaults
+// (SQLite WAL, synchronous=FULL, group commit) and a session API key, so every socket is
+// authenticated. Conversations are created over REST, as a client would. The producer appends agent
+// message events to a conversation's log (`app.eventStreams`), the path an agent loop's output
+// takes: committed first, then fanned out by the realtime faces. Commands (B6) go through the faces'
+// own client paths (`oh_user_action`, or a V1 user message frame).
+//
+// PARLEY_SERVER_DIST points it at another build, as for the store benchmark.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
+import { benchSessionApiKey } from './realtime-payload.mjs';
+
+const serverDist =
+  process.env.PARLEY_SERVER_DIST === undefined || process.env.PARLEY_SERVER_DIST === ''
+    ? new URL('../../packages/server/dist/', import.meta.url)
+    : pathToFileURL(`${resolve(process.env.PARLEY_SERVER_DIST)}/`);
+
+/**
+ * Starts Parley and creates `conversations` conversations. Resolves with `available: false` and a
+ * reason when the build has no realtime face of the requested kind yet.
+ * @param {{ face: 'socketio' | 'v1', conversations: number, dataDirectory: string }} options
+ */
+export async function startParley({ face, conversations, dataDirectory }) {
+  const { createApp } = await import(new URL('app.js', serverDist).href);
+  const { loadConfig } = await import(new URL('config/load-config.js', serverDist).href);
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDirectory,
+      LOG_LEVEL: 'silent',
+      SESSION_API_KEY: benchSessionApiKey,
+      // The REST per-IP limit would throttle setup (every request comes from 127.0.0.1).
+      PARLEY_RATE_LIMIT_PER_SECOND: '0',
+    },
+    { dotenvPath: false },
+  );
+  const app = await createApp(config);
+  const address = await app.listen();
+  const port = new URL(address.url).port;
+  const base = `http://127.0.0.1:${port}`;
+  const headers = { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey };
+
+  const created = [];
+  for (let index = 0; index < conversations; index++) {
+    const response = await fetch(`${base}/api/conversations`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+    });
+    if (!response.ok) {
+      throw new Error(`creating a conversation: ${response.status} ${await response.text()}`);
+    }
+    const { conversation_id: id } = await response.json();
+    created.push({ id, latestId: await app.eventStore.latestId(id) });
+  }
+
+  const reason = await missingFace(face, port, created[0]?.id);
+  return {
+    port: Number(port),
+    available: reason === undefined,
+    reason,
+    conversations: created,
+    publish(conversationId, text) {
+      return app.eventStreams.get(conversationId).append([agentMessage(text)]);
+    },
+    /** Appends agent messages with these texts in one batch (B3's seeding); resolves with the last id. */
+    async appendTexts(conversationId, texts) {
+      const stored = await app.eventStreams.get(conversationId).append(texts.map(agentMessage));
+      return stored[stored.length - 1].id;
+    },
+    latestId: (conversationId) => app.eventStore.latestId(conversationId),
+    close: () => app.close(),
+  };
+}
+
+function agentMessage(text) {
+  return {
+    source: 'agent',
+    message: text,
+    action: 'message',
+    args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
+  };
+}
+
+/** Undefined when the face answers, else why it is not there. */
+async function missingFace(face, port, conversationId) {
+  if (face === 'socketio') {
+    // An engine.io handshake: 200, or 400 for a refused transport, means Socket.IO is mounted.
+    const response = await fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`);
+    await response.arrayBuffer();
+    return response.status === 404
+      ? 'no Socket.IO face at /socket.io in this build (GET answered 404)'
+      : undefined;
+  }
+  return new Promise((resolvePromise) => {
+    const url =
+      `ws://127.0.0.1:${port}/sockets/events/${encodeURIComponent(conversationId)}` +
+      `?session_api_key=${benchSessionApiKey}`;
+    const socket = new WebSocket(url);
+    const timer = setTimeout(() => {
+      socket.terminate();
+      resolvePromise('the V1 WebSocket did not open within 5 s');
+    }, 5_000);
+    socket.on('open', () => {
+      clearTimeout(timer);
+      socket.close(1000);
+      resolvePromise(undefined);
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      clearTimeout(timer);
+      response.resume();
+      resolvePromise(
+        `no V1 WebSocket at /sockets/events/{id} in this build (upgrade answered ${response.statusCode})`,
+      );
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      resolvePromise(`the V1 WebSocket failed: ${error.message}`);
+    });
+  });
+}

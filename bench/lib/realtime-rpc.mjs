@@ -1,0 +1,130 @@
+// A long-lived child process driven by requests over IPC, for the realtime benchmark: the server and
+// the clients each live in their own process for a whole round, and the orchestrator calls into them
+// (`call`) and hears their notifications (`on`). Unlike store-run-child.mjs, a child here answers many
+// requests before it exits.
+import { fork } from 'node:child_process';
+
+/**
+ * Starts `entry` (a module that calls `serveRequests`) in a fresh Node process.
+ * @param {{ core?: number, nodeArguments?: string[], env?: object }} options  core: pin with taskset
+ */
+export function startChild(entry, options = {}) {
+  const nodeArguments = ['--expose-gc', ...(options.nodeArguments ?? [])];
+  const pinned = options.core !== undefined;
+  const child = fork(entry, [], {
+    execPath: pinned ? 'taskset' : process.execPath,
+    execArgv: pinned
+      ? ['-c', String(options.core), process.execPath, ...nodeArguments]
+      : nodeArguments,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
+  const pending = new Map();
+  const listeners = new Map();
+  let nextId = 1;
+  let exited = false;
+  const exitedPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = true;
+      for (const { reject } of pending.values()) {
+        reject(new Error(`child ${entry} exited (${signal ?? code}) during a request`));
+      }
+      pending.clear();
+      resolve({ code, signal });
+    });
+  });
+  child.on('message', (message) => {
+    if (message.reply !== undefined) {
+      const request = pending.get(message.reply);
+      if (request === undefined) return;
+      pending.delete(message.reply);
+      if (message.ok) request.resolve(message.value);
+      else request.reject(new Error(message.error));
+    } else if (message.event !== undefined) {
+      for (const listener of listeners.get(message.event) ?? []) listener(message.value);
+    }
+  });
+  return {
+    pid: child.pid,
+    /** Calls `method` in the child; rejects on its error, on its exit, or after timeoutMs. */
+    call(method, args = {}, timeoutMs = 10 * 60_000) {
+      if (exited) return Promise.reject(new Error(`child ${entry} has exited`));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${method} did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(id, {
+          resolve: (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
+        child.send({ request: id, method, args });
+      });
+    },
+    /** Sends a one-way notification (no answer). */
+    notify(method, args = {}) {
+      // The channel can close before `exit` arrives; a late notification is then dropped.
+      if (!exited && child.connected) child.send({ notify: method, args });
+    },
+    on(event, listener) {
+      const list = listeners.get(event) ?? [];
+      list.push(listener);
+      listeners.set(event, list);
+    },
+    /** Asks the child to finish (method `stop`), then kills it if it lingers. */
+    async stop(graceMs = 10_000) {
+      if (exited) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        await this.call('stop', {}, graceMs);
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+    kill() {
+      if (!exited) child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * The child's side: answers requests with `methods[name](args)`; `stop` answers, then disconnects so
+ * the process can exit once its handles close. Returns `emit(event, value)` for notifications.
+ */
+export function serveRequests(methods) {
+  const emit = (event, value) => process.send?.({ event, value });
+  process.on('message', async (message) => {
+    if (message.notify !== undefined) {
+      try {
+        methods[message.notify]?.(message.args);
+      } catch (error) {
+        console.error(error);
+      }
+      return;
+    }
+    if (message.request === undefined) return;
+    const method = methods[message.method];
+    try {
+      if (method === undefined) throw new Error(`unknown method ${message.method}`);
+      const value = await method(message.args);
+      process.send?.({ reply: message.request, ok: true, value });
+    } catch (error) {
+      process.send?.({
+        reply: message.request,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    }
+    if (message.method === 'stop') process.disconnect?.();
+  });
+  return emit;
+}

@@ -1,0 +1,209 @@
+// The server process of one realtime-benchmark participant (bench/realtime-bench.mjs): a peer from
+// bench/peers/ or Parley from dist, plus the producer that feeds it. Driven over IPC (realtime-rpc.mjs).
+// The producer lives in the server process, as an agent loop does: its cost is part of the server's.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { serveRequests } from './realtime-rpc.mjs';
+import { benchText, defaultTextChars, now } from './realtime-payload.mjs';
+import { cpuMicros } from './store-stats.mjs';
+
+let server;
+let dataDirectory;
+/** Bench events produced so far (their sequence numbers are 0…produced-1). */
+let produced = 0;
+/** Events every client has received, as the clients last reported. */
+let fully = 0;
+let progressWaiters = [];
+let production;
+let pacing;
+
+function waitForProgress() {
+  return new Promise((resolve) => progressWaiters.push(resolve));
+}
+
+function track(result, errors) {
+  if (result !== undefined && typeof result.then === 'function') {
+    result.catch((error) => errors.push(error instanceof Error ? error.message : String(error)));
+    return result;
+  }
+  return undefined;
+}
+
+async function start({ participant, conversations = 1 }) {
+  switch (participant) {
+    case 'raw-ws': {
+      const { startRawWsBroadcast } = await import('../peers/raw-ws-broadcast.mjs');
+      server = await startRawWsBroadcast();
+      return peerConversations(server, conversations);
+    }
+    case 'plain-socketio': {
+      const { startPlainSocketIoRoom } = await import('../peers/plain-socketio-room.mjs');
+      server = await startPlainSocketIoRoom();
+      return peerConversations(server, conversations);
+    }
+    case 'parley-socketio':
+    case 'parley-v1': {
+      const { startParley } = await import('./realtime-parley.mjs');
+      dataDirectory = mkdtempSync(join(tmpdir(), 'parley-realtime-bench-'));
+      server = await startParley({
+        face: participant === 'parley-v1' ? 'v1' : 'socketio',
+        conversations,
+        dataDirectory,
+      });
+      return {
+        port: server.port,
+        available: server.available,
+        reason: server.reason,
+        conversations: server.conversations,
+      };
+    }
+    default:
+      throw new Error(`unknown participant ${participant}`);
+  }
+}
+
+function peerConversations(peer, count) {
+  return {
+    port: peer.port,
+    available: true,
+    conversations: Array.from({ length: count }, (_, index) => ({ id: `c${index}`, latestId: -1 })),
+  };
+}
+
+/**
+ * Produces `count` events as fast as the clients take them: never more than `window` events ahead of
+ * the slowest client, so no socket buffer grows without bound. It hands the server `burst` events
+ * back to back, then lets the event loop turn (so that Parley's group commit can batch them, as it
+ * batches concurrent appends, and IPC progress gets in). Returns at once; `finishProduce` collects
+ * the figures.
+ */
+function produce({ conversationId, count, window, burst = 10, textChars = defaultTextChars }) {
+  if (production !== undefined) throw new Error('already producing');
+  const errors = [];
+  const pendingAppends = new Set();
+  const cpuStart = process.cpuUsage();
+  const startedAt = now();
+  const loop = (async () => {
+    for (let index = 0; index < count; index++) {
+      while (produced - fully >= window) await waitForProgress();
+      const text = benchText('ev', produced, now(), textChars);
+      produced++;
+      const pendingAppend = track(server.publish(conversationId, text), errors);
+      if (pendingAppend !== undefined) {
+        pendingAppends.add(pendingAppend);
+        pendingAppend.finally(() => pendingAppends.delete(pendingAppend)).catch(() => {});
+      }
+      if ((index + 1) % burst === 0) await yieldToLoop();
+    }
+    await Promise.allSettled([...pendingAppends]);
+  })();
+  production = { loop, cpuStart, startedAt, errors, count };
+  return { startedAt, firstSeq: produced };
+}
+
+/** Waits for the producer to finish; the server's CPU is counted up to this call. */
+async function finishProduce() {
+  if (production === undefined) throw new Error('not producing');
+  const { loop, cpuStart, startedAt, errors, count } = production;
+  await loop;
+  const cpu = process.cpuUsage(cpuStart);
+  production = undefined;
+  return {
+    startedAt,
+    events: count,
+    cpuMicros: cpuMicros(cpu),
+    cpuUserMicros: cpu.user,
+    wallMs: now() - startedAt,
+    errors: errors.length,
+    firstError: errors[0],
+  };
+}
+
+/**
+ * Produces `rate` events per second on a 5 ms tick until `stopPace` (B6's background load). When the
+ * clients fall `window` events behind, the tick skips and counts a stall instead of piling up.
+ */
+function pace({ conversationId, rate, window, textChars = defaultTextChars }) {
+  if (pacing !== undefined) throw new Error('already pacing');
+  const errors = [];
+  const startedAt = now();
+  const cpuStart = process.cpuUsage();
+  const state = { produced: 0, stalls: 0, errors, startedAt, cpuStart };
+  state.timer = setInterval(() => {
+    const due = Math.floor((rate * (now() - startedAt)) / 1000);
+    while (state.produced < due) {
+      if (produced - fully >= window) {
+        state.stalls++;
+        break;
+      }
+      track(server.publish(conversationId, benchText('ev', produced, now(), textChars)), errors);
+      produced++;
+      state.produced++;
+    }
+  }, 5);
+  pacing = state;
+  return { startedAt };
+}
+
+function stopPace() {
+  if (pacing === undefined) throw new Error('not pacing');
+  clearInterval(pacing.timer);
+  const cpu = process.cpuUsage(pacing.cpuStart);
+  const wallMs = now() - pacing.startedAt;
+  const result = {
+    produced: pacing.produced,
+    eventsPerSecond: (pacing.produced * 1000) / wallMs,
+    stalls: pacing.stalls,
+    cpuMicros: cpuMicros(cpu),
+    wallMs,
+    errors: pacing.errors.length,
+    firstError: pacing.errors[0],
+  };
+  pacing = undefined;
+  return result;
+}
+
+async function memory() {
+  for (let pass = 0; pass < 3; pass++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const usage = process.memoryUsage();
+  return {
+    rss: usage.rss,
+    heapUsed: usage.heapUsed,
+    heapTotal: usage.heapTotal,
+    external: usage.external,
+    arrayBuffers: usage.arrayBuffers,
+  };
+}
+
+async function stop() {
+  if (pacing !== undefined) clearInterval(pacing.timer);
+  try {
+    await server?.close();
+  } finally {
+    if (dataDirectory !== undefined) rmSync(dataDirectory, { recursive: true, force: true });
+  }
+  // Parley may keep timers (heartbeats, idle cleanup) until its close resolves; nothing else remains.
+  setTimeout(() => process.exit(0), 200).unref();
+  return { ok: true };
+}
+
+serveRequests({
+  start,
+  produce,
+  finishProduce,
+  pace,
+  stopPace,
+  memory,
+  stop,
+  progress({ fully: reported }) {
+    if (reported > fully) fully = reported;
+    const waiters = progressWaiters;
+    progressWaiters = [];
+    for (const resolve of waiters) resolve();
+  },
+});

@@ -1,0 +1,149 @@
+// A client process of the B3 benchmark (bench/replay-bench.mjs), in one of two roles:
+//  - watchers: N live connections on a second conversation, each timing the delivery delay of the
+//    trickle of live events (receive time − the producer's clock reading in the event) while a
+//    replay runs elsewhere on the server;
+//  - replayer: one connection that reconnects with a cursor and times the replay until the last
+//    seeded event arrives, checking that every event after the cursor came, in order, once.
+// Kinds: `raw-replay` (the peer, plain `ws`), `parley-v1` (`ws` on /sockets/events/{id}) and
+// `parley-socketio` (`socket.io-client`). Driven over IPC (realtime-rpc.mjs).
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import { serveRequests } from './realtime-rpc.mjs';
+import { benchTextInFrame, now, readBenchText, textOf } from './realtime-payload.mjs';
+import { latencySummary } from './store-stats.mjs';
+
+const watchers = [];
+let delays;
+let closing = false;
+
+serveRequests({ watch, record, stopRecord, replay, stop });
+
+/**
+ * Opens a connection; `onText` gets each bench text (or undefined). `cursor` undefined: live only.
+ * Resolves with a close function once the connection is open.
+ */
+function open({ kind, port, conversationId, cursor, apiKey }, onText) {
+  const id = encodeURIComponent(conversationId);
+  return new Promise((resolve, reject) => {
+    if (kind === 'parley-socketio') {
+      const socket = io(`http://127.0.0.1:${port}`, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        query: {
+          conversation_id: conversationId,
+          latest_event_id: String(cursor),
+          session_api_key: apiKey,
+        },
+      });
+      socket.on('oh_event', (event) => onText(textOf(event)));
+      socket.once('connect', () => resolve(() => socket.disconnect()));
+      socket.once('connect_error', reject);
+      return;
+    }
+    // V1 from the start as upstream's clients ask for it: resend_all=true.
+    const resume =
+      cursor === undefined
+        ? ''
+        : kind === 'parley-v1' && cursor === -1
+          ? '&resend_all=true'
+          : `&after_id=${cursor}`;
+    const query =
+      kind === 'raw-replay'
+        ? `/?conversation_id=${id}${resume}`
+        : `/sockets/events/${id}?session_api_key=${apiKey}${resume}`;
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${query}`, { perMessageDeflate: false });
+    socket.on('message', (data) => onText(benchTextInFrame(data)));
+    let closedByUs = false;
+    socket.once('open', () =>
+      resolve(() => {
+        closedByUs = true;
+        socket.terminate();
+      }),
+    );
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume();
+      reject(new Error(`upgrade refused: HTTP ${response.statusCode}`));
+    });
+    socket.once('error', reject);
+    socket.on('close', (code) => {
+      if (!closing && !closedByUs) console.error(`socket closed early: ${code}`);
+    });
+  });
+}
+
+/** Opens `count` live watchers on the trickle conversation. */
+async function watch({ kind, port, conversationId, latestId, count, apiKey }) {
+  for (let index = 0; index < count; index++) {
+    // Socket.IO always takes a cursor; V1 and the peer without one join live only.
+    const cursor = kind === 'parley-socketio' ? latestId : undefined;
+    watchers.push(
+      await open({ kind, port, conversationId, cursor, apiKey }, (text) => {
+        const bench = readBenchText(text);
+        if (bench?.kind === 'ev' && delays !== undefined) delays.push(now() - bench.sentAt);
+      }),
+    );
+  }
+  return { watchers: watchers.length };
+}
+
+function record() {
+  delays = [];
+  return { ok: true };
+}
+
+function stopRecord() {
+  const samples = delays ?? [];
+  delays = undefined;
+  return { ...latencySummary(samples), samples: samples.length };
+}
+
+/**
+ * Connects with `cursor` and resolves once the event with seq `lastSeq` arrives: time from the start
+ * of the handshake to that event. Fails on a missing, repeated or out-of-order seeded event.
+ */
+async function replay({
+  kind,
+  port,
+  conversationId,
+  cursor,
+  firstSeq,
+  lastSeq,
+  apiKey,
+  timeoutMs = 60_000,
+}) {
+  const startedAt = now();
+  let expected = firstSeq;
+  let problem;
+  let finish;
+  const done = new Promise((resolve, reject) => {
+    finish = resolve;
+    setTimeout(
+      () =>
+        reject(
+          new Error(`replay did not reach seq ${lastSeq} in ${timeoutMs} ms (at ${expected})`),
+        ),
+      timeoutMs,
+    ).unref();
+  });
+  const close = await open({ kind, port, conversationId, cursor, apiKey }, (text) => {
+    const bench = readBenchText(text);
+    if (bench?.kind !== 'rp') return;
+    if (bench.seq !== expected) problem ??= `seq ${bench.seq} arrived where ${expected} was due`;
+    expected = bench.seq + 1;
+    if (bench.seq === lastSeq) finish(now());
+  });
+  const lastAt = await done;
+  close();
+  if (problem !== undefined) throw new Error(problem);
+  return { ms: lastAt - startedAt, events: lastSeq - firstSeq + 1 };
+}
+
+function stop() {
+  closing = true;
+  for (const close of watchers) close();
+  watchers.length = 0;
+  setTimeout(() => process.exit(0), 200).unref();
+  return { ok: true };
+}

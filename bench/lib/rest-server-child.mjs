@@ -1,0 +1,93 @@
+// The server process of one B5 participant (bench/rest-bench.mjs): Parley's whole app from
+// packages/server/dist (`createApp`, the composition root main.js runs; SQLite WAL, synchronous=FULL,
+// a session API key, REST rate limit off because every request comes from 127.0.0.1), or a peer
+// from bench/peers/. Driven over IPC (realtime-rpc.mjs); reports its own CPU time for CPU per request.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serveRequests } from './realtime-rpc.mjs';
+import { benchSessionApiKey, benchText } from './realtime-payload.mjs';
+
+const serverDist =
+  process.env.PARLEY_SERVER_DIST === undefined || process.env.PARLEY_SERVER_DIST === ''
+    ? new URL('../../packages/server/dist/', import.meta.url)
+    : pathToFileURL(`${resolve(process.env.PARLEY_SERVER_DIST)}/`);
+
+let server;
+
+async function startParley(dataDirectory) {
+  const { createApp } = await import(new URL('app.js', serverDist).href);
+  const { loadConfig } = await import(new URL('config/load-config.js', serverDist).href);
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDirectory,
+      LOG_LEVEL: 'silent',
+      SESSION_API_KEY: benchSessionApiKey,
+      PARLEY_RATE_LIMIT_PER_SECOND: '0',
+    },
+    { dotenvPath: false },
+  );
+  const app = await createApp(config);
+  const address = await app.listen();
+  return { app, port: Number(new URL(address.url).port), close: () => app.close() };
+}
+
+serveRequests({
+  /** Creates a conversation over REST and appends `events` ~1 KB agent messages; returns its id. */
+  async seed({ dataDirectory, events, textChars }) {
+    const parley = await startParley(dataDirectory);
+    try {
+      const response = await fetch(`http://127.0.0.1:${parley.port}/api/conversations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey },
+        body: '{}',
+      });
+      if (!response.ok) throw new Error(`creating a conversation: ${response.status}`);
+      const { conversation_id: id } = await response.json();
+      const stream = parley.app.eventStreams.get(id);
+      for (let start = 0; start < events; start += 100) {
+        const texts = [];
+        for (let seq = start; seq < Math.min(events, start + 100); seq++)
+          texts.push(benchText('rest', seq, 0, textChars));
+        await stream.append(
+          texts.map((text) => ({
+            source: 'agent',
+            message: text,
+            action: 'message',
+            args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
+          })),
+        );
+      }
+      return { conversationId: id, latestId: await parley.app.eventStore.latestId(id) };
+    } finally {
+      await parley.close();
+    }
+  },
+  async start({ participant, dataDirectory }) {
+    const databasePath = join(dataDirectory, 'parley.db');
+    switch (participant) {
+      case 'parley':
+        server = await startParley(dataDirectory);
+        break;
+      case 'bare-fastify': {
+        const { startBareFastify } = await import('../peers/bare-fastify.mjs');
+        server = await startBareFastify({ databasePath });
+        break;
+      }
+      case 'bare-node-http': {
+        const { startBareNodeHttp } = await import('../peers/bare-node-http.mjs');
+        server = await startBareNodeHttp({ databasePath });
+        break;
+      }
+      default:
+        throw new Error(`unknown participant ${participant}`);
+    }
+    return { port: server.port };
+  },
+  cpu: () => process.cpuUsage(),
+  async stop() {
+    await server?.close();
+    server = undefined;
+  },
+});

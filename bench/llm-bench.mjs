@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// LLM relay benchmark: workload B7 of /work/shared/spec/benchmarks.md. A local OpenAI-compatible
+// SSE server (bench/lib/llm-stream-server.mjs, its own process) streams; Parley's compiled LLM layer
+// (LanguageModels → OpenAI-compatible provider + retries + logging, from packages/server/dist) reads
+// it, side by side with the limit: a direct `fetch` consumer of the same stream
+// (bench/peers/direct-fetch-consumer.mjs). For information, the provider library alone
+// (bench/peers/ai-sdk-consumer.mjs) reads it too, to separate the library's cost from Parley's.
+//
+//   npm run bench:llm                 (builds, then runs in full mode)
+//   node bench/llm-bench.mjs [--quick] [--rounds N] [--chunks N] [--paced N] [--stops N]
+//     [--json path] [--pin]
+//
+// Per client and round, in a fresh child process: (1) throughput — a flood of --chunks chunks
+// (default 50,000) after three untimed 10,000-chunk warm-up streams: chunks/s and the client process's
+// CPU µs per chunk; (2) latency — --paced chunks (default 2,000) at one per millisecond, each
+// stamped by the server with process.hrtime (CLOCK_MONOTONIC, shared by all processes), read on
+// arrival: p50/p99 server write → client callback; (3) stop — --stops times (default 20), abort
+// after 20 chunks of an endless stream and ask the server when it saw the connection close.
+// One discarded warm-up round, then N counted rounds (default 5, --quick 3) alternating which
+// client goes first. Figures are medians over counted rounds; ratios are Parley ÷ direct per round,
+// then the median. The client is the measured party here, so it runs at ~100% CPU during the flood
+// by design. `--pin` puts the server on core 0 and the clients on core 1 (needs taskset, 2 cores).
+//
+// Writes bench/results/llm-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseOptions } from './lib/cli-options.mjs';
+import { summariseLlm } from './lib/llm-report.mjs';
+import { writeResultJson } from './lib/harness-report.mjs';
+import { formatNumber, markdownTable, svgChart } from './lib/store-report.mjs';
+import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+
+const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const childEntry = fileURLToPath(new URL('./lib/llm-child.mjs', import.meta.url));
+const serverEntry = fileURLToPath(new URL('./lib/llm-stream-server.mjs', import.meta.url));
+
+function parseArguments(argv) {
+  const options = parseOptions(
+    argv,
+    {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'integer' },
+      chunks: { type: 'integer', default: 50_000 },
+      paced: { type: 'integer' },
+      stops: { type: 'integer' },
+      json: { type: 'string' },
+      pin: { type: 'boolean', default: false },
+    },
+    { unknown: (argument) => `Unknown argument ${argument}` },
+  );
+  options.rounds ??= options.quick ? 3 : 5;
+  options.paced ??= options.quick ? 1_000 : 2_000;
+  options.stops ??= options.quick ? 10 : 20;
+  return options;
+}
+
+function pinned(core, command, args) {
+  return core === undefined ? [command, args] : ['taskset', ['-c', String(core), command, ...args]];
+}
+
+async function startServer(core) {
+  const [command, args] = pinned(core, process.execPath, [serverEntry]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const [line] = await Promise.race([
+    new Promise((resolveLine) => lines.once('line', (text) => resolveLine([text]))),
+    new Promise((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`server exited with ${code}`))),
+    ),
+  ]);
+  const { port } = JSON.parse(line);
+  return { child, baseUrl: `http://127.0.0.1:${port}/v1` };
+}
+
+function runClient(client, config, core) {
+  const child = fork(childEntry, [client, JSON.stringify(config)], {
+    execPath: core === undefined ? process.execPath : 'taskset',
+    execArgv:
+      core === undefined ? ['--expose-gc'] : ['-c', String(core), process.execPath, '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolveResult, reject) => {
+    let result;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${client} did not finish within 10 minutes`));
+    }, 10 * 60_000);
+    child.on('message', (message) => {
+      result = message;
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (result?.ok === true) resolveResult(result.value);
+      else reject(new Error(`${client} failed (exit ${code}): ${result?.error ?? 'no result'}`));
+    });
+  });
+}
+
+function gitRevision() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const canPin = options.pin && machine.cores >= 2 && hasTaskset();
+  if (options.pin && !canPin) console.log('--pin needs taskset and two cores; running unpinned');
+  const server = await startServer(canPin ? 0 : undefined);
+  const clientCore = canPin ? 1 : undefined;
+  const config = {
+    baseUrl: server.baseUrl,
+    chunks: options.chunks,
+    warmupChunks: 10_000,
+    pacedChunks: options.paced,
+    stops: options.stops,
+    afterChunks: 20,
+  };
+  const rounds = [];
+  try {
+    for (let round = 0; round <= options.rounds; round++) {
+      const order =
+        round % 2 === 0 ? ['parley', 'direct', 'library'] : ['library', 'direct', 'parley'];
+      const results = {};
+      for (const client of order) results[client] = await runClient(client, config, clientCore);
+      const label = round === 0 ? 'warm-up' : `round ${round}/${options.rounds}`;
+      console.log(
+        `${label}: Parley ${formatNumber(results.parley.throughput.chunksPerSecond, 0)} chunks/s, ` +
+          `direct ${formatNumber(results.direct.throughput.chunksPerSecond, 0)}; p99 ${formatNumber(results.parley.latency.p99Ms, 3)} vs ` +
+          `${formatNumber(results.direct.latency.p99Ms, 3)} ms; stop max ${formatNumber(results.parley.stop.maxMs, 2)} vs ${formatNumber(results.direct.stop.maxMs, 2)} ms`,
+      );
+      rounds.push({ round, warmUp: round === 0, order, ...results });
+    }
+  } finally {
+    server.child.kill();
+  }
+
+  const counted = rounds.filter((round) => !round.warmUp);
+  const rows = summariseLlm(counted);
+  const table = markdownTable(rows);
+  const result = {
+    benchmark: 'LLM relay (B7)',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      ...machine,
+      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    },
+    pinned: canPin ? { server: 0, clients: 1 } : null,
+    git: gitRevision(),
+    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
+    settings: {
+      mode: options.quick ? 'quick' : 'full',
+      countedRounds: options.rounds,
+      warmUpRounds: 1,
+      ...config,
+      baseUrl: undefined,
+      parley:
+        'LanguageModels.create() (OpenAI-compatible provider, retries, timeouts, logging at silent), stream() text deltas',
+      peer: 'bench/peers/direct-fetch-consumer.mjs: fetch, split on blank lines, JSON.parse, delta.content',
+      informationPeer:
+        'bench/peers/ai-sdk-consumer.mjs: @ai-sdk/openai-compatible doStream, bare reader loop',
+    },
+    rounds,
+    summary: rows,
+  };
+  const { jsonPath, basePath } = writeResultJson(result, {
+    name: 'llm',
+    startedAt,
+    json: options.json,
+  });
+  const heading =
+    `LLM relay benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
+    `Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up`;
+  writeFileSync(`${basePath}.md`, `${heading}\n\n${table}\n`);
+  writeFileSync(`${basePath}.svg`, `${svgChart(rows, heading)}\n`);
+  console.log(`\n${heading}\n\n${table}\n`);
+  const missed = rows.filter((row) => row.status === 'miss');
+  console.log(
+    missed.length === 0
+      ? 'All targets met.'
+      : `Targets missed: ${missed.map((row) => row.id).join(', ')}`,
+  );
+  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+}
+
+await main();

@@ -1,0 +1,415 @@
+#!/usr/bin/env node
+// Realtime benchmark: workloads B1 (fan-out), B4 (idle connections) and B6 (command latency under
+// load) of /work/shared/spec/benchmarks.md, Parley's two realtime faces side by side with their peers:
+// bench/peers/raw-ws-broadcast.mjs (the near-limit, compared with the V1 WebSocket face) and
+// bench/peers/plain-socketio-room.mjs (compared with the Socket.IO face).
+//
+//   npm run build && node bench/realtime-bench.mjs [--quick] [--rounds N] [--clients N] [--events N]
+//     [--window N] [--burst N] [--participants a,b] [--idle N] [--conversations N] [--commands N]
+//     [--command-interval ms] [--text-chars N] [--only b1,b4,b6] [--peers-only] [--json path] [--no-pin]
+//
+// Method. Every participant runs as two fresh processes, a server (bench/lib/realtime-server-child.mjs:
+// the peer or Parley from packages/server/dist, plus the producer, which lives in the server as an
+// agent loop does) and a client process (bench/lib/realtime-clients.mjs: N `ws` or `socket.io-client`
+// connections). With two cores and taskset, the server is pinned to the last core and the clients to
+// core 0. One discarded warm-up round, then N counted rounds (default 3); inside a round the order is
+// raw ws, Parley V1, plain Socket.IO, Parley Socket.IO, so each face runs right after its peer.
+// Figures are medians over the counted rounds; ratios are taken per round, then the median.
+//
+// B1: N subscribers (default 1,000; --quick 200) on one conversation; after an untimed warm-up of a
+// tenth of the events, the producer sends E events (default 2,000; --quick 500) as fast as the
+// slowest subscriber takes them, never more than --window (250) events ahead of it, so no buffer grows
+// without bound (Parley's 8 MiB slow-consumer cut is never reached); it hands the server --burst (10)
+// events back to back before letting the event loop turn, so Parley's group commit can batch them.
+// Deliveries/s = N × E ÷ (last delivery − first append); server CPU µs/delivery = the server process's process.cpuUsage() over that
+// span ÷ (N × E); append→receive latency = receive time − the producer's time, embedded in each
+// event (both processes read the same machine clock). Client CPU above 90% of a core is flagged: the
+// clients, not the server, may then be the limit.
+// B6: with B1's subscribers still connected, the producer runs at half the events/s that participant
+// reached in B1 of the same round, and one more connection sends --commands (100; --quick 30) user
+// messages, one every --command-interval (60 ms, under Parley's default 20 messages/s per socket),
+// each timed until the event it causes comes back to it.
+// B4: fresh processes; --idle (5,000; --quick 1,000) connections over --conversations (50) are opened,
+// 100 handshakes at a time, and the server's RSS and heap (after full GCs) are compared with before.
+//
+// Parley's faces are measured only when the build has them: a participant whose face answers 404 is
+// reported "not available yet" and the peers still run. --peers-only skips Parley altogether.
+//
+// Writes bench/results/realtime-<timestamp>.json (or --json path) with the machine, every round's raw
+// figures and the medians/ratios, plus a .md table and an .svg chart next to it.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { choiceList, parseOptions } from './lib/cli-options.mjs';
+import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { benchSessionApiKey } from './lib/realtime-payload.mjs';
+import { defaultTextChars } from './lib/realtime-payload.mjs';
+import { chart, markdownTable, participantName, summarise } from './lib/realtime-report.mjs';
+import { startChild } from './lib/realtime-rpc.mjs';
+import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { formatNumber } from './lib/store-report.mjs';
+
+const serverEntry = fileURLToPath(new URL('./lib/realtime-server-child.mjs', import.meta.url));
+const clientsEntry = fileURLToPath(new URL('./lib/realtime-clients.mjs', import.meta.url));
+
+const allParticipants = ['raw-ws', 'parley-v1', 'plain-socketio', 'parley-socketio'];
+const workloads = ['b1', 'b4', 'b6'];
+
+function parseArguments(argv) {
+  const options = parseOptions(
+    argv,
+    {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'integer', default: 3 },
+      clients: { type: 'integer' },
+      events: { type: 'integer' },
+      window: { type: 'integer', default: 250 },
+      burst: { type: 'integer', default: 10 },
+      participants: {
+        type: 'string',
+        default: allParticipants,
+        parse: choiceList(allParticipants, { canonicalOrder: true }),
+      },
+      idle: { type: 'integer' },
+      conversations: { type: 'integer', default: 50 },
+      commands: { type: 'integer' },
+      'command-interval': { type: 'integer', key: 'commandIntervalMs', default: 60 },
+      'text-chars': { type: 'integer', default: defaultTextChars },
+      only: {
+        type: 'string',
+        default: workloads,
+        parse: choiceList(workloads, { lowercase: true }),
+      },
+      'peers-only': { type: 'boolean', default: false },
+      json: { type: 'path' },
+      'no-pin': { type: 'boolean', key: 'pin', default: true, set: false },
+    },
+    {
+      usage:
+        'node bench/realtime-bench.mjs [--quick] [--rounds N] [--clients N] [--events N] [--window N]\n' +
+        '  [--burst N] [--participants raw-ws,parley-v1,plain-socketio,parley-socketio] [--idle N] [--conversations N] [--commands N] [--command-interval ms] [--text-chars N]\n' +
+        '  [--only b1,b4,b6] [--peers-only] [--json path] [--no-pin]',
+    },
+  );
+  options.clients ??= options.quick ? 200 : 1_000;
+  options.events ??= options.quick ? 500 : 2_000;
+  options.idle ??= options.quick ? 1_000 : 5_000;
+  options.commands ??= options.quick ? 30 : 100;
+  options.conversations = Math.min(options.conversations, options.idle);
+  return options;
+}
+
+/** A server process and a client process for one participant, with progress relayed between them. */
+async function startPair(participant, cores, conversations) {
+  const server = startChild(serverEntry, { core: cores.server });
+  const clients = startChild(clientsEntry, { core: cores.clients });
+  const closed = [];
+  clients.on('progress', (fully) => server.notify('progress', { fully }));
+  clients.on('closed', (detail) => closed.push(detail));
+  try {
+    const started = await server.call('start', { participant, conversations }, 120_000);
+    return { server, clients, closed, ...started };
+  } catch (error) {
+    await Promise.all([server.stop(), clients.stop()]);
+    throw error;
+  }
+}
+
+async function stopPair(pair) {
+  await Promise.all([pair.clients.stop(), pair.server.stop()]);
+}
+
+/** B1, then B6 on the same connections. */
+async function fanOut(participant, options, cores) {
+  const pair = await startPair(participant, cores, 1);
+  if (!pair.available) {
+    await stopPair(pair);
+    return { unavailable: pair.reason };
+  }
+  try {
+    const conversation = pair.conversations[0];
+    const subscribers = options.clients;
+    await pair.clients.call('connect', {
+      kind: participant,
+      port: pair.port,
+      count: subscribers,
+      conversations: [conversation],
+      apiKey: benchSessionApiKey,
+      step: Math.max(1, Math.floor(options.window / 4)),
+    });
+    const warmUp = Math.max(20, Math.ceil(options.events / 10));
+    const produce = {
+      conversationId: conversation.id,
+      window: options.window,
+      burst: options.burst,
+      textChars: options.textChars,
+    };
+    await pair.server.call('produce', { ...produce, count: warmUp });
+    await pair.clients.call('waitFor', { count: warmUp });
+    await pair.server.call('finishProduce');
+
+    await pair.clients.call('record', { expected: subscribers * options.events });
+    await pair.server.call('produce', { ...produce, count: options.events });
+    const received = await pair.clients.call('waitFor', { count: warmUp + options.events });
+    const produced = await pair.server.call('finishProduce');
+    const deliveries = subscribers * options.events;
+    const seconds = (received.lastDeliveryAt - produced.startedAt) / 1000;
+    const b1 = {
+      subscribers,
+      events: options.events,
+      deliveriesPerSecond: deliveries / seconds,
+      eventsPerSecond: options.events / seconds,
+      serverMicrosPerDelivery: produced.cpuMicros / deliveries,
+      serverUserMicrosPerDelivery: produced.cpuUserMicros / deliveries,
+      p50Ms: received.latency.p50Ms,
+      p99Ms: received.latency.p99Ms,
+      maxMs: received.latency.maxMs,
+      latencySamples: received.samples,
+      clientCpuUtilisation: received.cpuUtilisation,
+      clientBusy: received.cpuUtilisation > 0.9,
+      outOfOrder: received.outOfOrder,
+      appendErrors: produced.errors,
+      firstAppendError: produced.firstError,
+    };
+
+    let b6;
+    if (options.only.includes('b6')) {
+      const rate = b1.eventsPerSecond / 2;
+      await pair.server.call('pace', { ...produce, rate });
+      const roundTrips = await pair.clients.call('commands', {
+        count: options.commands,
+        intervalMs: options.commandIntervalMs,
+        textChars: options.textChars,
+      });
+      const load = await pair.server.call('stopPace');
+      b6 = {
+        commands: roundTrips.count,
+        p50Ms: roundTrips.p50Ms,
+        p99Ms: roundTrips.p99Ms,
+        maxMs: roundTrips.maxMs,
+        targetBackgroundEventsPerSecond: rate,
+        backgroundEventsPerSecond: load.eventsPerSecond,
+        backgroundDeliveriesPerSecond: load.eventsPerSecond * subscribers,
+        backgroundStalls: load.stalls,
+        appendErrors: load.errors,
+      };
+    }
+    b1.socketsClosedEarly = pair.closed.length;
+    return { b1, b6 };
+  } finally {
+    await stopPair(pair);
+  }
+}
+
+/** B4: idle connections, the server's memory before and after. */
+async function idleConnections(participant, options, cores) {
+  const pair = await startPair(participant, cores, options.conversations);
+  if (!pair.available) {
+    await stopPair(pair);
+    return { unavailable: pair.reason };
+  }
+  try {
+    const before = await pair.server.call('memory');
+    const connected = await pair.clients.call('connect', {
+      kind: participant,
+      port: pair.port,
+      count: options.idle,
+      conversations: pair.conversations,
+      apiKey: benchSessionApiKey,
+    });
+    // Let any work triggered by the joins (replays of the fresh conversations, timers) settle.
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_000));
+    const after = await pair.server.call('memory');
+    return {
+      connections: options.idle,
+      conversations: options.conversations,
+      connectsPerSecond: connected.connectsPerSecond,
+      rssBytesPerConnection: (after.rss - before.rss) / options.idle,
+      heapBytesPerConnection: (after.heapUsed - before.heapUsed) / options.idle,
+      externalBytesPerConnection: (after.external - before.external) / options.idle,
+      before,
+      after,
+      socketsClosedEarly: pair.closed.length,
+    };
+  } finally {
+    await stopPair(pair);
+  }
+}
+
+function describeB1(result) {
+  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
+  const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
+  return (
+    `${formatNumber(result.deliveriesPerSecond, 0)} deliveries/s, ` +
+    `${formatNumber(result.serverMicrosPerDelivery, 2)} server µs/delivery, ` +
+    `p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms, ` +
+    `client CPU ${Math.round(result.clientCpuUtilisation * 100)}%${busy}` +
+    (result.outOfOrder > 0 ? `, ${result.outOfOrder} OUT OF ORDER` : '') +
+    (result.appendErrors > 0 ? `, ${result.appendErrors} APPEND ERRORS` : '')
+  );
+}
+
+function describeB6(result) {
+  return (
+    `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
+    `under ${formatNumber(result.backgroundEventsPerSecond, 0)} events/s ` +
+    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s)`
+  );
+}
+
+function describeB4(result) {
+  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
+  return (
+    `${formatNumber(result.rssBytesPerConnection / 1024, 1)} KiB RSS and ` +
+    `${formatNumber(result.heapBytesPerConnection / 1024, 1)} KiB heap per connection, ` +
+    `${formatNumber(result.connectsPerSecond, 0)} connects/s`
+  );
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const machine = machineInfo();
+  const pinned = options.pin && machine.cores >= 2 && hasTaskset();
+  const cores = pinned ? { server: machine.cores - 1, clients: 0 } : {};
+  const participants = options.participants.filter(
+    (participant) => !options.peersOnly || !participant.startsWith('parley-'),
+  );
+  const runFanOut = options.only.includes('b1') || options.only.includes('b6');
+  const startedAt = new Date();
+  console.log(
+    `realtime bench: ${options.quick ? 'quick' : 'full'} mode, 1 warm-up + ${options.rounds} counted rounds; ` +
+      `${machine.cpuModel} x${machine.cores}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; ` +
+      `${pinned ? `server on core ${cores.server}, clients on core ${cores.clients}` : 'not pinned'}; ` +
+      `B1/B6 ${options.clients} sockets × ${options.events} events, B4 ${options.idle} connections`,
+  );
+
+  const unavailable = {};
+  const rounds = [];
+  for (let round = 0; round <= options.rounds; round++) {
+    const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
+    const record = { round, warmUp: round === 0, loadAverage: os.loadavg() };
+    for (const participant of participants) {
+      if (unavailable[participant] !== undefined) {
+        for (const workload of options.only) {
+          record[workload] ??= {};
+          record[workload][participant] = { unavailable: unavailable[participant] };
+        }
+        continue;
+      }
+      const name = participantName(participant);
+      if (runFanOut) {
+        const result = await fanOut(participant, options, cores);
+        if (result.unavailable !== undefined) {
+          unavailable[participant] = result.unavailable;
+          console.log(`  ${label} ${name}: not available yet (${result.unavailable})`);
+          for (const workload of options.only) {
+            record[workload] ??= {};
+            record[workload][participant] = { unavailable: result.unavailable };
+          }
+          continue;
+        }
+        if (options.only.includes('b1')) {
+          (record.b1 ??= {})[participant] = result.b1;
+          console.log(`  B1 ${label} ${name}: ${describeB1(result.b1)}`);
+        }
+        if (result.b6 !== undefined) {
+          (record.b6 ??= {})[participant] = result.b6;
+          console.log(`  B6 ${label} ${name}: ${describeB6(result.b6)}`);
+        }
+      }
+      if (options.only.includes('b4')) {
+        const result = await idleConnections(participant, options, cores);
+        if (result.unavailable !== undefined) unavailable[participant] = result.unavailable;
+        (record.b4 ??= {})[participant] = result;
+        console.log(`  B4 ${label} ${name}: ${describeB4(result)}`);
+      }
+    }
+    rounds.push(record);
+  }
+
+  const counted = rounds.filter((round) => !round.warmUp);
+  const skipped = allParticipants.filter((participant) => !participants.includes(participant));
+  const rows = summarise(counted, unavailable, skipped);
+  const table = markdownTable(rows);
+  const busy = counted.flatMap((round) =>
+    Object.entries(round.b1 ?? {})
+      .filter(([, result]) => result.clientBusy === true)
+      .map(([participant]) => `${participantName(participant)} (round ${round.round})`),
+  );
+  const finishedAt = new Date();
+  const result = {
+    benchmark: 'realtime (B1 fan-out, B4 idle connections, B6 command latency under load)',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    machine: {
+      ...machine,
+      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    },
+    pinning: pinned ? cores : null,
+    git: gitRevision(),
+    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
+    settings: {
+      mode: options.quick ? 'quick' : 'full',
+      countedRounds: options.rounds,
+      warmUpRounds: 1,
+      workloads: options.only,
+      participants,
+      peersOnly: options.peersOnly,
+      b1: {
+        subscribers: options.clients,
+        events: options.events,
+        windowEvents: options.window,
+        burstEvents: options.burst,
+        textChars: options.textChars,
+      },
+      b4: { connections: options.idle, conversations: options.conversations },
+      b6: {
+        commands: options.commands,
+        commandIntervalMs: options.commandIntervalMs,
+        load: 'half of the participant’s own B1 events/s, same subscribers',
+      },
+      parley:
+        'createApp from dist, SQLite WAL + synchronous=FULL, group commit defaults, session API key set',
+    },
+    unavailable,
+    clientBusy: busy,
+    rounds,
+    summary: rows,
+  };
+
+  const { jsonPath, basePath } = writeResultJson(result, {
+    name: 'realtime',
+    startedAt,
+    json: options.json,
+  });
+  const heading =
+    `Realtime benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
+    `${machine.totalMemoryGiB} GiB, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up; ` +
+    `B1/B6 ${options.clients} sockets, B4 ${options.idle} connections`;
+  const notes = [
+    ...Object.entries(unavailable).map(
+      ([participant, reason]) =>
+        `- ${participantName(participant)}: not available yet (${reason}).`,
+    ),
+    ...(busy.length > 0
+      ? [`- Client process above 90% CPU (the clients may be the limit): ${busy.join(', ')}.`]
+      : []),
+  ];
+  const markdown = `${heading}\n\n${table}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
+  writeFileSync(`${basePath}.md`, markdown);
+  writeFileSync(`${basePath}.svg`, `${chart(rows, heading)}\n`);
+
+  console.log(`\n${markdown}`);
+  const missed = rows.filter((row) => row.status === 'miss');
+  console.log(
+    missed.length === 0
+      ? 'No target missed among those measured.'
+      : `Targets missed: ${missed.map((row) => `${row.id} (${row.ratio.toFixed(2)}x vs ${row.target})`).join(', ')}`,
+  );
+  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

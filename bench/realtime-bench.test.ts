@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const program = fileURLToPath(new URL('./realtime-bench.mjs', import.meta.url));
+const directory = mkdtempSync(join(tmpdir(), 'parley-realtime-bench-test-'));
+
+interface Row {
+  id: string;
+  subject: string;
+  peer: string;
+  status: string;
+  parley: number | null;
+  peerValue: number | null;
+}
+
+interface ResultFile {
+  machine: { cores: number; node: string };
+  settings: { peersOnly: boolean; participants: string[]; countedRounds: number };
+  unavailable: Record<string, string>;
+  rounds: {
+    round: number;
+    warmUp: boolean;
+    b1: Record<string, Record<string, number | boolean>>;
+    b4: Record<string, Record<string, number>>;
+    b6: Record<string, Record<string, number>>;
+  }[];
+  summary: Row[];
+}
+
+/**
+ * The realtime benchmark's peers-only quick mode on a tiny size: it must run to the end and write
+ * its result files in the documented shape. No figure is judged here.
+ */
+describe('realtime benchmark, peers only', () => {
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('runs B1, B4 and B6 against both peers and writes the JSON, Markdown and SVG results', () => {
+    const json = join(directory, 'realtime.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        program,
+        '--peers-only',
+        '--quick',
+        '--rounds',
+        '1',
+        '--clients',
+        '3',
+        '--events',
+        '30',
+        '--idle',
+        '6',
+        '--conversations',
+        '2',
+        '--commands',
+        '3',
+        '--command-interval',
+        '5',
+        '--no-pin',
+        '--json',
+        json,
+      ],
+      { encoding: 'utf8', timeout: 110_000 },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(existsSync(join(directory, 'realtime.md'))).toBe(true);
+    expect(readFileSync(join(directory, 'realtime.svg'), 'utf8')).toMatch(/^<svg /);
+
+    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
+    expect(result.machine.cores).toBeGreaterThan(0);
+    expect(result.settings).toMatchObject({
+      peersOnly: true,
+      participants: ['raw-ws', 'plain-socketio'],
+      countedRounds: 1,
+    });
+    expect(result.unavailable).toEqual({});
+    expect(result.rounds.map((round) => [round.round, round.warmUp])).toEqual([
+      [0, true],
+      [1, false],
+    ]);
+    for (const round of result.rounds) {
+      expect(Object.keys(round.b1).sort()).toEqual(['plain-socketio', 'raw-ws']);
+      for (const b1 of Object.values(round.b1)) {
+        expect(b1).toMatchObject({ subscribers: 3, events: 30, outOfOrder: 0, appendErrors: 0 });
+        for (const key of ['deliveriesPerSecond', 'serverMicrosPerDelivery', 'p50Ms', 'p99Ms']) {
+          expect(b1[key]).toBeTypeOf('number');
+          expect(Number.isFinite(b1[key])).toBe(true);
+        }
+        expect(b1['latencySamples']).toBe(90);
+      }
+      for (const b4 of Object.values(round.b4)) {
+        expect(b4).toMatchObject({ connections: 6, conversations: 2 });
+        expect(Number.isFinite(b4['rssBytesPerConnection'])).toBe(true);
+        expect(b4['connectsPerSecond']).toBeGreaterThan(0);
+      }
+      for (const b6 of Object.values(round.b6)) {
+        expect(b6).toMatchObject({ commands: 3 });
+        expect(b6['p99Ms']).toBeGreaterThanOrEqual(b6['p50Ms']!);
+      }
+    }
+
+    // Peers only: every row compares the two peers, none names Parley.
+    expect(result.summary.length).toBeGreaterThan(0);
+    for (const row of result.summary) {
+      expect(row.subject).not.toMatch(/Parley/);
+      expect(row.peer).not.toMatch(/Parley/);
+      expect(row.status).toBe('info');
+      expect(row.parley).toBeTypeOf('number');
+      expect(row.peerValue).toBeTypeOf('number');
+    }
+    expect(result.summary.map((row) => row.id)).toContain(
+      'b1.deliveriesPerSecond.plain-socketio-vs-raw-ws',
+    );
+  }, 120_000);
+});

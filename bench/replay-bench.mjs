@@ -1,0 +1,506 @@
+#!/usr/bin/env node
+// Replay benchmark: workload B3, socket half, of /work/shared/spec/benchmarks.md ("reconnect to a
+// 10,000-event conversation from id -1 and from the middle: time to last event; event-loop lag of
+// other clients during replay"). The storage half is in bench/store-bench.mjs. Parley's two faces
+// against bench/peers/raw-sqlite-ws-replay.mjs (better-sqlite3 with Parley's pragmas, SELECT in pages,
+// the stored payload strings sent back to back with `ws`).
+//
+//   npm run build && node bench/replay-bench.mjs [--quick] [--rounds N] [--events N] [--middle N]
+//     [--repetitions N] [--warmups N] [--watchers N] [--rate N] [--text-chars N]
+//     [--participants raw-replay,parley-v1,parley-socketio] [--peers-only] [--json path] [--no-pin]
+//
+// Method. Every participant runs as three fresh processes per round: the server
+// (bench/lib/replay-server-child.mjs: the peer or Parley's whole app from packages/server/dist,
+// SQLite WAL + synchronous=FULL, a session API key), a watchers process and a replayer process
+// (bench/lib/replay-clients.mjs). With two cores and taskset the server is pinned to the last core and
+// both client processes to core 0. The server seeds one conversation with --events (10,000; --quick
+// 2,000) agent messages of about 1 KB, 100 per append. --watchers (50) live connections on a second
+// conversation get a trickle of --rate (200) events/s from the server for the whole run. The replayer
+// then connects --warmups (2) times untimed, and --repetitions (3) times per variant, timed:
+//  - from the start: Parley V1 `resend_all=true`, Socket.IO `latest_event_id=-1`, the peer `after_id=-1`;
+//  - from the middle: the cursor just before seeded event --middle (default events/2), so every
+//    participant sends the same 5,000 seeded events (V1 and the peer `after_id`, Socket.IO
+//    `latest_event_id`; with ids from 0 that cursor is 4,999).
+// Time to last event runs from the start of the handshake to the arrival of the last seeded event;
+// the replayer checks that every seeded event after the cursor arrived once and in order. During each
+// timed replay the server samples its own event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms
+// timer, the timer period subtracted) and the watchers time each live event from the producer's clock
+// reading to its arrival. One quiet window of 300 ms per round (trickle, no replay) shows the
+// baseline. A round's figure is the median of its repetitions; reported figures are medians over the
+// counted rounds (one discarded warm-up round first); ratios are taken per round, then the median.
+// Order inside a round: peer, Parley V1, Parley Socket.IO.
+//
+// Writes bench/results/replay-<timestamp>.json (or --json path), plus a .md table and an .svg chart.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { choiceList, parseOptions } from './lib/cli-options.mjs';
+import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { benchSessionApiKey, defaultTextChars } from './lib/realtime-payload.mjs';
+import { startChild } from './lib/realtime-rpc.mjs';
+import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { formatNumber, formatRatio, svgChart } from './lib/store-report.mjs';
+import { median } from './lib/store-stats.mjs';
+
+const serverEntry = fileURLToPath(new URL('./lib/replay-server-child.mjs', import.meta.url));
+const clientsEntry = fileURLToPath(new URL('./lib/replay-clients.mjs', import.meta.url));
+
+const allParticipants = ['raw-replay', 'parley-v1', 'parley-socketio'];
+const names = {
+  'raw-replay': 'raw SQLite + ws',
+  'parley-v1': 'Parley V1 WebSocket',
+  'parley-socketio': 'Parley Socket.IO',
+};
+const variants = ['fromStart', 'fromMiddle'];
+
+function parseArguments(argv) {
+  const options = parseOptions(
+    argv,
+    {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'integer', default: 3 },
+      events: { type: 'integer' },
+      middle: { type: 'integer' },
+      repetitions: { type: 'integer', default: 3 },
+      warmups: {
+        type: 'string',
+        default: 2,
+        parse: (text) => {
+          const warmups = Number(text);
+          if (!Number.isInteger(warmups) || warmups < 0)
+            throw new Error('--warmups needs an integer ≥ 0');
+          return warmups;
+        },
+      },
+      watchers: { type: 'integer', default: 50 },
+      rate: { type: 'integer', default: 200 },
+      'text-chars': { type: 'integer', default: defaultTextChars },
+      participants: {
+        type: 'string',
+        default: allParticipants,
+        parse: choiceList(allParticipants, { canonicalOrder: true }),
+      },
+      'peers-only': { type: 'boolean', default: false },
+      json: { type: 'path' },
+      'no-pin': { type: 'boolean', key: 'pin', default: true, set: false },
+    },
+    {
+      usage:
+        'node bench/replay-bench.mjs [--quick] [--rounds N] [--events N] [--middle N] [--repetitions N]\n' +
+        '  [--warmups N] [--watchers N] [--rate N] [--text-chars N]\n' +
+        '  [--participants raw-replay,parley-v1,parley-socketio] [--peers-only] [--json path] [--no-pin]',
+    },
+  );
+  options.events ??= options.quick ? 2_000 : 10_000;
+  options.middle ??= Math.floor(options.events / 2);
+  if (options.middle >= options.events) throw new Error('--middle must be below --events');
+  if (options.quick) options.repetitions = Math.min(options.repetitions, 2);
+  return options;
+}
+
+const pause = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+
+/** One participant's share of a round: seed, watch, warm up, then the timed replays. */
+async function runParticipant(participant, options, cores) {
+  const server = startChild(serverEntry, { core: cores.server });
+  const watchers = startChild(clientsEntry, { core: cores.clients });
+  const replayer = startChild(clientsEntry, { core: cores.clients });
+  try {
+    const started = await server.call(
+      'start',
+      { participant, events: options.events, textChars: options.textChars },
+      300_000,
+    );
+    if (!started.available) return { unavailable: started.reason };
+    const common = { kind: participant, port: started.port, apiKey: benchSessionApiKey };
+    await watchers.call('watch', {
+      ...common,
+      conversationId: started.live.id,
+      latestId: started.live.latestId,
+      count: options.watchers,
+    });
+    await server.call('trickle', {
+      conversationId: started.live.id,
+      rate: options.rate,
+      textChars: options.textChars,
+    });
+    await pause(300);
+
+    const replayArguments = {
+      fromStart: { cursor: -1, firstSeq: 0 },
+      fromMiddle: { cursor: started.replay.baseId + options.middle, firstSeq: options.middle },
+    };
+    const replayOnce = (variant) =>
+      replayer.call('replay', {
+        ...common,
+        conversationId: started.replay.id,
+        lastSeq: options.events - 1,
+        ...replayArguments[variant],
+      });
+
+    // Quiet window: the trickle alone.
+    await server.call('measureStart');
+    await watchers.call('record');
+    await pause(300);
+    const quietServer = await server.call('measureStop');
+    const quietDelivery = await watchers.call('stopRecord');
+
+    for (let pass = 0; pass < options.warmups; pass++) await replayOnce('fromStart');
+
+    const samples = { fromStart: [], fromMiddle: [] };
+    for (let repetition = 0; repetition < options.repetitions; repetition++) {
+      for (const variant of variants) {
+        await server.call('measureStart');
+        await watchers.call('record');
+        const replayed = await replayOnce(variant);
+        const measured = await server.call('measureStop');
+        const delivery = await watchers.call('stopRecord');
+        samples[variant].push({
+          ms: replayed.ms,
+          events: replayed.events,
+          lagP99Ms: measured.lagP99Ms,
+          lagMaxMs: measured.lagMaxMs,
+          lagSamples: measured.lagSamples,
+          deliveryP99Ms: delivery.p99Ms,
+          deliveryMaxMs: delivery.maxMs,
+          deliverySamples: delivery.samples,
+          serverCpuMicrosPerEvent: measured.cpuMicros / replayed.events,
+        });
+        // Let the replayer's socket close and the server settle before the next measured window.
+        await pause(100);
+      }
+    }
+    const trickled = await server.call('stopTrickle');
+    const result = {
+      events: options.events,
+      quiet: {
+        lagP99Ms: quietServer.lagP99Ms,
+        lagMaxMs: quietServer.lagMaxMs,
+        deliveryP99Ms: quietDelivery.p99Ms,
+        deliverySamples: quietDelivery.samples,
+      },
+      trickle: trickled,
+    };
+    for (const variant of variants) {
+      const list = samples[variant];
+      const middleOf = (key) => median(list.map((sample) => sample[key]));
+      result[variant] = {
+        events: list[0].events,
+        ms: middleOf('ms'),
+        lagP99Ms: middleOf('lagP99Ms'),
+        lagMaxMs: Math.max(...list.map((sample) => sample.lagMaxMs)),
+        deliveryP99Ms: middleOf('deliveryP99Ms'),
+        deliveryMaxMs: Math.max(...list.map((sample) => sample.deliveryMaxMs)),
+        serverCpuMicrosPerEvent: middleOf('serverCpuMicrosPerEvent'),
+        samples: list,
+      };
+    }
+    return result;
+  } finally {
+    await Promise.all([watchers.stop(), replayer.stop(), server.stop()]);
+  }
+}
+
+const parleyFaces = ['parley-v1', 'parley-socketio'];
+const variantNames = {
+  fromStart: 'B3 replay from the start',
+  fromMiddle: 'B3 replay from the middle',
+};
+
+/** The report's rows: what is compared with what, and the target. */
+function metricDefinitions(options, subjects) {
+  const rows = [];
+  const value = (participant, variant, key) => (round) => {
+    const result = round.b3?.[participant];
+    return result === undefined || result.unavailable !== undefined
+      ? undefined
+      : result[variant]?.[key];
+  };
+  const add = (id, workload, metric, key, variant, target, digits, subjects) => {
+    for (const subject of subjects) {
+      // Peers only: the peer's own figures, nothing to compare them with.
+      const alone = subject === 'raw-replay';
+      rows.push({
+        id: `${id}.${subject}`,
+        workload,
+        metric,
+        subject,
+        peer: alone ? undefined : 'raw-replay',
+        subjectValue: value(subject, variant, key),
+        peerValue: alone ? () => undefined : value('raw-replay', variant, key),
+        target: alone ? undefined : target,
+        digits,
+      });
+    }
+  };
+  for (const variant of variants) {
+    const workload = `${variantNames[variant]} (${formatNumber(variant === 'fromStart' ? options.events : options.events - options.middle, 0)} events)`;
+    add(
+      `b3.${variant}.ms`,
+      workload,
+      'time to last event (ms)',
+      'ms',
+      variant,
+      { ratioAtMost: 1.3 },
+      1,
+      subjects,
+    );
+    if (variant === 'fromStart') {
+      add(
+        `b3.${variant}.absolute`,
+        workload,
+        'time to last event, absolute (ms)',
+        'ms',
+        variant,
+        { atMost: 500 },
+        1,
+        subjects,
+      );
+    }
+    add(
+      `b3.${variant}.lagP99`,
+      workload,
+      'server event-loop delay p99 (ms)',
+      'lagP99Ms',
+      variant,
+      { atMost: 50 },
+      2,
+      subjects,
+    );
+    add(
+      `b3.${variant}.deliveryP99`,
+      workload,
+      'watchers’ live delivery p99 (ms)',
+      'deliveryP99Ms',
+      variant,
+      { atMost: 50 },
+      2,
+      subjects,
+    );
+    add(
+      `b3.${variant}.cpu`,
+      workload,
+      'server CPU µs per replayed event',
+      'serverCpuMicrosPerEvent',
+      variant,
+      undefined,
+      2,
+      subjects,
+    );
+  }
+  add(
+    'b3.quiet.lagP99',
+    'B3 quiet window (trickle only)',
+    'server event-loop delay p99 (ms)',
+    'lagP99Ms',
+    'quiet',
+    undefined,
+    2,
+    subjects,
+  );
+  add(
+    'b3.quiet.deliveryP99',
+    'B3 quiet window (trickle only)',
+    'watchers’ live delivery p99 (ms)',
+    'deliveryP99Ms',
+    'quiet',
+    undefined,
+    2,
+    subjects,
+  );
+  return rows;
+}
+
+function finite(value) {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function summarise(definitions, countedRounds) {
+  return definitions.map((definition) => {
+    const subjectValues = countedRounds.map(definition.subjectValue).filter(finite);
+    const peerValues = countedRounds.map(definition.peerValue).filter(finite);
+    const ratios = countedRounds
+      .map((round) => {
+        const subject = definition.subjectValue(round);
+        const peer = definition.peerValue(round);
+        return finite(subject) && finite(peer) && peer !== 0 ? subject / peer : undefined;
+      })
+      .filter(finite);
+    const subject = subjectValues.length > 0 ? median(subjectValues) : undefined;
+    const ratio = ratios.length > 0 ? median(ratios) : undefined;
+    const target = definition.target;
+    let targetText = '—';
+    let status = 'info';
+    if (target?.ratioAtMost !== undefined) {
+      targetText = `≤ ${target.ratioAtMost}x`;
+      if (ratio !== undefined) status = ratio <= target.ratioAtMost ? 'pass' : 'miss';
+    } else if (target?.atMost !== undefined) {
+      targetText = `≤ ${target.atMost} ms`;
+      if (subject !== undefined) status = subject <= target.atMost ? 'pass' : 'miss';
+    }
+    if (subject === undefined) status = 'unavailable';
+    return {
+      id: definition.id,
+      workload: definition.workload,
+      metric: definition.metric,
+      subject: names[definition.subject],
+      subjectKey: definition.subject,
+      peer: definition.peer === undefined ? '—' : names[definition.peer],
+      digits: definition.digits,
+      parley: subject,
+      peerValue: peerValues.length > 0 ? median(peerValues) : undefined,
+      ratio,
+      perRound: { subject: subjectValues, peer: peerValues, ratios },
+      target: targetText,
+      status,
+    };
+  });
+}
+
+function markdownTable(rows, peersOnly) {
+  if (peersOnly) {
+    const lines = ['| Workload | Metric | Peer | Figure |', '| --- | --- | --- | ---: |'];
+    for (const row of rows) {
+      lines.push(
+        `| ${row.workload} | ${row.metric} | ${row.subject} | ${formatNumber(row.parley, row.digits)} |`,
+      );
+    }
+    return lines.join('\n');
+  }
+  const lines = [
+    '| Workload | Metric | Subject | Figure | Peer | Peer figure | Ratio | Target | Result |',
+    '| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- |',
+  ];
+  for (const row of rows) {
+    const result = {
+      unavailable: 'not available',
+      info: 'info',
+      pass: '**pass**',
+      miss: '**miss**',
+    }[row.status];
+    lines.push(
+      `| ${row.workload} | ${row.metric} | ${row.subject} | ${formatNumber(row.parley, row.digits)} | ${row.peer} | ${formatNumber(
+        row.peerValue,
+        row.digits,
+      )} | ${formatRatio(row)} | ${row.target} | ${result} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function describe(result) {
+  if (result.unavailable !== undefined) return `not available (${result.unavailable})`;
+  const part = (variant) =>
+    `${variant === 'fromStart' ? 'from start' : 'from middle'} ${formatNumber(result[variant].ms, 1)} ms ` +
+    `(loop p99 ${formatNumber(result[variant].lagP99Ms, 1)} ms, watchers p99 ${formatNumber(result[variant].deliveryP99Ms, 1)} ms)`;
+  return `${part('fromStart')}; ${part('fromMiddle')}; quiet loop p99 ${formatNumber(result.quiet.lagP99Ms, 1)} ms`;
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const machine = machineInfo();
+  const pinned = options.pin && machine.cores >= 2 && hasTaskset();
+  const cores = pinned ? { server: machine.cores - 1, clients: 0 } : {};
+  const participants = options.participants.filter(
+    (participant) => !options.peersOnly || !participant.startsWith('parley-'),
+  );
+  const startedAt = new Date();
+  console.log(
+    `replay bench (B3 socket half): ${options.quick ? 'quick' : 'full'} mode, 1 warm-up + ${options.rounds} counted rounds; ` +
+      `${machine.cpuModel} x${machine.cores}, Node ${machine.node}; ` +
+      `${pinned ? `server on core ${cores.server}, clients on core ${cores.clients}` : 'not pinned'}; ` +
+      `${options.events} events, middle ${options.middle}, ${options.watchers} watchers at ${options.rate} events/s`,
+  );
+
+  const unavailable = {};
+  const rounds = [];
+  for (let round = 0; round <= options.rounds; round++) {
+    const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
+    const record = { round, warmUp: round === 0, loadAverage: os.loadavg(), b3: {} };
+    for (const participant of participants) {
+      if (unavailable[participant] !== undefined) {
+        record.b3[participant] = { unavailable: unavailable[participant] };
+        continue;
+      }
+      const result = await runParticipant(participant, options, cores);
+      if (result.unavailable !== undefined) unavailable[participant] = result.unavailable;
+      record.b3[participant] = result;
+      console.log(`  B3 ${label} ${names[participant]}: ${describe(result)}`);
+    }
+    rounds.push(record);
+  }
+
+  const counted = rounds.filter((round) => !round.warmUp);
+  const peersOnly = !participants.some((participant) => participant.startsWith('parley-'));
+  const subjects = peersOnly
+    ? ['raw-replay']
+    : parleyFaces.filter((face) => participants.includes(face));
+  const rows = summarise(metricDefinitions(options, subjects), counted);
+  const table = markdownTable(rows, peersOnly);
+  const result = {
+    benchmark: 'replay (B3 socket half: reconnect and replay, other clients’ lag meanwhile)',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      ...machine,
+      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    },
+    pinning: pinned ? cores : null,
+    git: gitRevision(),
+    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
+    settings: {
+      mode: options.quick ? 'quick' : 'full',
+      countedRounds: options.rounds,
+      warmUpRounds: 1,
+      participants,
+      peersOnly: options.peersOnly,
+      events: options.events,
+      middle: options.middle,
+      repetitions: options.repetitions,
+      warmupReplays: options.warmups,
+      watchers: options.watchers,
+      trickleEventsPerSecond: options.rate,
+      textChars: options.textChars,
+      lagMonitor: 'perf_hooks.monitorEventLoopDelay, resolution 1 ms, period subtracted',
+      parley:
+        'createApp from dist, SQLite WAL + synchronous=FULL, group commit defaults, session API key set',
+    },
+    unavailable,
+    rounds,
+    summary: rows,
+  };
+  const { jsonPath, basePath } = writeResultJson(result, {
+    name: 'replay',
+    startedAt,
+    json: options.json,
+  });
+  const heading =
+    `Replay benchmark (B3 socket half), ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ` +
+    `${machine.cores} cores, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up; ` +
+    `${options.events} events, ${options.watchers} watchers at ${options.rate} events/s`;
+  const notes = Object.entries(unavailable).map(
+    ([participant, reason]) => `- ${names[participant]}: not available (${reason}).`,
+  );
+  const markdown = `${heading}\n\n${table}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
+  writeFileSync(`${basePath}.md`, markdown);
+  writeFileSync(
+    `${basePath}.svg`,
+    `${svgChart(
+      rows.filter((row) => row.status === 'pass' || row.status === 'miss'),
+      heading,
+    )}\n`,
+  );
+  console.log(`\n${markdown}`);
+  const missed = rows.filter((row) => row.status === 'miss');
+  console.log(
+    missed.length === 0
+      ? 'No target missed among those measured.'
+      : `Targets missed: ${missed.map((row) => `${row.id} (${row.target})`).join(', ')}`,
+  );
+  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

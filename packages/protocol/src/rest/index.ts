@@ -1,0 +1,5 @@
+export * from './conversation-info.js';
+export * from './conversation-requests.js';
+export * from './settings.js';
+export * from './secrets.js';
+export * from './errors.js';

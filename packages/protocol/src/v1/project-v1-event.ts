@@ -1,0 +1,305 @@
+import type { AgentFinishAction, CmdRunAction, MessageAction } from '../action-event.js';
+import type { EventSource } from '../event-source.js';
+import type { EventTypeName } from '../event-type-names.js';
+import type { CmdOutputObservation } from '../observation-event.js';
+import { isAction, isObservation } from '../parley-event.js';
+import type { ParleyEvent } from '../parley-event.js';
+import type { SecurityRisk } from '../security-risk.js';
+import type { ToolCallMetadata } from '../tool-call-metadata.js';
+import type { V1Content } from './v1-content.js';
+import type {
+  V1ActionEvent,
+  V1Event,
+  V1EventKind,
+  V1MessageEvent,
+  V1ObservationEvent,
+  V1SecurityRisk,
+  V1ToolCall,
+} from './v1-events.js';
+import { executionStatusForAgentState } from './v1-execution-status.js';
+
+/** A log entry as the store returns it: the id and timestamp are set. */
+export type LoggedEvent = ParleyEvent & { id: number; timestamp: string };
+
+/**
+ * Which V0 types become which V1 kind. The types missing here have no V1 form and are never sent on
+ * the V1 face: null actions and observations (upstream hides them from replays too), recall actions
+ * and observations (V1 folds knowledge recall into the agent's own context), think actions and
+ * observations (a V1 agent's thinking travels inside its next action), and
+ * `change_agent_state` actions (a V1 client controls the agent over REST, and the state it reaches
+ * arrives as a `ConversationStateUpdateEvent`).
+ */
+const v0TypeNamesByKind: Readonly<Record<V1EventKind, readonly EventTypeName[]>> = {
+  MessageEvent: ['MessageAction', 'AgentFinishAction'],
+  ActionEvent: ['CmdRunAction'],
+  ObservationEvent: ['CmdOutputObservation'],
+  AgentErrorEvent: ['ErrorObservation'],
+  UserRejectObservation: ['UserRejectObservation'],
+  SystemPromptEvent: ['SystemMessageAction'],
+  ConversationStateUpdateEvent: ['AgentStateChangedObservation'],
+  StreamingDeltaEvent: ['StreamingDelta'],
+};
+
+export const v1EventKinds = Object.keys(v0TypeNamesByKind) as readonly V1EventKind[];
+
+/** The V0 type names whose entries project to `kind`; empty for a kind Parley never sends. */
+export function v0TypeNamesForV1Kind(kind: string): readonly EventTypeName[] {
+  return Object.hasOwn(v0TypeNamesByKind, kind) ? v0TypeNamesByKind[kind as V1EventKind] : [];
+}
+
+/**
+ * The V0 type names of the V1 history: every projectable type except streaming deltas, which are
+ * partial output that the final message supersedes (a history count or search returns them only
+ * when asked for by kind).
+ */
+export const v1HistoryTypeNames: readonly EventTypeName[] = v1EventKinds
+  .filter((kind) => kind !== 'StreamingDeltaEvent')
+  .flatMap((kind) => v0TypeNamesByKind[kind]);
+
+/** The tool that runs shell commands, named as the V1 agent names it. */
+const bashToolName = 'execute_bash';
+
+const securityRiskNames: Readonly<Record<SecurityRisk, V1SecurityRisk>> = {
+  [-1]: 'UNKNOWN',
+  0: 'LOW',
+  1: 'MEDIUM',
+  2: 'HIGH',
+};
+
+/**
+ * One log entry as a V1 frame (reference §3.2), or undefined when it has no V1 form (see
+ * `v0TypeNamesByKind`). The frame's `id` is the log id as a string and its `timestamp` the stored
+ * one. A missing source falls back to the sender the V1 kind implies.
+ */
+export function projectV1Event(event: LoggedEvent): V1Event | undefined {
+  const id = String(event.id);
+  const timestamp = event.timestamp;
+  if (isAction(event)) {
+    switch (event.action) {
+      case 'message':
+        return messageEvent(event, id, timestamp);
+      case 'finish':
+        return finishMessageEvent(event, id, timestamp);
+      case 'run':
+        return actionEvent(event, id, timestamp);
+      case 'system':
+        return {
+          kind: 'SystemPromptEvent',
+          id,
+          timestamp,
+          source: event.source ?? 'agent',
+          system_prompt: { type: 'text', text: event.args.content },
+          tools: [...(event.args.tools ?? [])],
+        };
+      default:
+        return undefined;
+    }
+  }
+  if (isObservation(event)) {
+    switch (event.observation) {
+      case 'run':
+        return observationEvent(event, id, timestamp);
+      case 'error':
+        return {
+          kind: 'AgentErrorEvent',
+          id,
+          timestamp,
+          source: 'agent',
+          ...toolIdentity(event.tool_call_metadata),
+          error: event.content,
+        };
+      case 'user_rejected':
+        return {
+          kind: 'UserRejectObservation',
+          id,
+          timestamp,
+          source: 'environment',
+          tool_name: event.tool_call_metadata?.function_name ?? bashToolName,
+          ...optional('tool_call_id', event.tool_call_metadata?.tool_call_id),
+          rejection_reason: event.content === '' ? 'User rejected the action' : event.content,
+          ...optional('action_id', causeId(event.cause)),
+        };
+      case 'agent_state_changed':
+        return {
+          kind: 'ConversationStateUpdateEvent',
+          id,
+          timestamp,
+          source: 'environment',
+          key: 'execution_status',
+          value: executionStatusForAgentState(event.extras.agent_state),
+        };
+      default:
+        return undefined;
+    }
+  }
+  return {
+    kind: 'StreamingDeltaEvent',
+    id,
+    timestamp,
+    source: 'agent',
+    content: event.streaming_delta.content,
+    reasoning_content: event.streaming_delta.reasoning_content ?? null,
+  };
+}
+
+function messageEvent(event: MessageAction, id: string, timestamp: string): V1MessageEvent {
+  const source: EventSource = event.source ?? 'user';
+  const content: V1Content[] = [{ type: 'text', text: event.args.content }];
+  const imageUrls = event.args.image_urls ?? [];
+  if (imageUrls.length > 0) content.push({ type: 'image', image_urls: [...imageUrls] });
+  return {
+    kind: 'MessageEvent',
+    id,
+    timestamp,
+    source,
+    llm_message: { role: source === 'user' ? 'user' : 'assistant', content },
+    activated_skills: [],
+    extended_content: [],
+  };
+}
+
+/** The agent's closing words: its final thought, else its thought, else the stored message. */
+function finishMessageEvent(
+  event: AgentFinishAction,
+  id: string,
+  timestamp: string,
+): V1MessageEvent {
+  const text = firstNonEmpty(event.args.final_thought, event.args.thought, event.message) ?? '';
+  return {
+    kind: 'MessageEvent',
+    id,
+    timestamp,
+    source: event.source ?? 'agent',
+    llm_message: { role: 'assistant', content: [{ type: 'text', text }] },
+    activated_skills: [],
+    extended_content: [],
+  };
+}
+
+function actionEvent(event: CmdRunAction, id: string, timestamp: string): V1ActionEvent {
+  const action = {
+    kind: 'ExecuteBashAction' as const,
+    command: event.args.command,
+    is_input: event.args.is_input ?? false,
+    timeout: event.timeout ?? null,
+    reset: false,
+  };
+  const metadata = event.tool_call_metadata;
+  const thought = event.args.thought ?? '';
+  return {
+    kind: 'ActionEvent',
+    id,
+    timestamp,
+    source: event.source ?? 'agent',
+    thought: thought === '' ? [] : [{ type: 'text', text: thought }],
+    thinking_blocks: [],
+    action,
+    tool_name: metadata?.function_name ?? bashToolName,
+    ...(metadata === undefined
+      ? {}
+      : {
+          tool_call_id: metadata.tool_call_id,
+          tool_call: toolCall(metadata, { command: action.command, is_input: action.is_input }),
+          ...optional('llm_response_id', stringField(metadata.model_response, 'id')),
+        }),
+    security_risk: securityRiskNames[event.args.security_risk ?? -1],
+  };
+}
+
+function observationEvent(
+  event: CmdOutputObservation,
+  id: string,
+  timestamp: string,
+): V1ObservationEvent {
+  const metadata = event.extras.metadata;
+  const exitCode = metadata?.exit_code ?? null;
+  return {
+    kind: 'ObservationEvent',
+    id,
+    timestamp,
+    source: 'environment',
+    tool_name: event.tool_call_metadata?.function_name ?? bashToolName,
+    ...optional('tool_call_id', event.tool_call_metadata?.tool_call_id),
+    observation: {
+      kind: 'ExecuteBashObservation',
+      output: event.content,
+      command: event.extras.command,
+      exit_code: exitCode,
+      error: event.success === false,
+      timeout: exitCode === -1,
+      metadata: { ...metadata },
+    },
+    ...optional('action_id', causeId(event.cause)),
+  };
+}
+
+function toolIdentity(metadata: ToolCallMetadata | undefined): {
+  tool_name?: string;
+  tool_call_id?: string;
+} {
+  if (metadata === undefined) return {};
+  return { tool_name: metadata.function_name, tool_call_id: metadata.tool_call_id };
+}
+
+/**
+ * The call as the model wrote it: its arguments text from the stored provider response when the
+ * call is found there, else the action's own fields as JSON.
+ */
+function toolCall(metadata: ToolCallMetadata, fallbackArguments: object): V1ToolCall {
+  return {
+    id: metadata.tool_call_id,
+    name: metadata.function_name,
+    arguments:
+      storedArguments(metadata.model_response, metadata.tool_call_id) ??
+      JSON.stringify(fallbackArguments),
+    origin: 'completion',
+  };
+}
+
+/** `choices[].message.tool_calls[]` of an OpenAI-style response, read defensively. */
+function storedArguments(
+  response: Readonly<Record<string, unknown>>,
+  toolCallId: string,
+): string | undefined {
+  for (const choice of arrayField(response, 'choices')) {
+    const message = objectField(choice, 'message');
+    for (const call of arrayField(message, 'tool_calls')) {
+      if (stringField(call, 'id') !== toolCallId) continue;
+      const text = stringField(objectField(call, 'function'), 'arguments');
+      if (text !== undefined) return text;
+    }
+  }
+  return undefined;
+}
+
+function objectField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function arrayField(value: unknown, key: string): readonly unknown[] {
+  const field = objectField(value, key);
+  return Array.isArray(field) ? field : [];
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+  const field = objectField(value, key);
+  return typeof field === 'string' ? field : undefined;
+}
+
+function causeId(cause: number | undefined): string | undefined {
+  return cause === undefined ? undefined : String(cause);
+}
+
+function firstNonEmpty(...values: (string | undefined)[]): string | undefined {
+  return values.find((value) => value !== undefined && value !== '');
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (frames never carry undefined keys). */
+function optional<const Key extends string>(
+  key: Key,
+  value: string | undefined,
+): { [K in Key]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [K in Key]?: string };
+}

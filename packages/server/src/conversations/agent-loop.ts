@@ -1,0 +1,321 @@
+import {
+  agentStateChangedObservation,
+  errorObservation,
+  isAction,
+  type ActionEvent,
+  type AgentState,
+} from '@parley/protocol';
+import type { EventStore, NewEvent, StoredEvent } from '../events/event-store.js';
+import type { EventStream } from '../events/event-stream.js';
+import type { LanguageModel } from '../llm/language-model.js';
+import { LlmMetrics, type LlmMetricsJson } from '../llm/metrics.js';
+import { AbortedError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { LlmChoice } from './agent-loops.js';
+import { describe } from './llm-error-status.js';
+import type { StatusUpdate } from './realtime-notifier.js';
+import type { ToolRegistry } from './tool-registry.js';
+import { runTurn, type TurnContext, type TurnSettings } from './turn-runner.js';
+
+export interface AgentLoopOptions {
+  conversationId: string;
+  userId: string;
+  stream: EventStream;
+  eventStore: EventStore;
+  createModel(llm: LlmChoice): LanguageModel;
+  tools: ToolRegistry;
+  settings: Omit<TurnSettings, 'maxBudgetPerTask'>;
+  maxBudgetPerTask: number | null;
+  llm: LlmChoice;
+  sendStatus(update: StatusUpdate): void;
+  /** Called with the first user message's text when the conversation still has no title. */
+  onFirstMessage?: (text: string) => void;
+  now(): number;
+  logger: Logger;
+}
+
+interface Turn {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+const noRuntimeMessage =
+  'There is no runtime: Parley runs no commands, files or browsers for the agent, so this action was not executed.';
+
+/**
+ * One conversation's agent: a state machine over upstream's agent states in which every transition
+ * is an `agent_state_changed` event. User messages are logged at once and answered one turn each,
+ * in order; a stop aborts the turn's one AbortSignal (LLM request, retry sleep, tool) and nothing
+ * of that turn is appended after the stop's state event.
+ */
+export class AgentLoop {
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly #options: AgentLoopOptions;
+  #llm: LlmChoice;
+  #state: AgentState = 'loading';
+  #ready = false;
+  #closed = false;
+  #metrics: LlmMetrics;
+  #turn: Turn | undefined;
+  #lastTurnDone: Promise<void> = Promise.resolve();
+  readonly #queue: number[] = [];
+  readonly #acceptedClientIds = new Set<string>();
+  #sawUserMessage = false;
+  #lastActiveAt: number;
+
+  constructor(options: AgentLoopOptions) {
+    this.#options = options;
+    this.conversationId = options.conversationId;
+    this.userId = options.userId;
+    this.#llm = options.llm;
+    this.#metrics = new LlmMetrics(options.llm.model);
+    this.#lastActiveAt = options.now();
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  get agentState(): AgentState {
+    return this.#state;
+  }
+
+  /** True while a turn runs (upstream's "agent state is RUNNING"). */
+  get busy(): boolean {
+    return this.#turn !== undefined || !this.#ready;
+  }
+
+  /** Resolves when the latest turn has finished unwinding (its LLM call and tools ended). */
+  settled(): Promise<void> {
+    return this.#lastTurnDone;
+  }
+
+  get lastActiveAt(): number {
+    return this.#lastActiveAt;
+  }
+
+  set llm(llm: LlmChoice) {
+    this.#llm = llm;
+  }
+
+  /** `loading`, then the log is read back (metrics, accepted client ids), then ready. */
+  async start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
+    await this.#appendState('loading');
+    await this.#restore();
+    this.#ready = true;
+    if (initialMessage === undefined) {
+      await this.#appendState('awaiting_user_input');
+      return;
+    }
+    await this.#acceptMessage({
+      action: 'message',
+      message: initialMessage.content,
+      args: {
+        content: initialMessage.content,
+        image_urls: initialMessage.imageUrls,
+        file_urls: [],
+        wait_for_response: false,
+      },
+    } as ActionEvent);
+  }
+
+  /** Hands a client action to the agent (upstream `Session.dispatch`). */
+  async dispatch(action: ActionEvent): Promise<void> {
+    this.#touch();
+    switch (action.action) {
+      case 'message':
+        await this.#acceptMessage(action);
+        return;
+      case 'change_agent_state': {
+        await this.#append([{ ...action, source: 'user' }]);
+        const target = action.args.agent_state;
+        if (target === 'stopped' || target === 'paused') await this.stopTurn(target);
+        else if (target === 'running' && this.#turn === undefined) this.#startTurn(undefined);
+        return;
+      }
+      case 'run': {
+        const [stored] = await this.#append([{ ...action, source: 'user' }]);
+        await this.#append([
+          { ...errorObservation(noRuntimeMessage), source: 'agent', cause: stored?.id },
+        ]);
+        return;
+      }
+      default:
+        await this.#append([{ ...action, source: 'user' }]);
+    }
+  }
+
+  /**
+   * Aborts the running turn (LLM request, retry sleep, tool) and records `state`. Pending queued
+   * messages stay in the log unanswered. Resolves once the state event is committed.
+   */
+  async stopTurn(state: 'stopped' | 'paused', reason = ''): Promise<void> {
+    const turn = this.#turn;
+    this.#turn = undefined;
+    this.#queue.length = 0;
+    turn?.controller.abort(new Error(`agent ${state}`));
+    await this.#appendState(state, { reason });
+  }
+
+  /**
+   * Ends the loop: aborts any turn and, when `stoppedEvent` is set (or a turn was running), logs
+   * `stopped` with `reason`. Idempotent.
+   */
+  async close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
+    if (this.#closed) return;
+    const wasBusy = this.#turn !== undefined;
+    if (options.stoppedEvent || wasBusy) await this.stopTurn('stopped', options.reason ?? '');
+    this.#closed = true;
+  }
+
+  /** Aborts any turn and forgets everything without logging (the conversation is being deleted). */
+  discard(): void {
+    this.#closed = true;
+    this.#turn?.controller.abort(new Error('conversation deleted'));
+    this.#turn = undefined;
+  }
+
+  async #acceptMessage(action: ActionEvent): Promise<void> {
+    if (action.action !== 'message') return;
+    const clientId = action.args.client_message_id;
+    if (clientId !== undefined) {
+      if (this.#acceptedClientIds.has(clientId)) return;
+      this.#acceptedClientIds.add(clientId);
+    }
+    const [stored] = await this.#append([{ ...action, source: 'user' }]);
+    if (stored === undefined) return;
+    if (!this.#sawUserMessage) {
+      this.#sawUserMessage = true;
+      this.#options.onFirstMessage?.(action.args.content);
+    }
+    this.#queue.push(stored.id);
+    this.#pump();
+  }
+
+  #pump(): void {
+    if (this.#closed || this.#turn !== undefined || !this.#ready) return;
+    const next = this.#queue.shift();
+    if (next !== undefined) this.#startTurn(next);
+  }
+
+  #startTurn(answering: number | undefined): void {
+    const controller = new AbortController();
+    const turn: Turn = { controller, done: Promise.resolve() };
+    this.#turn = turn;
+    turn.done = this.#runTurn(turn, answering)
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error }, 'agent turn failed');
+      })
+      .finally(() => {
+        if (this.#turn === turn) this.#turn = undefined;
+        this.#pump();
+      });
+    this.#lastTurnDone = turn.done;
+  }
+
+  async #runTurn(turn: Turn, answering: number | undefined): Promise<void> {
+    const { signal } = turn.controller;
+    await this.#appendState('running', { cause: answering, signal });
+    if (signal.aborted) return;
+    let model: LanguageModel;
+    try {
+      model = this.#options.createModel(this.#llm);
+    } catch (error) {
+      await this.#appendState('error', { reason: describe(error), signal });
+      return;
+    }
+    this.#metrics.maxBudgetPerTask = this.#options.maxBudgetPerTask;
+    const context: TurnContext = {
+      signal,
+      model,
+      tools: this.#options.tools,
+      metrics: this.#metrics,
+      settings: { ...this.#options.settings, maxBudgetPerTask: this.#options.maxBudgetPerTask },
+      pendingMessageIds: () => new Set(this.#queue),
+      readLog: (readSignal) => this.#readLog(readSignal),
+      append: (events) => this.#append(events, signal),
+      setState: (state) => void this.#appendState(state, { signal }).catch(() => undefined),
+      currentState: () => this.#state,
+      sendStatus: (update) => this.#options.sendStatus(update),
+    };
+    const outcome = await runTurn(context);
+    if (outcome.state === 'aborted' || signal.aborted) return;
+    await this.#appendState(outcome.state, {
+      reason: outcome.state === 'error' ? outcome.reason : '',
+      signal,
+    });
+  }
+
+  /** Appends a state change; with a turn's signal it is skipped once that turn was stopped. */
+  async #appendState(
+    state: AgentState,
+    options: { reason?: string; cause?: number | undefined; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    if (options.signal?.aborted === true) return;
+    this.#state = state;
+    await this.#append(
+      [
+        {
+          ...agentStateChangedObservation(state, options.reason ?? ''),
+          source: 'environment',
+          ...(options.cause === undefined ? {} : { cause: options.cause }),
+        },
+      ],
+      options.signal,
+    );
+  }
+
+  /** Every append of the loop: skipped (→ []) once `signal` fired, so a stopped turn adds nothing. */
+  async #append(events: readonly NewEvent[], signal?: AbortSignal): Promise<StoredEvent[]> {
+    if (signal?.aborted === true) return [];
+    this.#touch();
+    try {
+      return await this.#options.stream.append(events, { signal });
+    } catch (error) {
+      // The turn was stopped while its append waited: it is dropped, as intended.
+      if (signal !== undefined && error instanceof AbortedError) return [];
+      throw error;
+    }
+  }
+
+  async #readLog(signal: AbortSignal): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for await (const event of this.#options.eventStore.iterate(this.conversationId, {
+      filter: { excludeTypes: ['StreamingDelta'] },
+      signal,
+    })) {
+      events.push(event);
+    }
+    return events;
+  }
+
+  /** Reads the log back: the latest `llm_metrics`, accepted client ids, whether a user spoke. */
+  async #restore(): Promise<void> {
+    let latestMetrics: LlmMetricsJson | undefined;
+    for await (const event of this.#options.eventStore.iterate(this.conversationId, {
+      filter: { excludeTypes: ['StreamingDelta'] },
+    })) {
+      if (!isAction(event) && !('observation' in event)) continue;
+      if ('llm_metrics' in event && event.llm_metrics !== undefined) {
+        latestMetrics = event.llm_metrics as LlmMetricsJson;
+      }
+      if (isAction(event) && event.action === 'message' && event.source === 'user') {
+        this.#sawUserMessage = true;
+        const clientId = event.args.client_message_id;
+        if (clientId !== undefined) this.#acceptedClientIds.add(clientId);
+      }
+    }
+    if (latestMetrics !== undefined) {
+      try {
+        this.#metrics = LlmMetrics.fromJSON(latestMetrics, this.#llm.model);
+      } catch (error) {
+        this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
+      }
+    }
+  }
+
+  #touch(): void {
+    this.#lastActiveAt = this.#options.now();
+  }
+}

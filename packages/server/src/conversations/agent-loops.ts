@@ -1,0 +1,55 @@
+import type { ActionEvent, ConversationStatus } from '@parley/protocol';
+import type { ConversationMetadata } from './conversation-metadata.js';
+
+/** The LLM a conversation's turns use, resolved from the user's settings over the server default. */
+export interface LlmChoice {
+  model: string;
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+}
+
+export interface AgentLoopStatus {
+  status: ConversationStatus;
+  /** Upstream runtime status such as `STATUS$READY`; null when no loop runs. */
+  runtimeStatus: string | null;
+  numConnections: number;
+}
+
+export interface StartOptions {
+  llm: LlmChoice;
+  /** Secrets to mask in every event of the conversation. */
+  secrets: Readonly<Record<string, string>>;
+  initialMessage?: { content: string; imageUrls: string[] } | undefined;
+  /** The user's own limits (settings); absent ones fall back to the server's and the conversation's. */
+  limits?: TurnLimits | undefined;
+  signal?: AbortSignal;
+}
+
+export interface TurnLimits {
+  /** Steps (LLM calls) per turn. */
+  maxIterations?: number | undefined;
+  /** Dollars per conversation; null means no budget. */
+  maxBudgetPerTask?: number | null | undefined;
+}
+
+/**
+ * What the HTTP and realtime faces need from the conversation manager: start and stop agent loops,
+ * report their status, and hand them client actions. The conversation manager issue implements it
+ * with real agent loops; `LogOnlyAgentLoops` stands in until then.
+ */
+export interface AgentLoops {
+  status(conversationId: string): AgentLoopStatus;
+  /** Starts the loop unless it runs; resolves with the status afterwards. */
+  start(conversation: ConversationMetadata, options: StartOptions): Promise<ConversationStatus>;
+  /** Stops the loop; resolves true when one was running. */
+  stop(conversationId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /** Hands a validated client action to the conversation (appending it to the log). */
+  dispatch(
+    conversation: ConversationMetadata,
+    action: ActionEvent,
+    options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
+  ): Promise<void>;
+  /** Stops the loop if any and forgets the conversation (before it is deleted). */
+  forget(conversationId: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,321 @@
+import type { ActionEvent, ConversationStatus } from '@parley/protocol';
+import type { EventStore } from '../events/event-store.js';
+import type { EventStreams } from '../events/event-streams.js';
+import type { LanguageModel } from '../llm/language-model.js';
+import type { Logger } from '../shared/logger.js';
+import { AgentLoop } from './agent-loop.js';
+import type {
+  AgentLoopStatus,
+  AgentLoops,
+  LlmChoice,
+  StartOptions,
+  TurnLimits,
+} from './agent-loops.js';
+import { defaultConversationTitle, type ConversationMetadata } from './conversation-metadata.js';
+import { generateTitle } from './conversation-title.js';
+import type { RealtimeNotifier, StatusUpdate } from './realtime-notifier.js';
+import { ToolRegistry } from './tool-registry.js';
+import type { TurnSettings } from './turn-runner.js';
+
+export interface ConversationManagerSettings {
+  /** Running conversations per user; starting one more closes the least recently active (3). */
+  maxRunningPerUser: number;
+  /** Idle time after which a loop without connections and not working is closed; 0 = never. */
+  closeDelayMs: number;
+  /** How often the cleanup runs (15 s). */
+  cleanupIntervalMs: number;
+  maxIterations: number;
+  deltaIntervalMs: number;
+  deltaMaxChars: number;
+  /** Context window assumed for history trimming when the model does not say. */
+  contextWindowTokens: number;
+  /** Ask the LLM for titles (else the first message, truncated). */
+  titleFromLlm: boolean;
+}
+
+export const defaultConversationManagerSettings: ConversationManagerSettings = {
+  maxRunningPerUser: 3,
+  closeDelayMs: 3_600_000,
+  cleanupIntervalMs: 15_000,
+  maxIterations: 500,
+  deltaIntervalMs: 50,
+  deltaMaxChars: 400,
+  contextWindowTokens: 128_000,
+  titleFromLlm: true,
+};
+
+/** Timers the cleanup loop uses; tests pass manual ones. */
+export interface ManagerTimers {
+  setInterval(callback: () => void, milliseconds: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export interface ConversationManagerOptions {
+  eventStreams: EventStreams;
+  eventStore: EventStore;
+  createModel(llm: LlmChoice): LanguageModel;
+  /** Stores a generated title; resolves false when the conversation is gone. */
+  updateTitle(userId: string, conversationId: string, title: string): Promise<boolean>;
+  settings?: Partial<ConversationManagerSettings>;
+  logger: Logger;
+  /** Milliseconds since the epoch (injectable for tests). */
+  now?: () => number;
+  timers?: ManagerTimers;
+}
+
+const systemPrompt =
+  "You are Parley's assistant, a helpful AI agent. Answer the user directly and concisely. " +
+  'You have a `think` tool to note reasoning and a `finish` tool to end a task; you cannot run ' +
+  'commands, read files or browse.';
+
+const tooManyConversations: StatusUpdate = {
+  type: 'error',
+  id: 'AGENT_ERROR$TOO_MANY_CONVERSATIONS',
+  message:
+    'Too many conversations at once. If you are still using this one, try reactivating it by prompting the agent to continue',
+};
+
+const silentNotifier: RealtimeNotifier = {
+  sendStatusUpdate: () => undefined,
+  sendTitleUpdate: () => undefined,
+  disconnectConversation: () => undefined,
+  connectionCount: () => 0,
+};
+
+/**
+ * Upstream's standalone conversation manager (reference §5.1) as the `AgentLoops` seam: starts an
+ * agent loop per conversation on demand, at most `maxRunningPerUser` per user (starting one more
+ * closes the least recently active, whose clients hear `AGENT_ERROR$TOO_MANY_CONVERSATIONS`),
+ * hands client actions to loops, and closes loops idle for `closeDelayMs` that have no connection
+ * and no turn running. Unlike upstream, `closeDelayMs = 0` disables idle closing without ending
+ * the cleanup loop, and a cleanup error is logged and the loop carries on.
+ */
+export class ConversationManager implements AgentLoops {
+  readonly #options: ConversationManagerOptions;
+  readonly #settings: ConversationManagerSettings;
+  readonly #now: () => number;
+  readonly #timers: ManagerTimers;
+  readonly #loops = new Map<string, AgentLoop>();
+  readonly #starting = new Map<string, Promise<void>>();
+  readonly #tools = new ToolRegistry();
+  #notifier: RealtimeNotifier = silentNotifier;
+  #cleanupHandle: unknown;
+  #closed = false;
+
+  constructor(options: ConversationManagerOptions) {
+    this.#options = options;
+    this.#settings = { ...defaultConversationManagerSettings, ...options.settings };
+    this.#now = options.now ?? Date.now;
+    this.#timers = options.timers ?? {
+      setInterval: (callback, milliseconds) => setInterval(callback, milliseconds).unref(),
+      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+    };
+    this.#cleanupHandle = this.#timers.setInterval(() => {
+      void this.cleanupIdle();
+    }, this.#settings.cleanupIntervalMs);
+  }
+
+  /** The realtime layer, once it exists (it is built after the conversation services). */
+  setNotifier(notifier: RealtimeNotifier): void {
+    this.#notifier = notifier;
+  }
+
+  status(conversationId: string): AgentLoopStatus {
+    const loop = this.#loops.get(conversationId);
+    const numConnections = this.#notifier.connectionCount(conversationId);
+    if (loop === undefined) return { status: 'STOPPED', runtimeStatus: null, numConnections };
+    if (!loop.ready) {
+      return { status: 'STARTING', runtimeStatus: 'STATUS$STARTING_RUNTIME', numConnections };
+    }
+    return { status: 'RUNNING', runtimeStatus: 'STATUS$READY', numConnections };
+  }
+
+  /** Conversation ids with a loop, optionally only the user's (upstream `get_running_agent_loops`). */
+  runningConversations(userId?: string): string[] {
+    return [...this.#loops.values()]
+      .filter((loop) => userId === undefined || loop.userId === userId)
+      .map((loop) => loop.conversationId);
+  }
+
+  /** Socket connections per running conversation of the user (upstream `get_connections`). */
+  connections(userId?: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const id of this.runningConversations(userId)) {
+      counts.set(id, this.#notifier.connectionCount(id));
+    }
+    return counts;
+  }
+
+  /** The loop of a conversation, if it runs (tests and the manager's own callers). */
+  loop(conversationId: string): AgentLoop | undefined {
+    return this.#loops.get(conversationId);
+  }
+
+  async start(
+    conversation: ConversationMetadata,
+    options: StartOptions,
+  ): Promise<ConversationStatus> {
+    const { conversationId } = conversation;
+    const stream = this.#options.eventStreams.get(conversationId);
+    stream.setSecrets(options.secrets);
+    const existing = this.#loops.get(conversationId);
+    if (existing !== undefined) {
+      existing.llm = options.llm;
+      await this.#starting.get(conversationId);
+      return this.status(conversationId).status;
+    }
+    if (this.#closed) return 'STOPPED';
+    await this.#makeRoomFor(conversation.userId);
+    const loop = this.#createLoop(conversation, options.llm, options.limits ?? {});
+    this.#loops.set(conversationId, loop);
+    const starting = loop.start(options.initialMessage).finally(() => {
+      this.#starting.delete(conversationId);
+    });
+    this.#starting.set(conversationId, starting);
+    try {
+      await starting;
+    } catch (error) {
+      this.#loops.delete(conversationId);
+      throw error;
+    }
+    return this.status(conversationId).status;
+  }
+
+  async stop(conversationId: string): Promise<boolean> {
+    const loop = this.#loops.get(conversationId);
+    if (loop === undefined) return false;
+    await this.#closeLoop(loop, { stoppedEvent: true });
+    return true;
+  }
+
+  async dispatch(
+    conversation: ConversationMetadata,
+    action: ActionEvent,
+    options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
+  ): Promise<void> {
+    const stream = this.#options.eventStreams.get(conversation.conversationId);
+    stream.updateSecrets(options.secrets);
+    const loop = this.#loops.get(conversation.conversationId);
+    if (loop === undefined) {
+      // No agent runs: the action is recorded (upstream refuses with `no_conversation`).
+      await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
+      return;
+    }
+    await this.#starting.get(conversation.conversationId);
+    await loop.dispatch(action);
+  }
+
+  async forget(conversationId: string): Promise<void> {
+    const loop = this.#loops.get(conversationId);
+    if (loop === undefined) return;
+    this.#loops.delete(conversationId);
+    loop.discard();
+    this.#notifier.disconnectConversation(conversationId);
+  }
+
+  /**
+   * One cleanup round: closes loops idle for `closeDelayMs` with no connection and no turn
+   * running. Errors are logged; the timer keeps running.
+   */
+  async cleanupIdle(): Promise<void> {
+    if (this.#closed || this.#settings.closeDelayMs === 0) return;
+    try {
+      const cutoff = this.#now() - this.#settings.closeDelayMs;
+      const idle = [...this.#loops.values()]
+        .filter((loop) => !loop.busy && loop.lastActiveAt < cutoff)
+        .filter((loop) => this.#notifier.connectionCount(loop.conversationId) === 0)
+        .sort((a, b) => a.lastActiveAt - b.lastActiveAt);
+      for (const loop of idle) await this.#closeLoop(loop, { stoppedEvent: false });
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'error cleaning up idle conversations');
+    }
+  }
+
+  /** Stops the cleanup timer and every loop; a running turn is logged as stopped. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#timers.clearInterval(this.#cleanupHandle);
+    const loops = [...this.#loops.values()];
+    this.#loops.clear();
+    await Promise.allSettled(
+      loops.map((loop) =>
+        loop.close({ stoppedEvent: false, reason: 'The server is shutting down.' }),
+      ),
+    );
+  }
+
+  async #makeRoomFor(userId: string): Promise<void> {
+    const running = [...this.#loops.values()]
+      .filter((loop) => loop.userId === userId)
+      .sort((a, b) => a.lastActiveAt - b.lastActiveAt);
+    while (running.length >= this.#settings.maxRunningPerUser) {
+      const oldest = running.shift() as AgentLoop;
+      this.#options.logger.info(
+        { conversationId: oldest.conversationId },
+        'too many conversations: closing the least recently active',
+      );
+      this.#notifier.sendStatusUpdate(oldest.conversationId, tooManyConversations);
+      await this.#closeLoop(oldest, { stoppedEvent: true });
+    }
+  }
+
+  async #closeLoop(loop: AgentLoop, options: { stoppedEvent: boolean }): Promise<void> {
+    if (this.#loops.get(loop.conversationId) === loop) this.#loops.delete(loop.conversationId);
+    try {
+      await loop.close(options);
+    } finally {
+      this.#notifier.disconnectConversation(loop.conversationId);
+    }
+  }
+
+  #createLoop(conversation: ConversationMetadata, llm: LlmChoice, limits: TurnLimits): AgentLoop {
+    const { conversationId, userId } = conversation;
+    const settings: Omit<TurnSettings, 'maxBudgetPerTask'> = {
+      maxIterations: limits.maxIterations ?? this.#settings.maxIterations,
+      deltaIntervalMs: this.#settings.deltaIntervalMs,
+      deltaMaxChars: this.#settings.deltaMaxChars,
+      contextWindowTokens: this.#settings.contextWindowTokens,
+      systemPrompt,
+    };
+    const needsTitle =
+      conversation.title === null ||
+      conversation.title === defaultConversationTitle(conversationId);
+    const loop: AgentLoop = new AgentLoop({
+      conversationId,
+      userId,
+      stream: this.#options.eventStreams.get(conversationId),
+      eventStore: this.#options.eventStore,
+      createModel: (choice) => this.#options.createModel(choice),
+      tools: this.#tools,
+      settings,
+      maxBudgetPerTask:
+        limits.maxBudgetPerTask === undefined
+          ? conversation.maxBudgetPerTask
+          : limits.maxBudgetPerTask,
+      llm,
+      sendStatus: (update) => this.#notifier.sendStatusUpdate(conversationId, update),
+      ...(needsTitle
+        ? { onFirstMessage: (text: string) => void this.#setTitle(conversation, llm, text) }
+        : {}),
+      now: this.#now,
+      logger: this.#options.logger.child({ conversationId }),
+    });
+    return loop;
+  }
+
+  async #setTitle(conversation: ConversationMetadata, llm: LlmChoice, text: string): Promise<void> {
+    const { conversationId, userId } = conversation;
+    try {
+      let model: LanguageModel | undefined;
+      if (this.#settings.titleFromLlm && llm.model !== 'demo')
+        model = this.#options.createModel(llm);
+      const title = await generateTitle(text, model, AbortSignal.timeout(30_000));
+      if (await this.#options.updateTitle(userId, conversationId, title)) {
+        this.#notifier.sendTitleUpdate(conversationId, title);
+      }
+    } catch (error) {
+      this.#options.logger.warn({ err: error, conversationId }, 'could not set the title');
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { LanguageModel } from '../llm/language-model.js';
+
+/** Longest title kept from the model or from the message. */
+const maxTitleLength = 50;
+
+/** Upstream's fallback: the first message cut at a word boundary near 30 characters, with `...`. */
+export function truncatedTitle(message: string, maxLength = 30): string {
+  const text = message.trim().replace(/\s+/g, ' ');
+  if (text.length <= maxLength) return text;
+  const cut = text.slice(0, maxLength);
+  const atWord = cut.lastIndexOf(' ');
+  return `${(atWord > 0 ? cut.slice(0, atWord) : cut).trimEnd()}...`;
+}
+
+/**
+ * A short title for a conversation that began with `message`: asked of the model (upstream's
+ * prompt, in short), falling back to `truncatedTitle` when the call fails or says nothing usable.
+ */
+export async function generateTitle(
+  message: string,
+  model: LanguageModel | undefined,
+  signal: AbortSignal,
+): Promise<string> {
+  if (model !== undefined) {
+    try {
+      const completion = await model.complete(
+        {
+          messages: [
+            {
+              role: 'system',
+              content:
+                'You write concise, descriptive conversation titles. Answer with the title only: at ' +
+                'most 50 characters, no quotes, no trailing punctuation.',
+            },
+            {
+              role: 'user',
+              content: `Write a title for a conversation that starts with:\n\n${message}`,
+            },
+          ],
+          maxOutputTokens: 30,
+          temperature: 0,
+        },
+        { signal },
+      );
+      const title = completion.text
+        .trim()
+        .replace(/^["'`]+|["'`]+$/g, '')
+        .replace(/\s+/g, ' ');
+      if (title !== '')
+        return title.length <= maxTitleLength ? title : truncatedTitle(title, maxTitleLength);
+    } catch {
+      // The title is a courtesy: any failure falls back to the truncated message.
+    }
+  }
+  return truncatedTitle(message);
+}

@@ -1,0 +1,94 @@
+import type { EventStore } from '../events/event-store.js';
+import type { EventStreams } from '../events/event-streams.js';
+import { SecretBox } from '../shared/secret-box.js';
+import { decodeSecretsKey, loadOrCreateSecretsKey } from '../shared/secrets-key-file.js';
+import type { Database } from '../storage/database.js';
+import type { LanguageModels } from '../llm/language-models.js';
+import type { Logger } from '../shared/logger.js';
+import type { AgentLoops } from './agent-loops.js';
+import {
+  ConversationManager,
+  type ConversationManagerSettings,
+  type ManagerTimers,
+} from './conversation-manager.js';
+import { ConversationService, type DefaultLlm } from './conversation-service.js';
+import { SqlConversationStore } from './sql-conversation-store.js';
+import { SqlSecretsStore } from './sql-secrets-store.js';
+import { SqlSettingsStore } from './sql-settings-store.js';
+
+export interface ConversationServices {
+  conversations: ConversationService;
+  settings: SqlSettingsStore;
+  secrets: SqlSecretsStore;
+  agentLoops: AgentLoops;
+  /** The real agent loops, or undefined when `parts.agentLoops` replaced them (tests). */
+  conversationManager: ConversationManager | undefined;
+}
+
+/** Builds the SQL stores, the secret box and the conversation service (called by app.ts only). */
+export interface ConversationServicesOptions {
+  /** The configured secrets key, or undefined to use (or create) `<dataDirectory>/secrets.key`. */
+  secretsKey: string | undefined;
+  dataDirectory: string;
+  defaultLlm: DefaultLlm;
+  allowSetConversationId: boolean;
+  conversationManager: ConversationManagerSettings;
+}
+
+export interface ConversationServicesParts {
+  database: Database;
+  eventStore: EventStore;
+  eventStreams: EventStreams;
+  languageModels: LanguageModels;
+  logger: Logger;
+  /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
+  agentLoops?: AgentLoops;
+  /** The manager's clock and cleanup timers (tests). */
+  now?: () => number;
+  timers?: ManagerTimers;
+}
+
+export function createConversationServices(
+  config: ConversationServicesOptions,
+  parts: ConversationServicesParts,
+): ConversationServices {
+  const secretBox = new SecretBox(
+    config.secretsKey === undefined
+      ? loadOrCreateSecretsKey(config.dataDirectory)
+      : decodeSecretsKey(config.secretsKey),
+  );
+  const settings = new SqlSettingsStore({ database: parts.database, secretBox });
+  const secrets = new SqlSecretsStore({ database: parts.database, secretBox });
+  const conversationStore = new SqlConversationStore({ database: parts.database });
+  const conversationManager =
+    parts.agentLoops === undefined
+      ? new ConversationManager({
+          eventStreams: parts.eventStreams,
+          eventStore: parts.eventStore,
+          createModel: (llm) =>
+            parts.languageModels.create({
+              model: llm.model,
+              ...(llm.apiKey === undefined ? {} : { apiKey: llm.apiKey }),
+              ...(llm.baseUrl === undefined ? {} : { baseUrl: llm.baseUrl }),
+            }),
+          updateTitle: (userId, conversationId, title) =>
+            conversationStore.updateTitle(userId, conversationId, title),
+          settings: config.conversationManager,
+          logger: parts.logger.child({ module: 'conversations' }),
+          ...(parts.now === undefined ? {} : { now: parts.now }),
+          ...(parts.timers === undefined ? {} : { timers: parts.timers }),
+        })
+      : undefined;
+  const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
+  const conversations = new ConversationService({
+    conversations: conversationStore,
+    settings,
+    secrets,
+    eventStore: parts.eventStore,
+    eventStreams: parts.eventStreams,
+    agentLoops,
+    defaultLlm: config.defaultLlm,
+    allowSetConversationId: config.allowSetConversationId,
+  });
+  return { conversations, settings, secrets, agentLoops, conversationManager };
+}

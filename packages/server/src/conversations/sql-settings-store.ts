@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import { ParleyError } from '../shared/errors.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import type { Database } from '../storage/database.js';
+import type { DatabaseSchema } from '../storage/schema.js';
+import { mergeSettings, type SettingsStore, type StoredSettings } from './settings-store.js';
+import type { SettingsUpdate } from '@parley/protocol';
+
+/** Settings in SQL: plain fields as JSON, API keys sealed together with AES-256-GCM. */
+export class SqlSettingsStore implements SettingsStore {
+  readonly #kysely: Kysely<DatabaseSchema>;
+  readonly #secretBox: SecretBox;
+  readonly #now: () => Date;
+  readonly #lockRows: boolean;
+
+  constructor(options: { database: Database; secretBox: SecretBox; now?: () => Date }) {
+    this.#kysely = options.database.kysely;
+    // SQLite transactions already run one at a time; PostgreSQL needs the row lock.
+    this.#lockRows = options.database.dialect === 'postgres';
+    this.#secretBox = options.secretBox;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async load(userId: string): Promise<StoredSettings | undefined> {
+    const row = await this.#kysely
+      .selectFrom('settings')
+      .select(['fields', 'encrypted_keys'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : this.#decode(row);
+  }
+
+  #decode(row: { fields: string; encrypted_keys: string | null }): StoredSettings {
+    return {
+      fields: JSON.parse(row.fields) as StoredSettings['fields'],
+      keys:
+        row.encrypted_keys === null
+          ? {}
+          : (JSON.parse(this.#secretBox.open(row.encrypted_keys)) as StoredSettings['keys']),
+    };
+  }
+
+  async update(userId: string, update: SettingsUpdate): Promise<StoredSettings> {
+    // Read, merge and write inside one transaction so concurrent partial updates do not lose fields.
+    return this.#kysely.transaction().execute(async (transaction) => {
+      const row = await transaction
+        .selectFrom('settings')
+        .select(['fields', 'encrypted_keys'])
+        .where('user_id', '=', userId)
+        .$if(this.#lockRows, (query) => query.forUpdate())
+        .executeTakeFirst();
+      const merged = mergeSettings(row === undefined ? undefined : this.#decode(row), update);
+      const values = {
+        user_id: userId,
+        fields: JSON.stringify(merged.fields),
+        encrypted_keys:
+          Object.keys(merged.keys).length === 0
+            ? null
+            : this.#secretBox.seal(JSON.stringify(merged.keys)),
+        updated_at: this.#now().toISOString(),
+      };
+      try {
+        await transaction
+          .insertInto('settings')
+          .values(values)
+          .onConflict((conflict) =>
+            conflict.column('user_id').doUpdateSet({
+              fields: values.fields,
+              encrypted_keys: values.encrypted_keys,
+              updated_at: values.updated_at,
+            }),
+          )
+          .execute();
+      } catch (error) {
+        throw new ParleyError('STORAGE_FAILURE', `Could not store settings: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      return merged;
+    });
+  }
+}

@@ -1,0 +1,244 @@
+import {
+  errorObservation,
+  type ActionEvent,
+  type AgentState,
+  type ToolCallMetadata,
+} from '@parley/protocol';
+import type { NewEvent, StoredEvent } from '../events/event-store.js';
+import type { LanguageModel, LanguageModelMessage, RetryListener } from '../llm/language-model.js';
+import { LlmRateLimitError } from '../llm/llm-errors.js';
+import type { LlmMetrics } from '../llm/metrics.js';
+import { AbortedError } from '../shared/errors.js';
+import { buildHistory, modelResponseDump } from './conversation-history.js';
+import { DeltaCoalescer } from './delta-coalescer.js';
+import { turnFailureFor } from './llm-error-status.js';
+import type { StatusUpdate } from './realtime-notifier.js';
+import { parseToolArguments, type ToolRegistry } from './tool-registry.js';
+
+export interface TurnSettings {
+  maxIterations: number;
+  maxBudgetPerTask: number | null;
+  deltaIntervalMs: number;
+  deltaMaxChars: number;
+  contextWindowTokens: number;
+  systemPrompt: string;
+}
+
+/** Everything one turn needs; the agent loop builds it. Appends are dropped once `signal` fired. */
+export interface TurnContext {
+  signal: AbortSignal;
+  model: LanguageModel;
+  tools: ToolRegistry;
+  metrics: LlmMetrics;
+  settings: TurnSettings;
+  /** User messages queued for later turns (left out of this turn's history). */
+  pendingMessageIds(): ReadonlySet<number>;
+  readLog(signal: AbortSignal): Promise<StoredEvent[]>;
+  /** Appends unless the turn was stopped; resolves with the stored events, or [] when skipped. */
+  append(events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  /** Moves the agent state mid-turn (`rate_limited`, back to `running`). */
+  setState(state: AgentState): void;
+  currentState(): AgentState;
+  sendStatus(update: StatusUpdate): void;
+}
+
+/** How a turn ended; `aborted` means it was stopped and must append nothing more. */
+export type TurnOutcome =
+  | { state: 'awaiting_user_input' | 'finished' }
+  | { state: 'error'; reason: string }
+  | { state: 'aborted' };
+
+/**
+ * One agent turn: call the model with the history, stream coalesced deltas into the log, then log
+ * the answer with the conversation's `llm_metrics`; run tool calls through the registry and call
+ * the model again, until it answers without tools, calls `finish`, or a limit is reached.
+ */
+export async function runTurn(context: TurnContext): Promise<TurnOutcome> {
+  try {
+    return await runSteps(context);
+  } catch (error) {
+    if (context.signal.aborted) return { state: 'aborted' };
+    if (error instanceof AbortedError) return { state: 'aborted' };
+    const failure = turnFailureFor(error);
+    if (failure.statusId !== undefined) {
+      context.sendStatus({ type: 'error', id: failure.statusId, message: failure.reason });
+    }
+    return { state: 'error', reason: failure.reason };
+  }
+}
+
+async function runSteps(context: TurnContext): Promise<TurnOutcome> {
+  const { settings, metrics, signal } = context;
+  for (let step = 1; ; step++) {
+    if (step > settings.maxIterations) {
+      return {
+        state: 'error',
+        reason: `Agent reached maximum iteration. Current iteration: ${step - 1}, max iteration: ${settings.maxIterations}`,
+      };
+    }
+    const budget = settings.maxBudgetPerTask;
+    if (budget !== null && metrics.accumulatedCost >= budget) {
+      return {
+        state: 'error',
+        reason: `Agent reached maximum budget for conversation. Current budget: ${metrics.accumulatedCost.toFixed(2)}, max budget: ${budget.toFixed(2)}`,
+      };
+    }
+    const history = buildHistory(await context.readLog(signal), {
+      systemPrompt: settings.systemPrompt,
+      contextWindowTokens: settings.contextWindowTokens,
+      pendingMessageIds: context.pendingMessageIds(),
+    });
+    const response = await streamStep(context, history);
+    if (signal.aborted) return { state: 'aborted' };
+    if (response.toolCalls.length === 0) {
+      await context.append([
+        {
+          source: 'agent',
+          message: response.text,
+          action: 'message',
+          args: { content: response.text, file_urls: [], image_urls: [], wait_for_response: true },
+          llm_metrics: metrics.toJSON(),
+        } as ActionEvent,
+      ]);
+      return { state: 'awaiting_user_input' };
+    }
+    const finished = await runToolCalls(context, response);
+    if (signal.aborted) return { state: 'aborted' };
+    if (finished) return { state: 'finished' };
+  }
+}
+
+interface StepResponse {
+  text: string;
+  responseId: string;
+  toolCalls: { toolCallId: string; toolName: string; input: string }[];
+}
+
+async function streamStep(
+  context: TurnContext,
+  messages: readonly LanguageModelMessage[],
+): Promise<StepResponse> {
+  const { signal, settings } = context;
+  const deltaAppends: Promise<unknown>[] = [];
+  const coalescer = new DeltaCoalescer({
+    intervalMs: settings.deltaIntervalMs,
+    maxChars: settings.deltaMaxChars,
+    flush: (chunk) => {
+      const delta =
+        chunk.reasoningContent === ''
+          ? { content: chunk.content }
+          : { content: chunk.content, reasoning_content: chunk.reasoningContent };
+      deltaAppends.push(context.append([{ source: 'agent', streaming_delta: delta }]));
+    },
+  });
+  const onRetry: RetryListener = (retry) => {
+    context.sendStatus({
+      type: 'info',
+      id: 'STATUS$LLM_RETRY',
+      message: `Retrying LLM request, ${retry.attempt - 1} / ${retry.maxAttempts}`,
+    });
+    if (retry.error instanceof LlmRateLimitError) context.setState('rate_limited');
+  };
+  const response: StepResponse = { text: '', responseId: 'unknown', toolCalls: [] };
+  try {
+    for await (const part of context.model.stream(
+      { messages, tools: context.tools.definitions },
+      { signal, onRetry },
+    )) {
+      if (context.currentState() === 'rate_limited') context.setState('running');
+      switch (part.type) {
+        case 'text-delta':
+          response.text += part.text;
+          coalescer.addText(part.text);
+          break;
+        case 'reasoning-delta':
+          coalescer.addReasoning(part.text);
+          break;
+        case 'tool-call':
+          response.toolCalls.push(part);
+          break;
+        case 'usage':
+          break;
+        case 'finish':
+          context.metrics.addCall(part.metrics);
+          response.responseId = part.metrics.responseId;
+          break;
+      }
+    }
+    coalescer.flush();
+  } catch (error) {
+    // Output that streamed before the failure stays in the log; nothing is repeated.
+    if (signal.aborted) coalescer.discard();
+    else coalescer.flush();
+    throw error;
+  } finally {
+    await Promise.allSettled(deltaAppends);
+  }
+  return response;
+}
+
+/** Logs and runs each call; resolves true when the model called `finish`. */
+async function runToolCalls(context: TurnContext, response: StepResponse): Promise<boolean> {
+  const dump = modelResponseDump(
+    response.responseId,
+    context.model.modelName,
+    response.text,
+    response.toolCalls,
+  );
+  const metadataFor = (call: StepResponse['toolCalls'][number]): ToolCallMetadata => ({
+    function_name: call.toolName,
+    tool_call_id: call.toolCallId,
+    model_response: dump,
+    total_calls_in_response: response.toolCalls.length,
+  });
+  const first = response.toolCalls[0] as StepResponse['toolCalls'][number];
+  if (response.text !== '') {
+    await context.append([
+      {
+        source: 'agent',
+        message: response.text,
+        action: 'message',
+        args: { content: response.text, file_urls: [], image_urls: [], wait_for_response: false },
+        tool_call_metadata: metadataFor(first),
+        llm_metrics: context.metrics.toJSON(),
+      } as ActionEvent,
+    ]);
+  }
+  let finished = false;
+  for (const call of response.toolCalls) {
+    if (context.signal.aborted) return false;
+    const metadata = metadataFor(call);
+    const tool = context.tools.get(call.toolName);
+    const args = parseToolArguments(call.input);
+    if (tool === undefined || typeof args === 'string') {
+      const reason =
+        tool === undefined
+          ? `The tool "${call.toolName}" does not exist. Available tools: ${context.tools.definitions.map((definition) => definition.name).join(', ')}.`
+          : `The call of "${call.toolName}" was not run: ${args}.`;
+      await context.append([
+        { ...errorObservation(reason), source: 'agent', tool_call_metadata: metadata },
+      ]);
+      continue;
+    }
+    const [action] = await context.append([
+      {
+        ...tool.action(args),
+        source: 'agent',
+        tool_call_metadata: metadata,
+        ...(call === first && response.text === ''
+          ? { llm_metrics: context.metrics.toJSON() }
+          : {}),
+      } as ActionEvent,
+    ]);
+    if (action === undefined) return false;
+    const observation = await tool.run(args, { signal: context.signal });
+    if (observation === undefined) {
+      finished = true;
+      continue;
+    }
+    await context.append([
+      { ...observation, source: 'agent', cause: action.id, tool_call_metadata: metadata },
+    ]);
+  }
+  return finished;
+}

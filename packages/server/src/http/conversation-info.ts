@@ -1,0 +1,31 @@
+import type { ConversationInfo } from '@parley/protocol';
+import { defaultConversationTitle } from '../conversations/conversation-metadata.js';
+import type { ConversationView } from '../conversations/conversation-service.js';
+
+/** Upstream's ConversationInfo JSON for one conversation. */
+export function toConversationInfo({ metadata, loop }: ConversationView): ConversationInfo {
+  const active = loop.status !== 'STOPPED';
+  return {
+    conversation_id: metadata.conversationId,
+    title: metadata.title ?? defaultConversationTitle(metadata.conversationId),
+    last_updated_at: metadata.lastUpdatedAt,
+    status: loop.status,
+    runtime_status: active ? loop.runtimeStatus : null,
+    selected_repository: metadata.selectedRepository,
+    selected_branch: metadata.selectedBranch,
+    git_provider: metadata.gitProvider,
+    trigger: metadata.trigger,
+    num_connections: loop.numConnections,
+    url: active ? `/api/conversations/${encodeURIComponent(metadata.conversationId)}` : null,
+    session_api_key: null,
+    created_at: metadata.createdAt,
+    pr_number: metadata.prNumbers,
+    conversation_version: 'V0',
+    sub_conversation_ids: [],
+    llm_model: metadata.llmModel,
+    accumulated_cost: metadata.accumulatedCost,
+    prompt_tokens: metadata.promptTokens,
+    completion_tokens: metadata.completionTokens,
+    total_tokens: metadata.totalTokens,
+  };
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { SecretsStore } from '../conversations/secrets-store.js';
+import type { SettingsStore } from '../conversations/settings-store.js';
+import { registerErrorHandler } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
+import { registerConversationEventRoutes } from './routes/conversation-event-routes.js';
+import { registerConversationRoutes } from './routes/conversation-routes.js';
+import { registerOptionsRoutes } from './routes/options-routes.js';
+import { registerSecretsRoutes } from './routes/secrets-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerV1EventRoutes } from './routes/v1-event-routes.js';
+import { registerApiAuth } from './session-api-key.js';
+import type { UserAuth } from './user-auth.js';
+
+export interface ApiOptions {
+  conversations: ConversationService;
+  settings: SettingsStore;
+  secrets: SecretsStore;
+  userAuth: UserAuth;
+  sessionApiKey: string | undefined;
+  defaultModel: string;
+  listModels: () => Promise<string[]>;
+  version: string;
+}
+
+/** The `/api` REST face: error mapping, auth, OpenAPI and every route. */
+export async function registerApi(server: FastifyInstance, options: ApiOptions): Promise<void> {
+  registerErrorHandler(server);
+  registerApiAuth(server, { sessionApiKey: options.sessionApiKey, userAuth: options.userAuth });
+  await registerOpenApi(server, { version: options.version });
+  registerOptionsRoutes(server, { listModels: options.listModels });
+  registerSettingsRoutes(server, {
+    settings: options.settings,
+    defaultModel: options.defaultModel,
+  });
+  registerSecretsRoutes(server, { secrets: options.secrets });
+  registerConversationRoutes(server, { conversations: options.conversations });
+  registerConversationEventRoutes(server, { conversations: options.conversations });
+  registerV1EventRoutes(server, { conversations: options.conversations });
+}

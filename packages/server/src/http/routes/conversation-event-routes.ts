@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { addMessageRequestSchema, eventPageQuerySchema, eventPageSchema } from '@parley/protocol';
+import type { ConversationService } from '../../conversations/conversation-service.js';
+import { ParleyError, errorCodes, isParleyError } from '../../shared/errors.js';
+import { conversationParams } from './conversation-routes.js';
+
+const tags = ['events'];
+const successSchema = z.object({ success: z.boolean(), error: z.string().optional() });
+
+/** Reading a conversation's events and handing it client events and messages. */
+export function registerConversationEventRoutes(
+  server: FastifyInstance,
+  options: { conversations: ConversationService },
+): void {
+  const routes = server.withTypeProvider<ZodTypeProvider>();
+  const service = options.conversations;
+
+  routes.get(
+    '/api/conversations/:id/events',
+    {
+      schema: {
+        tags,
+        summary: 'A page of events by id range (limit 1–100)',
+        params: conversationParams,
+        querystring: eventPageQuerySchema,
+        response: { 200: eventPageSchema },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      if (query.limit < 1 || query.limit > 100) {
+        throw new ParleyError('EVENT_FILTER_INVALID', 'Invalid limit');
+      }
+      const page = await service.events(request.userId, request.params.id, {
+        startId: query.start_id,
+        endId: query.end_id,
+        reverse: query.reverse,
+        limit: query.limit,
+      });
+      return { events: page.events, has_more: page.hasMore };
+    },
+  );
+
+  routes.post(
+    '/api/conversations/:id/events',
+    {
+      schema: {
+        tags,
+        summary: 'Send a raw action event dict to the conversation',
+        params: conversationParams,
+        body: z.record(z.string(), z.unknown()),
+        response: { 200: successSchema },
+      },
+    },
+    async (request) => {
+      await service.dispatchEvent(request.userId, request.params.id, request.body);
+      return { success: true };
+    },
+  );
+
+  routes.post(
+    '/api/conversations/:id/message',
+    {
+      schema: {
+        tags,
+        summary: 'Send a user message to the conversation',
+        params: conversationParams,
+        body: addMessageRequestSchema,
+        response: { 200: successSchema, 500: successSchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await service.sendMessage(request.userId, request.params.id, request.body.message);
+      } catch (error) {
+        if (isParleyError(error) && errorCodes[error.code].httpStatus < 500) throw error;
+        request.log.error({ err: error }, 'adding a message failed');
+        return reply.status(500).send({
+          success: false,
+          error: 'Error adding message to conversation: internal error (see the server log)',
+        });
+      }
+      return { success: true };
+    },
+  );
+}

@@ -1,0 +1,251 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  conversationInfoResultSetSchema,
+  conversationInfoSchema,
+  conversationListQuerySchema,
+  conversationResponseSchema,
+  errorResponseSchema,
+  initSessionRequestSchema,
+  startConversationRequestSchema,
+  updateConversationRequestSchema,
+} from '@parley/protocol';
+import type { ConversationService } from '../../conversations/conversation-service.js';
+import { ParleyError, isParleyError } from '../../shared/errors.js';
+import { toConversationInfo } from '../conversation-info.js';
+import { errorBody } from '../error-handler.js';
+
+const tags = ['conversations'];
+export const conversationParams = z.object({ id: z.string() });
+
+/** The conversation lifecycle routes of upstream's V0 API (reference §5.3). */
+export function registerConversationRoutes(
+  server: FastifyInstance,
+  options: { conversations: ConversationService },
+): void {
+  const routes = server.withTypeProvider<ZodTypeProvider>();
+  const service = options.conversations;
+
+  routes.get(
+    '/api/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'List conversations, newest first',
+        querystring: conversationListQuerySchema,
+        response: { 200: conversationInfoResultSetSchema },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const { page, loops } = await service.list(request.userId, {
+        pageId: query.page_id,
+        limit: query.limit,
+        selectedRepository: query.selected_repository,
+        trigger: query.conversation_trigger,
+      });
+      return {
+        results: page.results.map((metadata, index) =>
+          toConversationInfo({
+            metadata,
+            loop: loops[index] ?? { status: 'STOPPED', runtimeStatus: null, numConnections: 0 },
+          }),
+        ),
+        next_page_id: page.nextPageId,
+      };
+    },
+  );
+
+  routes.post(
+    '/api/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'Create a conversation (and start it)',
+        body: initSessionRequestSchema,
+        response: { 200: conversationResponseSchema, 400: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const authorization = request.headers.authorization;
+      const { conversationId, status } = await service.create(request.userId, request.body, {
+        viaApiKey: typeof authorization === 'string' && /^bearer\s/i.test(authorization),
+      });
+      return {
+        status: 'ok' as const,
+        conversation_id: conversationId,
+        message: null,
+        conversation_status: status,
+      };
+    },
+  );
+
+  routes.get(
+    '/api/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One conversation, or null when it does not exist',
+        params: conversationParams,
+        response: { 200: conversationInfoSchema.nullable() },
+      },
+    },
+    async (request, reply) => {
+      const view = await service.get(request.userId, request.params.id);
+      // Upstream answers a missing conversation with a JSON null and status 200.
+      if (view === undefined) return reply.type('application/json').send(null);
+      return toConversationInfo(view);
+    },
+  );
+
+  routes.post(
+    '/api/conversations/:id/start',
+    {
+      schema: {
+        tags,
+        summary: 'Start the agent loop of a stopped conversation',
+        params: conversationParams,
+        body: startConversationRequestSchema.nullish(),
+        response: {
+          200: conversationResponseSchema,
+          404: errorResponseSchema,
+          500: errorResponseSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const conversationId = request.params.id;
+      try {
+        const status = await service.start(request.userId, conversationId);
+        return {
+          status: 'ok' as const,
+          conversation_id: conversationId,
+          message: null,
+          conversation_status: status,
+        };
+      } catch (error) {
+        if (isParleyError(error) && error.code === 'CONVERSATION_NOT_FOUND') {
+          return reply
+            .status(404)
+            .send(errorBody(error.code, error.message, { conversation_id: conversationId }));
+        }
+        if (isParleyError(error) && error.code !== 'STORAGE_FAILURE') throw error;
+        request.log.error({ err: error, conversationId }, 'start failed');
+        return reply.status(500).send(
+          errorBody(
+            'INTERNAL_ERROR',
+            'Failed to start conversation: internal error (see the server log)',
+            {
+              conversation_id: conversationId,
+            },
+          ),
+        );
+      }
+    },
+  );
+
+  routes.post(
+    '/api/conversations/:id/stop',
+    { schema: { tags, summary: 'Stop the agent loop', params: conversationParams } },
+    async (request) => {
+      const conversationId = request.params.id;
+      const { wasRunning, status } = await service.stop(request.userId, conversationId);
+      return {
+        status: 'ok',
+        conversation_id: conversationId,
+        message: wasRunning ? 'Conversation stopped successfully' : 'Conversation was not running',
+        conversation_status: status,
+      };
+    },
+  );
+
+  routes.patch(
+    '/api/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a conversation (title trimmed, 1–200 characters)',
+        params: conversationParams,
+        body: updateConversationRequestSchema,
+        response: { 200: z.literal(true), 404: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      await service.rename(request.userId, request.params.id, request.body.title);
+      return true as const;
+    },
+  );
+
+  routes.delete(
+    '/api/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a conversation and its events',
+        params: conversationParams,
+        response: { 200: z.boolean() },
+      },
+    },
+    async (request) => service.delete(request.userId, request.params.id),
+  );
+
+  routes.get(
+    '/api/conversations/:id/config',
+    { schema: { tags, summary: 'Runtime and session ids', params: conversationParams } },
+    async (request) => {
+      const view = await requireView(service, request.userId, request.params.id);
+      return { runtime_id: null, session_id: view.metadata.conversationId };
+    },
+  );
+  routes.get(
+    '/api/conversations/:id/git/changes',
+    {
+      schema: {
+        tags,
+        summary: 'Changed files in the workspace (none until a runtime exists)',
+        params: conversationParams,
+      },
+    },
+    async (request) => {
+      await requireView(service, request.userId, request.params.id);
+      return [];
+    },
+  );
+  routes.get(
+    '/api/conversations/:id/web-hosts',
+    {
+      schema: { tags, summary: 'Web hosts the runtime exposes (none)', params: conversationParams },
+    },
+    async (request) => {
+      await requireView(service, request.userId, request.params.id);
+      return { hosts: {} };
+    },
+  );
+  routes.get(
+    '/api/conversations/:id/vscode-url',
+    { schema: { tags, summary: 'VS Code URL of the runtime (none)', params: conversationParams } },
+    async (request) => {
+      await requireView(service, request.userId, request.params.id);
+      return { vscode_url: null };
+    },
+  );
+  routes.get(
+    '/api/v1/sandboxes',
+    {
+      schema: {
+        tags,
+        summary: 'Sandboxes (none; the stock web UI asks even for V0 conversations)',
+      },
+    },
+    async () => [],
+  );
+}
+
+async function requireView(service: ConversationService, userId: string, conversationId: string) {
+  const view = await service.get(userId, conversationId);
+  if (view === undefined) {
+    throw new ParleyError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+  }
+  return view;
+}

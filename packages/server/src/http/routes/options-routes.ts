@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+
+export interface OptionsRoutesOptions {
+  /** Model names offered in the settings form (always including `demo`). */
+  listModels: () => Promise<string[]>;
+}
+
+const stringList = z.array(z.string());
+const tags = ['options'];
+
+/** `GET /api/options/*`: what the settings form offers, and the frontend's feature flags. */
+export function registerOptionsRoutes(
+  server: FastifyInstance,
+  options: OptionsRoutesOptions,
+): void {
+  server.get(
+    '/api/options/models',
+    { schema: { tags, summary: 'Models the settings form offers', response: { 200: stringList } } },
+    async () => options.listModels(),
+  );
+  server.get(
+    '/api/options/agents',
+    { schema: { tags, summary: 'Agent classes', response: { 200: stringList } } },
+    async () => ['CodeActAgent'],
+  );
+  server.get(
+    '/api/options/security-analyzers',
+    { schema: { tags, summary: 'Security analyzers', response: { 200: stringList } } },
+    async () => [],
+  );
+  server.get(
+    '/api/options/config',
+    { schema: { tags, summary: 'Frontend configuration and feature flags' } },
+    async () => ({
+      APP_MODE: 'oss',
+      GITHUB_CLIENT_ID: '',
+      POSTHOG_CLIENT_KEY: '',
+      FEATURE_FLAGS: {
+        ENABLE_BILLING: false,
+        HIDE_LLM_SETTINGS: false,
+        ENABLE_JIRA: false,
+        ENABLE_JIRA_DC: false,
+        ENABLE_LINEAR: false,
+      },
+    }),
+  );
+}

@@ -1,0 +1,108 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createSecretRequestSchema,
+  messageResponseSchema,
+  secretListSchema,
+  simpleErrorSchema,
+  updateSecretRequestSchema,
+} from '@parley/protocol';
+import type { SecretsStore } from '../../conversations/secrets-store.js';
+import { isParleyError } from '../../shared/errors.js';
+
+const tags = ['secrets'];
+const secretParams = z.object({ id: z.string().min(1).max(200) });
+
+/** Custom secrets: `GET/POST /api/secrets`, `PUT/DELETE /api/secrets/{id}`. Values are write-only. */
+export function registerSecretsRoutes(
+  server: FastifyInstance,
+  options: { secrets: SecretsStore },
+): void {
+  const routes = server.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    '/api/secrets',
+    {
+      schema: {
+        tags,
+        summary: 'Names and descriptions of custom secrets',
+        response: { 200: secretListSchema },
+      },
+    },
+    async (request) => ({ custom_secrets: await options.secrets.list(request.userId) }),
+  );
+  routes.post(
+    '/api/secrets',
+    {
+      schema: {
+        tags,
+        summary: 'Create a custom secret',
+        body: createSecretRequestSchema,
+        response: { 201: messageResponseSchema, 400: messageResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await options.secrets.create(request.userId, request.body);
+      } catch (error) {
+        if (isParleyError(error) && error.code === 'SECRET_ALREADY_EXISTS') {
+          return reply.status(400).send({ message: error.message });
+        }
+        throw error;
+      }
+      return reply.status(201).send({ message: 'Secret created successfully' });
+    },
+  );
+  routes.put(
+    '/api/secrets/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename or re-describe a custom secret, optionally replacing its value',
+        params: secretParams,
+        body: updateSecretRequestSchema,
+        response: {
+          200: messageResponseSchema,
+          400: messageResponseSchema,
+          404: simpleErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await options.secrets.update(request.userId, request.params.id, request.body);
+      } catch (error) {
+        if (isParleyError(error) && error.code === 'SECRET_NOT_FOUND') {
+          return reply.status(404).send({ error: error.message });
+        }
+        if (isParleyError(error) && error.code === 'SECRET_ALREADY_EXISTS') {
+          return reply.status(400).send({ message: error.message });
+        }
+        throw error;
+      }
+      return { message: 'Secret updated successfully' };
+    },
+  );
+  routes.delete(
+    '/api/secrets/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a custom secret',
+        params: secretParams,
+        response: { 200: messageResponseSchema, 404: simpleErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await options.secrets.delete(request.userId, request.params.id);
+      } catch (error) {
+        if (isParleyError(error) && error.code === 'SECRET_NOT_FOUND') {
+          return reply.status(404).send({ error: error.message });
+        }
+        throw error;
+      }
+      return { message: 'Secret deleted successfully' };
+    },
+  );
+}

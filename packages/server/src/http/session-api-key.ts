@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { ParleyError } from '../shared/errors.js';
+import { sessionApiKeysMatch } from '../shared/session-api-keys-match.js';
+import type { UserAuth } from './user-auth.js';
+
+export { sessionApiKeysMatch };
+
+export const sessionApiKeyHeader = 'x-session-api-key';
+
+/**
+ * Guards every `/api` route: with a session API key configured, `X-Session-API-Key` must match
+ * (401 otherwise); then the auth provider names the user.
+ */
+export function registerApiAuth(
+  server: FastifyInstance,
+  options: { sessionApiKey: string | undefined; userAuth: UserAuth },
+): void {
+  server.decorateRequest('userId', '');
+  // onRequest: before the body is parsed or validated, so a stranger gets 401 and learns nothing else.
+  server.addHook('onRequest', async (request) => {
+    // The matched route's pattern, not the raw URL: the router decodes `%61pi`, so a raw-URL prefix
+    // check could be bypassed with a percent-encoded path.
+    const path = request.routeOptions.url ?? request.url;
+    if (!path.startsWith('/api/') && path !== '/api') return;
+    if (options.sessionApiKey !== undefined) {
+      const header = request.headers[sessionApiKeyHeader];
+      const given = Array.isArray(header) ? header[0] : header;
+      if (!sessionApiKeysMatch(options.sessionApiKey, given)) {
+        throw new ParleyError('SESSION_API_KEY_INVALID', 'Invalid or missing X-Session-API-Key');
+      }
+    }
+    request.userId = await options.userAuth.userIdFor(request);
+  });
+}

@@ -1,0 +1,97 @@
+import { InvalidEventError, parseIncomingAction } from '@parley/protocol';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import { isParleyError, type ErrorCode } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { MessageRateLimiter } from './message-rate-limiter.js';
+
+/** The conversation use cases the realtime faces call; `ConversationService` provides them. */
+export type RealtimeConversations = Pick<ConversationService, 'get' | 'start' | 'dispatchEvent'>;
+
+export interface ClientMessageHandlerOptions {
+  conversations: RealtimeConversations;
+  userId: string;
+  conversationId: string;
+  rateLimiter: MessageRateLimiter;
+  logger: Logger;
+  /** Fires when the connection closes; pending dispatches are abandoned. */
+  signal: AbortSignal;
+  /** Tells this client (and nobody else) what was wrong with its message. */
+  sendError(code: ErrorCode, message: string): void;
+  /** Drops the connection after a sustained flood. */
+  disconnectFlood(): void;
+}
+
+/** A client message that could not even be read (binary, not JSON, too large). */
+export class UnreadableMessage {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * Takes one connection's messages: rate-limits them, validates each as an OpenHands action dict and
+ * hands the valid ones to the conversation one at a time, in arrival order. Anything invalid gets an
+ * error frame to this connection only and appends nothing.
+ */
+export class ClientMessageHandler {
+  readonly #options: ClientMessageHandlerOptions;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(options: ClientMessageHandlerOptions) {
+    this.#options = options;
+  }
+
+  /** `input` is the decoded action dict, or an `UnreadableMessage`. */
+  handle(input: unknown): void {
+    const options = this.#options;
+    if (options.signal.aborted) return;
+    const decision = options.rateLimiter.take();
+    if (decision === 'disconnect') {
+      options.logger.warn('client message flood: disconnecting');
+      options.disconnectFlood();
+      return;
+    }
+    if (decision === 'reject') {
+      options.sendError('SOCKET_RATE_LIMITED', 'Too many messages; slow down');
+      return;
+    }
+    if (input instanceof UnreadableMessage) {
+      options.sendError('SOCKET_MESSAGE_INVALID', input.reason);
+      return;
+    }
+    try {
+      parseIncomingAction(input);
+    } catch (error) {
+      if (error instanceof InvalidEventError) {
+        options.sendError('SOCKET_MESSAGE_INVALID', error.message);
+        return;
+      }
+      throw error;
+    }
+    this.#queue = this.#queue.then(() => this.#dispatch(input));
+  }
+
+  /** Resolves when every accepted message has been dispatched or failed. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  async #dispatch(input: unknown): Promise<void> {
+    const options = this.#options;
+    if (options.signal.aborted) return;
+    try {
+      await options.conversations.dispatchEvent(
+        options.userId,
+        options.conversationId,
+        input,
+        options.signal,
+      );
+    } catch (error) {
+      if (options.signal.aborted) return;
+      if (isParleyError(error) && error.code !== 'INTERNAL_ERROR') {
+        options.sendError(error.code, error.message);
+        return;
+      }
+      options.logger.error({ err: error }, 'dispatching a client action failed');
+      options.sendError('INTERNAL_ERROR', 'The action could not be handled');
+    }
+  }
+}

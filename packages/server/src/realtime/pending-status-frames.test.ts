@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { PendingStatusFrames } from './pending-status-frames.js';
+
+describe('PendingStatusFrames', () => {
+  it('hands held frames to the first taker once, oldest first', () => {
+    const pending = new PendingStatusFrames({ now: () => 0 });
+    pending.hold('c1', { id: 'A' });
+    pending.hold('c1', { id: 'B' });
+    pending.hold('c2', { id: 'other' });
+    expect(pending.take('c1')).toEqual([{ id: 'A' }, { id: 'B' }]);
+    expect(pending.take('c1')).toEqual([]);
+    expect(pending.take('c2')).toEqual([{ id: 'other' }]);
+  });
+
+  it('lets frames expire after the wait and forgets conversations with nothing left', () => {
+    let now = 0;
+    const pending = new PendingStatusFrames({ waitMs: 30_000, now: () => now });
+    pending.hold('c1', { id: 'old' });
+    now = 29_999;
+    pending.hold('c2', { id: 'fresh' });
+    now = 30_000;
+    expect(pending.take('c1')).toEqual([]);
+    pending.hold('c3', { id: 'x' });
+    now = 59_998;
+    expect(pending.take('c2')).toEqual([{ id: 'fresh' }]);
+    now = 90_000;
+    pending.hold('c4', { id: 'y' });
+    expect(pending.conversationCount).toBe(1);
+  });
+
+  it('keeps only the newest frames of a conversation', () => {
+    const pending = new PendingStatusFrames({ maxPerConversation: 2, now: () => 0 });
+    for (const id of ['1', '2', '3']) pending.hold('c1', { id });
+    expect(pending.take('c1')).toEqual([{ id: '2' }, { id: '3' }]);
+  });
+});

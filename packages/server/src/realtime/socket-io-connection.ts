@@ -1,0 +1,114 @@
+import type { SocketIoClientToServerEvents, SocketIoServerToClientEvents } from '@parley/protocol';
+import type { Socket } from 'socket.io';
+import type { StoredEvent } from '../events/event-store.js';
+import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
+import { v0LiveMessage, v0ReplayMessage, type SocketIoMessage } from './v0-event-rules.js';
+
+export type ParleySocket = Socket<SocketIoClientToServerEvents, SocketIoServerToClientEvents>;
+
+/** The room of a conversation's live Socket.IO connections (upstream's name). */
+export function eventRoom(conversationId: string): string {
+  return `room:${conversationId}`;
+}
+
+/** The room of the live connections that also want streaming deltas. */
+export function deltaRoom(conversationId: string): string {
+  return `room:${conversationId}:deltas`;
+}
+
+/** The parts of engine.io's socket used to measure what waits to be sent (not in its types). */
+interface EngineSocketInternals {
+  writeBuffer?: { data?: unknown }[];
+  transport?: { name?: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  close(discard?: boolean): void;
+}
+
+/** One Socket.IO client as a conversation hub sees it. */
+export class SocketIoConnection implements RealtimeConnection {
+  readonly face = 'socket.io' as const;
+  readonly id: string;
+  readonly conversationId: string;
+  readonly wantsDeltas: boolean;
+  readonly #socket: ParleySocket;
+  readonly #onLive: (() => void) | undefined;
+  #closed = false;
+
+  constructor(
+    socket: ParleySocket,
+    options: { conversationId: string; wantsDeltas: boolean; onLive?: () => void },
+  ) {
+    this.#socket = socket;
+    this.#onLive = options.onLive;
+    this.id = `socket.io:${socket.id}`;
+    this.conversationId = options.conversationId;
+    this.wantsDeltas = options.wantsDeltas;
+  }
+
+  get closed(): boolean {
+    return this.#closed || this.#socket.disconnected;
+  }
+
+  /** Called when the socket disconnected on its own. */
+  markClosed(): void {
+    this.#closed = true;
+  }
+
+  sendReplayed(event: StoredEvent, latestAgentStateId: number): void {
+    this.#emit(v0ReplayMessage(event, { wantsDeltas: this.wantsDeltas, latestAgentStateId }));
+  }
+
+  sendLive(event: StoredEvent): void {
+    const message = v0LiveMessage(event);
+    if (message?.name === 'oh_delta' && !this.wantsDeltas) return;
+    this.#emit(message);
+  }
+
+  enterLive(): void {
+    // The in-memory adapter joins synchronously, so no broadcast can slip in before the join.
+    void this.#socket.join(eventRoom(this.conversationId));
+    if (this.wantsDeltas) void this.#socket.join(deltaRoom(this.conversationId));
+    this.#onLive?.();
+  }
+
+  /** The underlying WebSocket's buffered bytes plus engine.io's own write buffer. */
+  bufferedBytes(): number {
+    const engine = this.#socket.conn as unknown as EngineSocketInternals;
+    let total = engine.transport?.socket?.bufferedAmount ?? 0;
+    for (const packet of engine.writeBuffer ?? []) {
+      const data = packet.data;
+      if (typeof data === 'string') total += data.length;
+      else if (data instanceof Uint8Array) total += data.byteLength;
+    }
+    return total;
+  }
+
+  close(reason: ConnectionCloseReason): void {
+    if (this.closed) return;
+    this.#closed = true;
+    const engine = this.#socket.conn as unknown as EngineSocketInternals;
+    if (reason === 'slow consumer') {
+      // The client is not reading, so a disconnect packet would wait behind megabytes: drop the
+      // transport at once and free its buffers. The client reconnects with its latest id.
+      const transport = engine.transport;
+      if (transport?.name === 'websocket' && transport.socket?.terminate !== undefined) {
+        transport.socket.terminate();
+      } else {
+        engine.close(true);
+      }
+      return;
+    }
+    if (reason === 'rate limited') {
+      this.#socket.emit('oh_event', {
+        error: true,
+        code: 'SOCKET_RATE_LIMITED',
+        message: 'Too many messages; disconnected',
+      });
+    }
+    this.#socket.disconnect(true);
+  }
+
+  #emit(message: SocketIoMessage | undefined): void {
+    if (message === undefined || this.#closed) return;
+    this.#socket.emit(message.name, message.payload);
+  }
+}

@@ -1,0 +1,235 @@
+import type { Server as HttpServer } from 'node:http';
+import type { SocketIoClientToServerEvents, SocketIoServerToClientEvents } from '@parley/protocol';
+import { Server } from 'socket.io';
+import type { EventStore } from '../events/event-store.js';
+import { errorCodes, isParleyError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { admitConnection, type ResolveUser } from './admit-connection.js';
+import { ClientMessageHandler, type RealtimeConversations } from './client-message-handler.js';
+import { parseConnectQuery } from './connect-query.js';
+import type { ConnectionCount } from './connection-count.js';
+import type { ConversationHubs } from './conversation-hubs.js';
+import { MessageRateLimiter } from './message-rate-limiter.js';
+import { originPermitted } from './origin-check.js';
+import type { LiveBroadcaster } from './realtime-connection.js';
+import { replayThenTail } from './replay-then-tail.js';
+import {
+  SocketIoConnection,
+  deltaRoom,
+  eventRoom,
+  type ParleySocket,
+} from './socket-io-connection.js';
+import { PendingStatusFrames } from './pending-status-frames.js';
+import { v0LiveMessage } from './v0-event-rules.js';
+
+export interface SocketIoFaceOptions {
+  httpServer: HttpServer;
+  hubs: ConversationHubs;
+  eventStore: EventStore;
+  conversations: RealtimeConversations;
+  resolveUser: ResolveUser;
+  sessionApiKey: string | undefined;
+  isOriginAllowed(origin: string | undefined): boolean;
+  outboundBufferBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  connectionCount: ConnectionCount;
+  logger: Logger;
+  /** How long a status frame waits for a first live client (default 30 s, as upstream). */
+  clientWaitMs?: number;
+  now?: () => number;
+}
+
+/** What the connect middleware leaves on `socket.data` for the connection handler. */
+interface AdmittedConnection {
+  userId: string;
+  conversationId: string;
+  latestEventId: number;
+  wantsDeltas: boolean;
+}
+
+type ParleyServer = Server<
+  SocketIoClientToServerEvents,
+  SocketIoServerToClientEvents,
+  Record<string, never>,
+  Partial<AdmittedConnection>
+>;
+
+/** Largest Socket.IO message, as upstream (3 MB files pass after base64). */
+const maxHttpBufferSize = 4 * 1024 * 1024;
+
+/**
+ * The V0 face: Socket.IO on the app's HTTP server at `/socket.io`. The connect middleware refuses
+ * exactly as upstream does (reference §2.2–§2.3), then the connection replays and tails through the
+ * conversation's hub; live events reach it as room broadcasts, encoded once per event.
+ */
+export class SocketIoFace implements LiveBroadcaster {
+  readonly face = 'socket.io' as const;
+  readonly #options: SocketIoFaceOptions;
+  readonly #server: ParleyServer;
+  readonly #connections = new Set<SocketIoConnection>();
+  readonly #pendingStatusFrames: PendingStatusFrames;
+
+  constructor(options: SocketIoFaceOptions) {
+    this.#options = options;
+    this.#pendingStatusFrames = new PendingStatusFrames({
+      waitMs: options.clientWaitMs,
+      now: options.now,
+    });
+    this.#server = new Server(options.httpServer, {
+      path: '/socket.io',
+      transports: ['polling', 'websocket'],
+      maxHttpBufferSize,
+      // Other upgrade paths (the V1 WebSocket) are handled by the realtime server, not destroyed.
+      destroyUpgrade: false,
+      cors: {
+        origin: (origin, callback) => callback(null, options.isOriginAllowed(origin)),
+        credentials: true,
+      },
+      allowRequest: (request, callback) =>
+        callback(null, originPermitted(request, options.isOriginAllowed)),
+    });
+    this.#server.use((socket, next) => {
+      this.#admit(socket).then(
+        () => next(),
+        (error: unknown) => next(this.#refusal(error)),
+      );
+    });
+    this.#server.on('connection', (socket) => this.#onConnection(socket));
+  }
+
+  broadcast(conversationId: string, event: Parameters<LiveBroadcaster['broadcast']>[1]): void {
+    const message = v0LiveMessage(event);
+    if (message === undefined) return;
+    const room =
+      message.name === 'oh_delta' ? deltaRoom(conversationId) : eventRoom(conversationId);
+    this.#server.to(room).emit(message.name, message.payload);
+  }
+
+  heartbeat(conversationId: string, latestEventId: number): void {
+    this.#server
+      .to(eventRoom(conversationId))
+      .emit('oh_heartbeat', { latest_event_id: latestEventId });
+  }
+
+  /**
+   * Sends a frame (a status update, for instance) to every live connection of a conversation. With
+   * none live yet, the frame waits (up to 30 s) for the first connection to finish its replay.
+   */
+  emitToConversation(conversationId: string, payload: Record<string, unknown>): void {
+    const room = eventRoom(conversationId);
+    if ((this.#server.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) {
+      this.#pendingStatusFrames.hold(conversationId, payload);
+      return;
+    }
+    this.#server.to(room).emit('oh_event', payload);
+  }
+
+  /** Disconnects every connection, then stops the engine (it does not close the HTTP server). */
+  async close(): Promise<void> {
+    for (const connection of [...this.#connections]) connection.close('server shutting down');
+    this.#server.engine.close();
+    await Promise.resolve();
+  }
+
+  async #admit(socket: ParleySocket): Promise<void> {
+    const query = parseConnectQuery(socket.handshake.query);
+    if (query.conversationId === undefined) {
+      throw new RefusalError('No conversation_id in query params');
+    }
+    const userId = await admitConnection({
+      conversations: this.#options.conversations,
+      resolveUser: this.#options.resolveUser,
+      sessionApiKey: this.#options.sessionApiKey,
+      presentedKey: query.sessionApiKey,
+      conversationId: query.conversationId,
+      headers: socket.request.headers,
+      startLoop: true,
+    });
+    const admitted: AdmittedConnection = {
+      userId,
+      conversationId: query.conversationId,
+      latestEventId: query.latestEventId,
+      wantsDeltas: query.wantsDeltas,
+    };
+    Object.assign(socket.data, admitted);
+  }
+
+  #refusal(error: unknown): Error {
+    if (error instanceof RefusalError) return error;
+    if (isParleyError(error)) {
+      const entry = errorCodes[error.code];
+      const data: Record<string, string> = { code: error.code };
+      if ('messageId' in entry) data['msg_id'] = entry.messageId;
+      return new RefusalError(error.message, data);
+    }
+    this.#options.logger.error({ err: error }, 'Socket.IO connect failed');
+    return new RefusalError('Failed to join conversation', { code: 'INTERNAL_ERROR' });
+  }
+
+  #onConnection(socket: ParleySocket): void {
+    const { userId, conversationId, latestEventId, wantsDeltas } =
+      socket.data as AdmittedConnection;
+    const options = this.#options;
+    const logger = options.logger.child({ conversationId, socketId: socket.id });
+    const connection = new SocketIoConnection(socket, {
+      conversationId,
+      wantsDeltas,
+      // Status frames sent before anyone was live follow the replay, then live events flow.
+      onLive: () => {
+        for (const payload of this.#pendingStatusFrames.take(conversationId)) {
+          socket.emit('oh_event', payload);
+        }
+      },
+    });
+    const closed = new AbortController();
+    const hub = options.hubs.hubFor(conversationId);
+    this.#connections.add(connection);
+    options.connectionCount.opened();
+    const handler = new ClientMessageHandler({
+      conversations: options.conversations,
+      userId,
+      conversationId,
+      rateLimiter: new MessageRateLimiter({
+        perSecond: options.messagesPerSecond,
+        burst: options.messageBurst,
+      }),
+      logger,
+      signal: closed.signal,
+      sendError: (code, message) => socket.emit('oh_event', { error: true, code, message }),
+      disconnectFlood: () => connection.close('rate limited'),
+    });
+    socket.on('oh_user_action', (action) => handler.handle(action));
+    socket.on('oh_action', (action) => handler.handle(action));
+    socket.on('disconnect', (reason) => {
+      logger.debug({ reason }, 'Socket.IO client disconnected');
+      connection.markClosed();
+      closed.abort();
+      hub.remove(connection);
+      this.#connections.delete(connection);
+      options.connectionCount.closed();
+    });
+    replayThenTail({
+      eventStore: options.eventStore,
+      hub,
+      connection,
+      afterId: latestEventId,
+      replayBufferBytes: Math.floor(options.outboundBufferBytes / 2),
+      signal: closed.signal,
+    }).catch((error: unknown) => {
+      if (closed.signal.aborted) return;
+      logger.error({ err: error }, 'replay failed; disconnecting');
+      socket.disconnect(true);
+    });
+  }
+}
+
+/** A connect refusal; Socket.IO sends its message and `data` in the CONNECT_ERROR packet. */
+class RefusalError extends Error {
+  readonly data: Record<string, string> | undefined;
+
+  constructor(message: string, data?: Record<string, string>) {
+    super(message);
+    this.data = data;
+  }
+}

@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/app.js';
+import {
+  createConversation,
+  createTestApi,
+  request,
+  type JsonResponse,
+  type TestApi,
+} from '../../support/test-api.js';
+import { testDatabaseBackends } from '../../support/test-databases.js';
+
+const backends = await testDatabaseBackends();
+
+/** A V8 stack frame such as `at handler (/x/y.ts:12:3)` or `at /x/y.js:1:2`. */
+const stackFrame = /\bat (?:\S+ \()?(?:file:\/\/|\/|node:)\S*:\d+/;
+
+const json = { 'content-type': 'application/json' };
+
+/** Every route of the REST face, as the OpenAPI document names it. */
+const documentedRoutes: [string, string][] = [
+  ['get', '/api/options/config'],
+  ['get', '/api/options/models'],
+  ['get', '/api/options/agents'],
+  ['get', '/api/options/security-analyzers'],
+  ['get', '/api/settings'],
+  ['post', '/api/settings'],
+  ['get', '/api/secrets'],
+  ['post', '/api/secrets'],
+  ['put', '/api/secrets/{id}'],
+  ['delete', '/api/secrets/{id}'],
+  ['get', '/api/conversations'],
+  ['post', '/api/conversations'],
+  ['get', '/api/conversations/{id}'],
+  ['patch', '/api/conversations/{id}'],
+  ['delete', '/api/conversations/{id}'],
+  ['post', '/api/conversations/{id}/start'],
+  ['post', '/api/conversations/{id}/stop'],
+  ['get', '/api/conversations/{id}/events'],
+  ['post', '/api/conversations/{id}/events'],
+  ['post', '/api/conversations/{id}/message'],
+  ['get', '/api/conversations/{id}/config'],
+  ['get', '/api/conversations/{id}/git/changes'],
+  ['get', '/api/conversations/{id}/web-hosts'],
+  ['get', '/api/conversations/{id}/vscode-url'],
+  ['get', '/api/v1/sandboxes'],
+];
+
+/** Limits, malformed input, the error handler's bodies, OpenAPI and the options routes. */
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`API errors and documents on ${backend.name}`, () => {
+    const apis: TestApi[] = [];
+    afterEach(async () => {
+      for (const api of apis.splice(0)) await api.cleanup();
+    });
+
+    async function start(): Promise<App> {
+      const api = await createTestApi(backend);
+      apis.push(api);
+      return api.app;
+    }
+
+    it('refuses a body over 4 MiB with 413 JSON, and accepts one just under', async () => {
+      const app = await start();
+      const id = await createConversation(app);
+      const before = await app.eventStore.count(id);
+      const big = JSON.stringify({ message: 'x'.repeat(4 * 1024 * 1024) });
+      const refused = await request(app, 'POST', `/api/conversations/${id}/message`, {
+        payload: big,
+        headers: json,
+      });
+      expect(refused.status).toBe(413);
+      expect(refused.headers['content-type']).toContain('application/json');
+      expect(refused.body).toMatchObject({ status: 'error', code: 'REQUEST_TOO_LARGE' });
+      expect(await app.eventStore.count(id)).toBe(before);
+      const fits = JSON.stringify({ message: 'y'.repeat(4 * 1024 * 1024 - 100) });
+      const accepted = await request(app, 'POST', `/api/conversations/${id}/message`, {
+        payload: fits,
+        headers: json,
+      });
+      expect(accepted.status).toBe(200);
+      expect(await app.eventStore.count(id)).toBe(before + 1);
+    });
+
+    it.each([
+      ['truncated JSON', '{"initial_user_msg": "hi"'],
+      ['not JSON at all', 'hello there'],
+      ['a trailing comma', '{"initial_user_msg": "hi",}'],
+    ])('refuses %s with 400 JSON REQUEST_MALFORMED', async (_label, payload) => {
+      const app = await start();
+      const response = await request(app, 'POST', '/api/conversations', { payload, headers: json });
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toContain('application/json');
+      expect(response.body).toMatchObject({ status: 'error', code: 'REQUEST_MALFORMED' });
+      expect((await request(app, 'GET', '/api/conversations')).body).toMatchObject({
+        results: [],
+      });
+    });
+
+    it('refuses an unsupported content type with a JSON 415', async () => {
+      const app = await start();
+      const response = await request(app, 'POST', '/api/settings', {
+        payload: 'language=fr',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(response.status).toBe(415);
+      expect(response.body).toMatchObject({ status: 'error', code: 'REQUEST_MALFORMED' });
+    });
+
+    it('answers an unknown /api route with a JSON 404', async () => {
+      const app = await start();
+      const response = await request(app, 'GET', '/api/nowhere');
+      expect(response.status).toBe(404);
+      expect(response.headers['content-type']).toContain('application/json');
+    });
+
+    it('an unexpected failure is a JSON 500 without a stack or driver detail', async () => {
+      const app = await start();
+      await createConversation(app);
+      await app.database.close();
+      const response = await request(app, 'GET', '/api/conversations');
+      expect(response.status).toBe(500);
+      expect(response.body).toEqual({
+        status: 'error',
+        message: 'Internal server error',
+        code: 'INTERNAL_ERROR',
+        detail: 'Internal server error',
+      });
+      expect(response.text).not.toMatch(stackFrame);
+      expect(response.text).not.toContain('"stack"');
+    });
+
+    it('no error body carries a stack trace', async () => {
+      const app = await start();
+      const id = await createConversation(app);
+      const responses: JsonResponse[] = [
+        await request(app, 'POST', '/api/conversations', { payload: { nope: 1 } }),
+        await request(app, 'POST', '/api/conversations', { payload: '{', headers: json }),
+        await request(app, 'GET', '/api/conversations?page_id=%%%'),
+        await request(app, 'GET', `/api/conversations/${'z'.repeat(101)}`),
+        await request(app, 'GET', '/api/conversations/a%00b'),
+        await request(app, 'PATCH', '/api/conversations/0000missing', { payload: { title: 't' } }),
+        await request(app, 'POST', '/api/conversations/0000missing/start', { payload: {} }),
+        await request(app, 'GET', `/api/conversations/${id}/events?limit=0`),
+        await request(app, 'POST', `/api/conversations/${id}/events`, {
+          payload: { action: 'nope' },
+        }),
+        await request(app, 'POST', `/api/conversations/${id}/events`, {
+          payload: { observation: 'run' },
+        }),
+        await request(app, 'GET', '/api/settings'),
+        await request(app, 'POST', '/api/settings', { payload: { condenser_max_size: 1 } }),
+        await request(app, 'PUT', '/api/secrets/NONE', { payload: { name: 'X' } }),
+        await request(app, 'DELETE', '/api/secrets/NONE'),
+        await request(app, 'POST', '/api/secrets', { payload: { name: '' } }),
+        await request(app, 'GET', '/api/nowhere'),
+      ];
+      for (const response of responses) {
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.text).not.toMatch(stackFrame);
+        expect(response.text).not.toContain('"stack"');
+        expect(response.body).toBeTypeOf('object');
+      }
+    });
+
+    it('serves an OpenAPI 3 document with every route, and browsable docs', async () => {
+      const app = await start();
+      const response = await request(app, 'GET', '/openapi.json');
+      expect(response.status).toBe(200);
+      const document = response.body as {
+        openapi: string;
+        paths: Record<string, Record<string, unknown>>;
+      };
+      expect(document.openapi).toMatch(/^3\./);
+      const missing = documentedRoutes.filter(
+        ([method, path]) => document.paths[path]?.[method] === undefined,
+      );
+      expect(missing).toEqual([]);
+      const docs = await request(app, 'GET', '/docs');
+      expect(docs.status).toBe(200);
+      expect(docs.headers['content-type']).toContain('text/html');
+      expect(docs.text).toContain('swagger');
+    });
+
+    it('options: models, agents, security analyzers and config', async () => {
+      const app = await start();
+      const models = await request(app, 'GET', '/api/options/models');
+      expect(models.status).toBe(200);
+      expect(models.body).toContain('demo');
+      for (const path of ['models', 'agents', 'security-analyzers']) {
+        const response = await request(app, 'GET', `/api/options/${path}`);
+        expect(response.status).toBe(200);
+        expect(Array.isArray(response.body)).toBe(true);
+        for (const item of response.body as unknown[]) expect(item).toBeTypeOf('string');
+      }
+      expect((await request(app, 'GET', '/api/options/agents')).body).toContain('CodeActAgent');
+      const config = await request(app, 'GET', '/api/options/config');
+      expect(config.status).toBe(200);
+      expect(config.body).toMatchObject({
+        APP_MODE: 'oss',
+        FEATURE_FLAGS: { ENABLE_BILLING: false, HIDE_LLM_SETTINGS: false },
+      });
+    });
+  });
+}

@@ -1,0 +1,36 @@
+// The one REST client the pages share (the data layer's `createApiClient`), the session API key
+// this browser keeps (for servers started with SESSION_API_KEY), and how errors read in a banner.
+import { ApiError, createApiClient } from '../api';
+
+const sessionKeyStorageKey = 'parley.sessionApiKey';
+
+export function readSessionApiKey(): string | null {
+  try {
+    return window.localStorage.getItem(sessionKeyStorageKey) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stores (or, with null, forgets) the key and reloads so every client picks it up. */
+export function writeSessionApiKey(key: string | null): void {
+  try {
+    if (key === null || key === '') window.localStorage.removeItem(sessionKeyStorageKey);
+    else window.localStorage.setItem(sessionKeyStorageKey, key);
+  } catch {
+    // Storage refused (private mode): the key lasts until the reload only.
+  }
+}
+
+export const api = createApiClient({ sessionApiKey: readSessionApiKey() });
+
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) {
+      return 'This server needs a session API key: enter it under Settings › This browser';
+    }
+    return error.message;
+  }
+  if (error instanceof TypeError) return 'The server cannot be reached';
+  return error instanceof Error ? error.message : String(error);
+}

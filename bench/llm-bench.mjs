@@ -11,9 +11,10 @@
 //     [--json path] [--pin]
 //
 // Per client and round, in a fresh child process: (1) throughput — a flood of --chunks chunks
-// (default 50,000) after three untimed 10,000-chunk warm-up streams: chunks/s and the client process's
-// CPU µs per chunk; (2) latency — --paced chunks (default 2,000) at one per millisecond, each
-// stamped by the server with process.hrtime (CLOCK_MONOTONIC, shared by all processes), read on
+// (default 50,000) after three untimed warm-up streams (10,000 chunks each, half the flood when
+// smaller): chunks/s, the client process's CPU µs per chunk, and the stream server's CPU share (a
+// saturated load generator would make the figure a lower bound); (2) latency — --paced chunks
+// (default 2,000) at one per millisecond, each stamped by the server with process.hrtime (CLOCK_MONOTONIC, shared by all processes), read on
 // arrival: p50/p99 server write → client callback; (3) stop — --stops times (default 20), abort
 // after 20 chunks of an endless stream and ask the server when it saw the connection close.
 // One discarded warm-up round, then N counted rounds (default 5, --quick 3) alternating which
@@ -22,19 +23,17 @@
 // by design. `--pin` puts the server on core 0 and the clients on core 1 (needs taskset, 2 cores).
 //
 // Writes bench/results/llm-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
 import { summariseLlm } from './lib/llm-report.mjs';
-import { writeResultJson } from './lib/harness-report.mjs';
+import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
 import { formatNumber, markdownTable, svgChart } from './lib/store-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const childEntry = fileURLToPath(new URL('./lib/llm-child.mjs', import.meta.url));
 const serverEntry = fileURLToPath(new URL('./lib/llm-stream-server.mjs', import.meta.url));
 
@@ -100,17 +99,6 @@ function runClient(client, config, core) {
   });
 }
 
-function gitRevision() {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: repositoryRoot,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const startedAt = new Date();
@@ -122,7 +110,8 @@ async function main() {
   const config = {
     baseUrl: server.baseUrl,
     chunks: options.chunks,
-    warmupChunks: 10_000,
+    // Three untimed streams of up to 10,000 chunks each warm the client's JIT before the flood.
+    warmupChunks: Math.min(10_000, Math.max(1_000, Math.round(options.chunks / 2))),
     pacedChunks: options.paced,
     stops: options.stops,
     afterChunks: 20,

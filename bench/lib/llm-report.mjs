@@ -8,7 +8,7 @@ const direct = 'direct fetch + JSON.parse';
 export const llmMetrics = [
   {
     id: 'b7.chunksPerSecond',
-    workload: 'B7 relay, 50,000-chunk flood',
+    workload: 'B7 relay, chunk flood',
     metric: 'chunks/s',
     parley: (round) => round.parley.throughput.chunksPerSecond,
     other: (round) => round.direct.throughput.chunksPerSecond,
@@ -17,7 +17,7 @@ export const llmMetrics = [
   },
   {
     id: 'b7.chunksPerSecondVsLibrary',
-    workload: 'B7 relay, 50,000-chunk flood',
+    workload: 'B7 relay, chunk flood',
     metric: 'chunks/s',
     peerName: 'provider library alone (doStream reader)',
     parley: (round) => round.parley.throughput.chunksPerSecond,
@@ -26,7 +26,7 @@ export const llmMetrics = [
   },
   {
     id: 'b7.cpuMicrosPerChunk',
-    workload: 'B7 relay, 50,000-chunk flood',
+    workload: 'B7 relay, chunk flood',
     metric: 'client CPU µs/chunk',
     parley: (round) => round.parley.throughput.cpuMicrosPerChunk,
     other: (round) => round.direct.throughput.cpuMicrosPerChunk,
@@ -34,7 +34,7 @@ export const llmMetrics = [
   },
   {
     id: 'b7.cpuMicrosPerChunkVsLibrary',
-    workload: 'B7 relay, 50,000-chunk flood',
+    workload: 'B7 relay, chunk flood',
     metric: 'client CPU µs/chunk',
     peerName: 'provider library alone (doStream reader)',
     parley: (round) => round.parley.throughput.cpuMicrosPerChunk,

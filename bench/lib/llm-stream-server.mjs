@@ -8,6 +8,8 @@
 // GET /closed/<token> answers, once the connection of the request with that token has closed, the
 // process.hrtime.bigint() (ns, as a string) of the close. hrtime is CLOCK_MONOTONIC, the same clock
 // in every process on the machine, so clients compare it with their own readings.
+// GET /cpu answers this process's process.cpuUsage() (µs) as JSON, so a client can tell whether the
+// load generator itself was saturated during a flood (then the client's figure is a lower bound).
 import { createServer } from 'node:http';
 
 const closedAt = new Map();
@@ -85,6 +87,11 @@ async function stream(model, request, response) {
 
 const server = createServer(async (request, response) => {
   try {
+    if (request.method === 'GET' && request.url === '/cpu') {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify(process.cpuUsage()));
+      return;
+    }
     if (request.method === 'GET' && request.url?.startsWith('/closed/')) {
       const token = request.url.slice('/closed/'.length);
       if (!closedAt.has(token)) {

@@ -20,9 +20,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseOptions } from './lib/cli-options.mjs';
 import { gitInfo, markdownTable, svgChart, writeResultJson } from './lib/harness-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 
@@ -94,53 +95,34 @@ const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
 const pendingWorkloads = { B8: 'needs scale-out (two processes + Redis), not built yet' };
 
 function parseArguments(argv) {
-  const options = { workloads: [], pin: true };
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index];
-    if (/^B\d$/i.test(argument)) {
-      options.workloads.push(argument.toUpperCase());
-      continue;
-    }
-    switch (argument) {
-      case '--quick':
-        options.quick = true;
-        break;
-      case '--tiny':
-        options.tiny = true;
-        break;
-      case '--rounds': {
-        const rounds = Number(argv[++index]);
-        if (!Number.isInteger(rounds) || rounds < 1)
-          throw new Error('--rounds needs a positive integer');
-        options.rounds = rounds;
-        break;
-      }
-      case '--no-pin':
-        options.pin = false;
-        break;
-      case '--json':
-        options.json = resolve(argv[++index]);
-        break;
-      case '--chart':
-        options.chart = resolve(argv[++index]);
-        break;
-      case '--help':
-        console.log(
-          'npm run bench -- [B1 … B7] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
-        );
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument ${argument} (try --help)`);
-    }
-  }
+  const workloads = [];
+  const options = parseOptions(
+    argv,
+    {
+      quick: { type: 'boolean' },
+      tiny: { type: 'boolean' },
+      rounds: { type: 'integer' },
+      'no-pin': { type: 'boolean', key: 'pin', default: true, set: false },
+      json: { type: 'path' },
+      chart: { type: 'path' },
+    },
+    {
+      usage:
+        'npm run bench -- [B1 … B7] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
+      positional: (text) => {
+        if (!/^B\d$/i.test(text)) throw new Error(`unknown argument ${text} (try --help)`);
+        workloads.push(text.toUpperCase());
+      },
+    },
+  );
+  options.workloads = workloads;
   for (const name of options.workloads) {
     if (pendingWorkloads[name] !== undefined)
       console.log(`${name}: skipped, ${pendingWorkloads[name]}`);
     else if (!allWorkloads.includes(name)) throw new Error(`unknown workload ${name}`);
   }
   options.workloads = options.workloads.filter((name) => allWorkloads.includes(name));
-  if (options.workloads.length === 0 && argv.every((argument) => !/^B\d$/i.test(argument)))
+  if (options.workloads.length === 0 && workloads.length === 0)
     options.workloads = [...allWorkloads];
   return options;
 }
@@ -207,6 +189,10 @@ function busyClients(programName, result) {
 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
+  if (options.workloads.length === 0) {
+    console.log('Nothing to run: every workload asked for is pending.');
+    return;
+  }
   const machine = machineInfo();
   const startedAt = new Date();
   const pinAvailable = machine.cores >= 2 && hasTaskset();

@@ -7,8 +7,9 @@
 //   default the value when the flag is absent (programs derive --quick-dependent ones afterwards)
 //   parse   (text, flag) → value, for strings with their own rules (lists, choices, limits)
 // As before, a value flag takes the next argument whatever it looks like (so `--rounds -1` reports
-// the bad integer), `--flag=value` works too, and any positional argument, unknown flag or `--` is
-// an error. With `usage`, `--help`/`-h` print it and exit.
+// the bad integer), `--flag=value` works too, and any unknown flag or `--` is an error; so is a
+// positional argument, unless `positional` (text → void, throwing on a bad one) takes it. With
+// `usage`, `--help`/`-h` print it and exit.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -41,7 +42,7 @@ export function choiceList(allowed, { lowercase = false, canonicalOrder = false 
  * Parse `argv` against `spec`; see the top of this file.
  * @param {string[]} argv
  * @param {Record<string, {type: 'boolean'|'integer'|'string'|'path', key?: string, default?: unknown, set?: boolean, parse?: (text: string, name: string) => unknown}>} spec
- * @param {{usage?: string, unknown?: (argument: string) => string}} [settings]
+ * @param {{usage?: string, unknown?: (argument: string) => string, positional?: (text: string) => void}} [settings]
  */
 export function parseOptions(argv, spec, settings = {}) {
   const { usage } = settings;
@@ -67,7 +68,11 @@ export function parseOptions(argv, spec, settings = {}) {
   for (const [flag, entry] of Object.entries(spec))
     options[entry.key ?? camelCase(flag)] = entry.default;
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new Error(unknown(token.value));
+    if (token.kind === 'positional') {
+      if (settings.positional === undefined) throw new Error(unknown(token.value));
+      settings.positional(token.value);
+      continue;
+    }
     if (token.kind === 'option-terminator') throw new Error(unknown('--'));
     if (token.name === 'help' && usage !== undefined) {
       console.log(usage);

@@ -1,6 +1,6 @@
 // Turns the LLM benchmark's rounds into medians, ratios and verdicts, in the row shape that
 // store-report.mjs's markdownTable and svgChart draw.
-import { median } from './store-stats.mjs';
+import { judgeMetric } from './metric-verdict.mjs';
 
 const direct = 'direct fetch + JSON.parse';
 
@@ -86,48 +86,24 @@ export const llmMetrics = [
   },
 ];
 
-const finite = (value) => typeof value === 'number' && Number.isFinite(value);
-
 export function summariseLlm(countedRounds) {
   return llmMetrics.map((definition) => {
-    const parleyValues = countedRounds.map(definition.parley).filter(finite);
-    const peerValues = countedRounds.map(definition.other).filter(finite);
-    const ratios = countedRounds
-      .map((round) => {
-        const parley = definition.parley(round);
-        const other = definition.other(round);
-        return finite(parley) && finite(other) && other !== 0 ? parley / other : undefined;
-      })
-      .filter(finite);
-    const parley = median(parleyValues);
-    const ratio = ratios.length > 0 ? median(ratios) : undefined;
-    const { target } = definition;
-    let targetText = '—';
-    let status = 'info';
-    if (target?.ratioAtLeast !== undefined) {
-      targetText = `≥ ${target.ratioAtLeast}x`;
-      status = ratio >= target.ratioAtLeast ? 'pass' : 'miss';
-    } else if (target?.ratioAtMost !== undefined) {
-      targetText = `≤ ${target.ratioAtMost}x`;
-      status = ratio <= target.ratioAtMost ? 'pass' : 'miss';
-    } else if (target?.atMost !== undefined) {
-      // `everyRound`: the target must hold in every counted round, not only in the median one.
-      targetText = `≤ ${target.atMost} ms`;
-      const judged = target.everyRound === true ? Math.max(...parleyValues) : parley;
-      status = judged <= target.atMost ? 'pass' : 'miss';
-    }
+    const verdict = judgeMetric(
+      { subjectOf: definition.parley, peerOf: definition.other, target: definition.target },
+      countedRounds,
+    );
     return {
       id: definition.id,
       workload: definition.workload,
       metric: definition.metric,
       peer: definition.peerName ?? direct,
       digits: definition.digits,
-      parley,
-      peerValue: peerValues.length > 0 ? median(peerValues) : undefined,
-      ratio,
-      perRound: { parley: parleyValues, peer: peerValues, ratios },
-      target: targetText,
-      status,
+      parley: verdict.subject,
+      peerValue: verdict.peer,
+      ratio: verdict.ratio,
+      perRound: { parley: verdict.subjectValues, peer: verdict.peerValues, ratios: verdict.ratios },
+      target: verdict.targetText,
+      status: verdict.status,
     };
   });
 }

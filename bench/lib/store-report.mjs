@@ -1,5 +1,5 @@
 // Turns the store benchmark's rounds into medians, ratios, a Markdown table and an SVG chart.
-import { median } from './store-stats.mjs';
+import { finite, judgeMetric } from './metric-verdict.mjs';
 
 /**
  * Each metric takes a counted round and returns Parley's figure and the peer's. The ratio is
@@ -167,53 +167,32 @@ export const storeMetrics = [
   },
 ];
 
-function finite(value) {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
 /** Medians over the counted rounds, per-round ratios and the verdict of each metric. */
 export function summarise(countedRounds) {
   return storeMetrics
     .map((definition) => {
-      const parleyValues = countedRounds.map(definition.parley).filter(finite);
-      if (parleyValues.length === 0) return undefined;
-      const peerValues = countedRounds.map(definition.other).filter(finite);
-      const ratios = countedRounds
-        .map((round) => {
-          const parley = definition.parley(round);
-          const other = definition.other(round);
-          return finite(parley) && finite(other) && other !== 0 ? parley / other : undefined;
-        })
-        .filter(finite);
-      const parley = median(parleyValues);
-      const peer = peerValues.length > 0 ? median(peerValues) : undefined;
-      const ratio = ratios.length > 0 ? median(ratios) : undefined;
-      const target = definition.target;
-      let targetText = '—';
-      let status = 'info';
-      if (target?.ratioAtLeast !== undefined) {
-        targetText = `≥ ${target.ratioAtLeast}x`;
-        status = ratio >= target.ratioAtLeast ? 'pass' : 'miss';
-      } else if (target?.ratioAtMost !== undefined) {
-        targetText = `≤ ${target.ratioAtMost}x`;
-        status = ratio <= target.ratioAtMost ? 'pass' : 'miss';
-      } else if (target?.atMost !== undefined) {
-        targetText = `≤ ${target.atMost} ms`;
-        status = parley <= target.atMost ? 'pass' : 'miss';
-      }
+      const verdict = judgeMetric(
+        { subjectOf: definition.parley, peerOf: definition.other, target: definition.target },
+        countedRounds,
+      );
+      if (verdict.subject === undefined) return undefined;
       return {
         id: definition.id,
         workload: definition.workload,
         metric: definition.metric,
         peer: definition.peer,
         digits: definition.digits,
-        parley,
-        peerValue: peer,
-        ratio,
-        ratioOfMedians: peer === undefined ? undefined : parley / peer,
-        perRound: { parley: parleyValues, peer: peerValues, ratios },
-        target: targetText,
-        status,
+        parley: verdict.subject,
+        peerValue: verdict.peer,
+        ratio: verdict.ratio,
+        ratioOfMedians: verdict.peer === undefined ? undefined : verdict.subject / verdict.peer,
+        perRound: {
+          parley: verdict.subjectValues,
+          peer: verdict.peerValues,
+          ratios: verdict.ratios,
+        },
+        target: verdict.targetText,
+        status: verdict.status,
       };
     })
     .filter((row) => row !== undefined);

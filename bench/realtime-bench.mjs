@@ -220,6 +220,14 @@ async function idleConnections(participant, options, cores) {
     // Let any work triggered by the joins (replays of the fresh conversations, timers) settle.
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_000));
     const after = await pair.server.call('memory');
+    // A socket the server closed after its handshake would still count in connects/s and divide
+    // the memory figures while holding none of it: such a measurement is void.
+    if (pair.closed.length > 0) {
+      throw new Error(
+        `B4 ${participant}: ${pair.closed.length} of ${options.idle} connections were closed by the ` +
+          `server before the memory sample (first: ${JSON.stringify(pair.closed[0])})`,
+      );
+    }
     return {
       connections: options.idle,
       conversations: options.conversations,

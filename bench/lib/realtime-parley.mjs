@@ -34,6 +34,11 @@ export async function startParley({ face, conversations, dataDirectory }) {
       SESSION_API_KEY: benchSessionApiKey,
       // The REST per-IP limit would throttle setup (every request comes from 127.0.0.1).
       PARLEY_RATE_LIMIT_PER_SECOND: '0',
+      // A Socket.IO connect starts the conversation's agent loop (as upstream's does), and every
+      // bench conversation belongs to the one session user. With the default of 3 running
+      // conversations per user, B4's 50 conversations would evict each other: starting the 4th
+      // closes the least recently active one and disconnects all its sockets.
+      PARLEY_MAX_RUNNING_CONVERSATIONS: String(Math.max(3, conversations)),
     },
     { dotenvPath: false },
   );

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchText, defaultTextChars, now } from './realtime-payload.mjs';
 import { cpuMicros } from './store-stats.mjs';
@@ -180,6 +181,12 @@ async function memory() {
   };
 }
 
+/** Writes a heap snapshot of this process (after full GCs) to `path`, for finding per-connection heap. */
+async function heapSnapshot({ path }) {
+  await memory();
+  return { path: writeHeapSnapshot(path) };
+}
+
 async function stop() {
   if (pacing !== undefined) clearInterval(pacing.timer);
   try {
@@ -199,6 +206,7 @@ serveRequests({
   pace,
   stopPace,
   memory,
+  heapSnapshot,
   stop,
   progress({ fully: reported }) {
     if (reported > fully) fully = reported;

@@ -171,7 +171,10 @@ export class SocketIoFace implements LiveBroadcaster {
     const { userId, conversationId, latestEventId, wantsDeltas } =
       socket.data as AdmittedConnection;
     const options = this.#options;
-    const logger = options.logger.child({ conversationId, socketId: socket.id });
+    // Made on demand: an idle connection needs neither a child logger nor a message handler.
+    let logger: Logger | undefined;
+    const log = (): Logger =>
+      (logger ??= options.logger.child({ conversationId, socketId: socket.id }));
     const connection = new SocketIoConnection(socket, {
       conversationId,
       wantsDeltas,
@@ -186,23 +189,30 @@ export class SocketIoFace implements LiveBroadcaster {
     const hub = options.hubs.hubFor(conversationId);
     this.#connections.add(connection);
     options.connectionCount.opened();
-    const handler = new ClientMessageHandler({
-      conversations: options.conversations,
-      userId,
-      conversationId,
-      rateLimiter: new MessageRateLimiter({
-        perSecond: options.messagesPerSecond,
-        burst: options.messageBurst,
-      }),
-      logger,
-      signal: closed.signal,
-      sendError: (code, message) => socket.emit('oh_event', { error: true, code, message }),
-      disconnectFlood: () => connection.close('rate limited'),
-    });
-    socket.on('oh_user_action', (action) => handler.handle(action));
-    socket.on('oh_action', (action) => handler.handle(action));
+    let handler: ClientMessageHandler | undefined;
+    const handle = (action: unknown): void => {
+      // A fresh token bucket is full, so making the limiter at the first message changes nothing.
+      handler ??= new ClientMessageHandler({
+        conversations: options.conversations,
+        userId,
+        conversationId,
+        rateLimiter: new MessageRateLimiter({
+          perSecond: options.messagesPerSecond,
+          burst: options.messageBurst,
+        }),
+        logger: log(),
+        signal: closed.signal,
+        sendError: (code, message) => socket.emit('oh_event', { error: true, code, message }),
+        disconnectFlood: () => connection.close('rate limited'),
+      });
+      handler.handle(action);
+    };
+    socket.on('oh_user_action', handle);
+    socket.on('oh_action', handle);
     socket.on('disconnect', (reason) => {
-      logger.debug({ reason }, 'Socket.IO client disconnected');
+      if (options.logger.isLevelEnabled('debug')) {
+        log().debug({ reason }, 'Socket.IO client disconnected');
+      }
       connection.markClosed();
       closed.abort();
       hub.remove(connection);
@@ -218,7 +228,7 @@ export class SocketIoFace implements LiveBroadcaster {
       signal: closed.signal,
     }).catch((error: unknown) => {
       if (closed.signal.aborted) return;
-      logger.error({ err: error }, 'replay failed; disconnecting');
+      log().error({ err: error }, 'replay failed; disconnecting');
       socket.disconnect(true);
     });
   }

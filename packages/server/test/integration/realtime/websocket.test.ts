@@ -288,6 +288,24 @@ describe('V1 WebSocket: messages and bad frames', () => {
     });
   });
 
+  it('handles messages sent right behind the auth frame, before admission, in order', async () => {
+    await start({ SESSION_API_KEY: 'the-key' });
+    const conversationId = await server.newConversation();
+    const client = open(conversationId, 'resend_all=true');
+    await client.untilOpen();
+    client.send({ type: 'auth', session_api_key: 'the-key' });
+    client.send({ role: 'user', content: [{ type: 'text', text: 'first' }] });
+    client.send({ type: 'auth', session_api_key: 'the-key' });
+    client.send({ role: 'user', content: [{ type: 'text', text: 'second' }] });
+    await client.untilId(2);
+    expect(client.ids).toEqual([0, 1, 2]);
+    expect(client.events.slice(1).map((event) => event['llm_message'])).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'first' }] },
+      { role: 'user', content: [{ type: 'text', text: 'second' }] },
+    ]);
+    expect(client.frames.filter((frame) => frame['kind'] === 'Error')).toEqual([]);
+  });
+
   it('answers malformed, mistyped and binary frames with an error frame and appends nothing', async () => {
     await start();
     const conversationId = await server.newConversation();

@@ -1,0 +1,303 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { v1ClientFrameSchema, v1UserMessageAction } from '@parley/protocol';
+import type { RawData, WebSocket } from 'ws';
+import type { EventStore } from '../events/event-store.js';
+import { isParleyError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { admitConnection, type ResolveUser } from './admit-connection.js';
+import {
+  ClientMessageHandler,
+  UnreadableMessage,
+  type RealtimeConversations,
+} from './client-message-handler.js';
+import { firstValue, parseEventCursor, presentedKey } from './connect-query.js';
+import type { ConnectionCount } from './connection-count.js';
+import type { ConversationHubs } from './conversation-hubs.js';
+import { MessageRateLimiter } from './message-rate-limiter.js';
+import { replayThenTail } from './replay-then-tail.js';
+import { encodeV1Error } from './v1-frames.js';
+import { encodeV1FullState, readV1FullState, snapshotCursor } from './v1-state-snapshot.js';
+import { WebSocketAuthentication } from './websocket-authentication.js';
+import { WebSocketConnection, closeCodes } from './websocket-connection.js';
+
+/** What the V1 face's sessions need from it; one object per face, shared by every session. */
+export interface WebSocketSessionSettings {
+  hubs: ConversationHubs;
+  eventStore: EventStore;
+  conversations: RealtimeConversations;
+  resolveUser: ResolveUser;
+  sessionApiKey: string | undefined;
+  outboundBufferBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** How long a client without a key in its URL has to send its auth frame, in ms. */
+  authTimeoutMs: number;
+  connectionCount: ConnectionCount;
+  logger: Logger;
+}
+
+let nextConnectionNumber = 0;
+
+/**
+ * The open V1 sockets of one face and their sessions. Every socket gets the same three listener
+ * functions (created once here), which find the socket's session in a map: an idle connection
+ * holds no closures of its own (benchmark B4 counts the heap per connection).
+ */
+export class WebSocketSessions {
+  readonly #settings: WebSocketSessionSettings;
+  readonly #sessions = new Map<WebSocket, WebSocketSession>();
+  readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  readonly #onError: (this: WebSocket, error: Error) => void;
+  readonly #onClose: (this: WebSocket) => void;
+
+  constructor(settings: WebSocketSessionSettings) {
+    this.#settings = settings;
+    const sessions = this.#sessions;
+    this.#onMessage = function (this: WebSocket, data: RawData, isBinary: boolean): void {
+      sessions.get(this)?.receive(data, isBinary);
+    };
+    this.#onError = function (this: WebSocket, error: Error): void {
+      sessions.get(this)?.logger.debug({ err: error }, 'V1 socket error');
+    };
+    this.#onClose = function (this: WebSocket): void {
+      const session = sessions.get(this);
+      sessions.delete(this);
+      session?.closed();
+    };
+  }
+
+  /** Starts a session on a freshly upgraded socket: authenticate, admit, snapshot, replay, tail. */
+  open(
+    socket: WebSocket,
+    headers: IncomingHttpHeaders,
+    query: URLSearchParams,
+    conversationId: string,
+  ): void {
+    const session = new WebSocketSession(socket, conversationId, this.#settings);
+    this.#sessions.set(socket, session);
+    socket.on('message', this.#onMessage);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+    void session.start(headers, query);
+  }
+
+  /** Closes every open socket with `code`. */
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.#sessions.keys()) socket.close(code, reason);
+  }
+}
+
+/**
+ * One V1 client from upgrade to close. The socket is accepted first, so refusals arrive as close
+ * codes a browser can read: 4001 for a wrong key (from the query or a first `auth` frame), 4004 for
+ * an unknown conversation. An admitted connection first gets a `full_state` snapshot, then resumes
+ * with `resend_all=true` or `after_id=N`; otherwise only new events are sent. What an idle live
+ * connection does not need is made on demand: the child logger, the message handler and its rate
+ * limiter (at the first message; a fresh token bucket is full either way) and the abort controller.
+ */
+class WebSocketSession {
+  readonly #socket: WebSocket;
+  readonly #conversationId: string;
+  readonly #settings: WebSocketSessionSettings;
+  /** Set while the key is awaited from a first frame. */
+  #authentication: WebSocketAuthentication | undefined;
+  /** Frames that arrived before admission. */
+  #inbox: { data: RawData; isBinary: boolean }[] | undefined;
+  #connection: WebSocketConnection | undefined;
+  #userId = '';
+  #handler: ClientMessageHandler | undefined;
+  /** Aborted on close; dropped once live while no message dispatch can use it. */
+  #abort: AbortController | undefined;
+  #logger: Logger | undefined;
+  #closed = false;
+
+  constructor(socket: WebSocket, conversationId: string, settings: WebSocketSessionSettings) {
+    this.#socket = socket;
+    this.#conversationId = conversationId;
+    this.#settings = settings;
+  }
+
+  get logger(): Logger {
+    this.#logger ??= this.#settings.logger.child({
+      conversationId: this.#conversationId,
+      face: 'websocket',
+    });
+    return this.#logger;
+  }
+
+  async start(headers: IncomingHttpHeaders, query: URLSearchParams): Promise<void> {
+    const settings = this.#settings;
+    const conversationId = this.#conversationId;
+    settings.connectionCount.opened();
+    const signal = this.#signal();
+    const authentication = new WebSocketAuthentication({
+      socket: this.#socket,
+      required: settings.sessionApiKey !== undefined,
+      keyFromQuery: presentedKey(query.get('session_api_key') ?? undefined),
+      timeoutMs: settings.authTimeoutMs,
+    });
+    this.#authentication = authentication;
+
+    try {
+      const key = await authentication.key();
+      this.#authentication = undefined;
+      if (key === null) return;
+      this.#userId = await admitConnection({
+        conversations: settings.conversations,
+        resolveUser: settings.resolveUser,
+        sessionApiKey: settings.sessionApiKey,
+        presentedKey: key,
+        conversationId,
+        headers,
+        startLoop: false,
+        signal,
+      });
+    } catch (error) {
+      refuse(this.#socket, error, this.logger);
+      return;
+    }
+    if (signal.aborted) return;
+
+    const connection = new WebSocketConnection(this.#socket, {
+      id: `websocket:${++nextConnectionNumber}`,
+      conversationId,
+      wantsDeltas: firstValue(query.get('stream') ?? undefined) === 'true',
+    });
+    this.#connection = connection;
+    const inbox = this.#inbox;
+    this.#inbox = undefined;
+    for (const { data, isBinary } of inbox ?? []) this.#deliver(connection, data, isBinary);
+
+    try {
+      // The state snapshot goes first, then the log after the cursor (upstream's order).
+      const state = await readV1FullState(settings.eventStore, conversationId, signal);
+      const afterId = resumeCursor(query, state.latest_event_id);
+      connection.sendEncoded(encodeV1FullState(state, afterId));
+      await replayThenTail({
+        eventStore: settings.eventStore,
+        hub: settings.hubs.hubFor(conversationId),
+        connection,
+        afterId,
+        replayBufferBytes: Math.floor(settings.outboundBufferBytes / 2),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      this.logger.error({ err: error }, 'V1 replay failed; closing');
+      this.#socket.close(closeCodes.internalError, 'replay failed');
+      return;
+    }
+    // Live: nothing in flight uses the controller unless a message handler holds its signal.
+    if (this.#handler === undefined) this.#abort = undefined;
+  }
+
+  /** One inbound frame: the awaited auth frame, a frame to hold until admission, or a message. */
+  receive(data: RawData, isBinary: boolean): void {
+    if (this.#authentication?.takeFrame(data, isBinary) === true) return;
+    const connection = this.#connection;
+    if (connection === undefined) (this.#inbox ??= []).push({ data, isBinary });
+    else this.#deliver(connection, data, isBinary);
+  }
+
+  /** The socket closed (either side). */
+  closed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#abort?.abort();
+    this.#authentication?.cancel();
+    this.#inbox = undefined;
+    const connection = this.#connection;
+    if (connection !== undefined) {
+      connection.markClosed();
+      this.#settings.hubs.existingHub(this.#conversationId)?.remove(connection);
+    }
+    this.#settings.connectionCount.closed();
+  }
+
+  #deliver(connection: WebSocketConnection, data: RawData, isBinary: boolean): void {
+    const message = readUserMessage(data, isBinary);
+    if (message !== authFrame) this.#messageHandler(connection).handle(message);
+  }
+
+  #messageHandler(connection: WebSocketConnection): ClientMessageHandler {
+    if (this.#handler !== undefined) return this.#handler;
+    const settings = this.#settings;
+    this.#handler = new ClientMessageHandler({
+      conversations: settings.conversations,
+      userId: this.#userId,
+      conversationId: this.#conversationId,
+      rateLimiter: new MessageRateLimiter({
+        perSecond: settings.messagesPerSecond,
+        burst: settings.messageBurst,
+      }),
+      logger: this.logger,
+      signal: this.#signal(),
+      sendError: (code, message) => connection.sendEncoded(encodeV1Error(code, message)),
+      disconnectFlood: () => connection.close('rate limited'),
+    });
+    return this.#handler;
+  }
+
+  #signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#closed) this.#abort.abort();
+    }
+    return this.#abort.signal;
+  }
+}
+
+/**
+ * `resend_all=true` → everything; `after_id=N` → ids after N (the id of a state snapshot resumes
+ * where that snapshot stood); neither → only events after `latestEventId`.
+ */
+function resumeCursor(query: URLSearchParams, latestEventId: number): number {
+  if (query.get('resend_all') === 'true') return -1;
+  const afterId = query.get('after_id');
+  if (afterId === null) return latestEventId;
+  return snapshotCursor(afterId) ?? parseEventCursor(afterId);
+}
+
+/** Reads one inbound frame as a user message, or says why it cannot be one. */
+function readUserMessage(data: RawData, isBinary: boolean): unknown {
+  if (isBinary) return new UnreadableMessage('Binary frames are not accepted');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawText(data));
+  } catch {
+    return new UnreadableMessage('Malformed JSON');
+  }
+  const frame = v1ClientFrameSchema.safeParse(parsed);
+  if (!frame.success) {
+    return new UnreadableMessage(
+      'Expected a user message: {"role":"user","content":[{"type":"text","text":"…"}]}',
+    );
+  }
+  if ('type' in frame.data) return authFrame;
+  return v1UserMessageAction(frame.data);
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** An auth frame after the connection was admitted: ignored, as it changes nothing. */
+const authFrame = Symbol('auth frame');
+
+function refuse(socket: WebSocket, error: unknown, logger: Logger): void {
+  if (isParleyError(error)) {
+    if (error.code === 'SESSION_API_KEY_INVALID') {
+      socket.close(closeCodes.authenticationFailed, 'Authentication failed');
+      return;
+    }
+    if (error.code === 'CONVERSATION_NOT_FOUND' || error.code === 'CONVERSATION_ID_INVALID') {
+      socket.close(closeCodes.conversationNotFound, 'Conversation not found');
+      return;
+    }
+    if (error.code === 'OPERATION_ABORTED') return;
+  }
+  logger.error({ err: error }, 'V1 connect failed');
+  socket.close(closeCodes.internalError, 'Internal error');
+}

@@ -92,14 +92,15 @@ export function svgChart(rows, title) {
   const charted = rows.filter(
     (row) => ratioTarget(row.target) !== undefined && Number.isFinite(row.ratio),
   );
-  const labelWidth = 430;
+  const labelWidth = 610;
   const plotWidth = 420;
   const rowHeight = 24;
   // The heading is "what; machine; …": its first part is the title, the rest a grey second line.
   const [headline = '', ...details] = String(title).split('; ');
   const top = details.length > 0 ? 66 : 48;
   const height = top + charted.length * rowHeight + 48;
-  const width = labelWidth + plotWidth + 80;
+  // Room on the right for the longest value text, such as "4.65x → (≤ 2x)".
+  const width = labelWidth + plotWidth + 130;
   const maxRatio = Math.min(
     4,
     Math.max(1.5, ...charted.map((row) => Math.max(row.ratio, ratioTarget(row.target).value))),
@@ -132,10 +133,10 @@ export function svgChart(rows, title) {
     // Who is compared comes before the metric, so a truncated label still names both sides.
     const label = `${workload}: ${row.subject ?? 'Parley'} vs ${row.peer}, ${row.metric}`;
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${escapeXml(label.length > 72 ? `${label.slice(0, 71)}…` : label)}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${escapeXml(label.length > 100 ? `${label.slice(0, 99)}…` : label)}</text>`,
       `<rect x="${labelWidth}" y="${y + 5}" width="${Math.max(1, x(row.ratio) - labelWidth)}" height="${rowHeight - 10}" fill="${colour}"/>`,
       `<line x1="${x(target.value)}" y1="${y + 1}" x2="${x(target.value)}" y2="${y + rowHeight - 1}" stroke="#000" stroke-width="2"/>`,
-      `<text x="${x(row.ratio) + 4}" y="${y + 16}">${formatValue(row.ratio, 2)}x${row.ratio > maxRatio ? ' →' : ''} (${escapeXml(row.target)})</text>`,
+      `<text x="${Math.max(x(row.ratio), x(target.value) + 1) + 4}" y="${y + 16}">${formatValue(row.ratio, 2)}x${row.ratio > maxRatio ? ' →' : ''} (${escapeXml(row.target)})</text>`,
     );
   });
   parts.push(

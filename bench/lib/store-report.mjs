@@ -119,7 +119,7 @@ export const storeMetrics = [
   },
   {
     id: 'b3.fromStartMs',
-    workload: 'B3 replay 10,000 events from id 0',
+    workload: 'B3 store replay, whole log from id 0',
     metric: 'time to last event (ms)',
     peer: 'raw SELECT + JSON.parse, 500-row pages',
     parley: (round) => round.b3?.parleyReplay.fromStart.ms,
@@ -129,7 +129,7 @@ export const storeMetrics = [
   },
   {
     id: 'b3.fromStartAbsolute',
-    workload: 'B3 replay 10,000 events from id 0',
+    workload: 'B3 store replay, whole log from id 0',
     metric: 'time to last event, absolute (ms)',
     peer: '—',
     parley: (round) => round.b3?.parleyReplay.fromStart.ms,
@@ -139,7 +139,7 @@ export const storeMetrics = [
   },
   {
     id: 'b3.fromMiddleMs',
-    workload: 'B3 replay from the middle (id 5,000)',
+    workload: 'B3 store replay from the middle',
     metric: 'time to last event (ms)',
     peer: 'raw SELECT + JSON.parse, 500-row pages',
     parley: (round) => round.b3?.parleyReplay.fromMiddle.ms,
@@ -149,7 +149,7 @@ export const storeMetrics = [
   },
   {
     id: 'b3.fromStartCpuMicrosPerEvent',
-    workload: 'B3 replay 10,000 events from id 0',
+    workload: 'B3 store replay, whole log from id 0',
     metric: 'CPU µs/event',
     peer: 'raw SELECT + JSON.parse, 500-row pages',
     parley: (round) => round.b3?.parleyReplay.fromStart.cpuMicrosPerEvent,
@@ -158,7 +158,7 @@ export const storeMetrics = [
   },
   {
     id: 'b3.oneGoFromStartMs',
-    workload: 'B3 replay 10,000 events from id 0',
+    workload: 'B3 store replay, whole log from id 0',
     metric: 'time to last event (ms)',
     peer: 'raw SELECT + JSON.parse, one query, no yielding',
     parley: (round) => round.b3?.parleyReplay.fromStart.ms,

@@ -17,10 +17,12 @@ const agentStateLabels: Record<AgentState, [string, Tone]> = {
   rate_limited: ['Rate limited, retrying', 'busy'],
 };
 
+// V1 has no "stopped": the server reports a stopped agent as `paused` (a stop there is a pause that the
+// next message resumes), and this page only ever stops. So the word the user sees is "Stopped".
 const executionStatusLabels: Record<V1ExecutionStatus, [string, Tone]> = {
   idle: ['Ready', 'ok'],
   running: ['Working', 'busy'],
-  paused: ['Paused', 'warn'],
+  paused: ['Stopped', 'warn'],
   waiting_for_confirmation: ['Needs confirmation', 'warn'],
   finished: ['Finished', 'ok'],
   error: ['Error', 'error'],

@@ -27,30 +27,80 @@ export async function* readEventPages(
   let cursor = range.reverse ? range.endId : range.startId;
   for (;;) {
     throwIfAborted(range.signal);
-    let query = kysely
-      .selectFrom('events')
-      .select(['id', 'payload'])
-      .where('conversation_id', '=', range.conversationId)
-      .where((builder) => range.filter.where(builder));
-    if (range.reverse) {
-      query = query.where('id', '>=', range.startId);
-      if (cursor !== undefined) query = query.where('id', '<=', cursor);
-      query = query.orderBy('id', 'desc');
-    } else {
-      query = query.where('id', '>=', cursor ?? range.startId);
-      if (range.endId !== undefined) query = query.where('id', '<=', range.endId);
-      query = query.orderBy('id', 'asc');
-    }
-    const rows = await query.limit(range.pageSize).execute();
-    for (const row of rows) {
-      const event = parsePayload(row.payload);
-      if (range.filter.matches === undefined || range.filter.matches(event, row.payload))
-        yield event;
-    }
-    if (rows.length < range.pageSize) return;
-    const lastId = Number((rows[rows.length - 1] as { id: number }).id);
-    cursor = range.reverse ? lastId - 1 : lastId + 1;
-    if (range.reverse && cursor < range.startId) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    const page = await readEventPage(kysely, range, cursor);
+    for (const event of page.events) yield event;
+    if (page.last) return;
+    cursor = page.next;
+    await nextTurn();
   }
+}
+
+/**
+ * The first `count` events of a range as an array: the same pages and event-loop yields as
+ * `readEventPages`, without a generator step (and its promise) per event.
+ */
+export async function readEvents(
+  kysely: Kysely<DatabaseSchema>,
+  range: PageRange,
+  count: number,
+): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  if (range.endId !== undefined && range.endId < range.startId) return events;
+  let cursor = range.reverse ? range.endId : range.startId;
+  for (;;) {
+    throwIfAborted(range.signal);
+    const page = await readEventPage(kysely, range, cursor);
+    for (const event of page.events) {
+      events.push(event);
+      if (events.length >= count) return events;
+    }
+    if (page.last) return events;
+    cursor = page.next;
+    await nextTurn();
+  }
+}
+
+interface EventPage {
+  events: StoredEvent[];
+  /** No rows past this page. */
+  last: boolean;
+  /** Where the next page starts (an id bound; undefined: unbounded). */
+  next: number | undefined;
+}
+
+/** One query: up to `pageSize` rows from `cursor` on, the filter's JS remainder applied. */
+async function readEventPage(
+  kysely: Kysely<DatabaseSchema>,
+  range: PageRange,
+  cursor: number | undefined,
+): Promise<EventPage> {
+  let query = kysely
+    .selectFrom('events')
+    .select(['id', 'payload'])
+    .where('conversation_id', '=', range.conversationId)
+    .where((builder) => range.filter.where(builder));
+  if (range.reverse) {
+    query = query.where('id', '>=', range.startId);
+    if (cursor !== undefined) query = query.where('id', '<=', cursor);
+    query = query.orderBy('id', 'desc');
+  } else {
+    query = query.where('id', '>=', cursor ?? range.startId);
+    if (range.endId !== undefined) query = query.where('id', '<=', range.endId);
+    query = query.orderBy('id', 'asc');
+  }
+  const rows = await query.limit(range.pageSize).execute();
+  const events: StoredEvent[] = [];
+  const matches = range.filter.matches;
+  for (const row of rows) {
+    const event = parsePayload(row.payload);
+    if (matches === undefined || matches(event, row.payload)) events.push(event);
+  }
+  if (rows.length < range.pageSize) return { events, last: true, next: undefined };
+  const lastId = Number((rows[rows.length - 1] as { id: number }).id);
+  const next = range.reverse ? lastId - 1 : lastId + 1;
+  return { events, last: range.reverse && next < range.startId, next };
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -7,7 +7,7 @@ import { failedBeforeCommit, isUniqueViolation } from '../storage/database-error
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { AppendRequest, IdAssignment } from './event-batch.js';
 import { compileEventFilter } from './event-filter.js';
-import { readEventPages } from './event-pager.js';
+import { readEventPages, readEvents, type PageRange } from './event-pager.js';
 import { parsePayload, prepareEvent, storedEventFor } from './event-row.js';
 import type {
   CommitListener,
@@ -95,19 +95,24 @@ export class SqlEventStore implements EventStore {
       );
     }
     const pageSize = limit === undefined ? defaultPageSize : Math.min(limit + 1, maxPageSize);
-    const events: StoredEvent[] = [];
-    for await (const event of this.iterate(conversationId, { ...options, pageSize })) {
-      events.push(event);
-      if (limit !== undefined && events.length > limit) break;
-    }
+    // One more than asked for tells whether there is more.
+    const events = await readEvents(
+      this.#kysely,
+      this.#pageRange(conversationId, { ...options, pageSize }),
+      limit === undefined ? Infinity : limit + 1,
+    );
     const hasMore = limit !== undefined && events.length > limit;
     if (hasMore) events.pop();
     return { events, hasMore };
   }
 
   iterate(conversationId: string, options: IterateOptions = {}): AsyncGenerator<StoredEvent> {
+    return readEventPages(this.#kysely, this.#pageRange(conversationId, options));
+  }
+
+  #pageRange(conversationId: string, options: IterateOptions): PageRange {
     requireConversationId(conversationId);
-    return readEventPages(this.#kysely, {
+    return {
       conversationId,
       startId: validateId(options.startId ?? 0, 'startId'),
       endId: options.endId === undefined ? undefined : validateId(options.endId, 'endId'),
@@ -115,7 +120,7 @@ export class SqlEventStore implements EventStore {
       pageSize: Math.min(Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)), maxPageSize),
       filter: compileEventFilter(options.filter, this.#database.dialect),
       signal: options.signal,
-    });
+    };
   }
 
   async get(

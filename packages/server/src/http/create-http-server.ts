@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import { lazyRequestLoggerFactory } from './lazy-request-logger.js';
 import { registerMiddleware, type MiddlewareOptions } from './middleware/register-middleware.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
@@ -24,6 +25,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const server = Fastify({
     loggerInstance: options.logger.child({ module: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // `request.log` (with `{ reqId }`) is built when a request first logs, not for every request.
+    childLoggerFactory: lazyRequestLoggerFactory,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
     return503OnClosing: true,
     // find-my-way answers 414 for a path parameter over 100 characters (its default); the routes

@@ -17,18 +17,30 @@ export function registerApiAuth(
 ): void {
   server.decorateRequest('userId', '');
   // onRequest: before the body is parsed or validated, so a stranger gets 401 and learns nothing else.
-  server.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: requests outside `/api` (probes, assets) pass without a
+  // promise.
+  server.addHook('onRequest', (request, _reply, done) => {
     // The matched route's pattern, not the raw URL: the router decodes `%61pi`, so a raw-URL prefix
     // check could be bypassed with a percent-encoded path.
     const path = request.routeOptions.url ?? request.url;
-    if (!path.startsWith('/api/') && path !== '/api') return;
+    if (!path.startsWith('/api/') && path !== '/api') {
+      done();
+      return;
+    }
     if (options.sessionApiKey !== undefined) {
       const header = request.headers[sessionApiKeyHeader];
       const given = Array.isArray(header) ? header[0] : header;
       if (!sessionApiKeysMatch(options.sessionApiKey, given)) {
-        throw new ParleyError('SESSION_API_KEY_INVALID', 'Invalid or missing X-Session-API-Key');
+        done(new ParleyError('SESSION_API_KEY_INVALID', 'Invalid or missing X-Session-API-Key'));
+        return;
       }
     }
-    request.userId = await options.userAuth.userIdFor(request);
+    options.userAuth.userIdFor(request).then(
+      (userId) => {
+        request.userId = userId;
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
 }

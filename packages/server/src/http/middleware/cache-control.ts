@@ -11,7 +11,8 @@ export const noStoreCacheControl = 'no-cache, no-store, must-revalidate, max-age
  * deliberate difference: an `/assets` error (a 404 for an asset not deployed yet) is not cached.
  */
 export function registerCacheControl(server: FastifyInstance): void {
-  server.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  server.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith('/assets') && reply.statusCode < 400) {
       reply.header('Cache-Control', immutableCacheControl);
     } else {
@@ -19,5 +20,6 @@ export function registerCacheControl(server: FastifyInstance): void {
       reply.header('Pragma', 'no-cache');
       reply.header('Expires', '0');
     }
+    done(null, payload);
   });
 }

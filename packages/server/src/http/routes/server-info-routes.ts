@@ -48,8 +48,10 @@ export function registerServerInfoRoutes(
   let lastActivityAt = startedAt;
   let cpuSample = { at: startedAt, usage: process.cpuUsage() };
 
-  server.addHook('onRequest', async (request) => {
-    if (!probePaths.has(request.url.split('?', 1)[0] as string)) lastActivityAt = now();
+  // A callback hook, not an async one: no promise per request.
+  server.addHook('onRequest', (request, _reply, done) => {
+    if (!probePaths.has(pathOf(request.url))) lastActivityAt = now();
+    done();
   });
 
   server.get('/server_info', async (): Promise<ServerInfo> => {
@@ -93,6 +95,11 @@ async function diskUsage(directory: string | undefined): Promise<ServerInfo['res
   } catch {
     return null;
   }
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function round(value: number): number {

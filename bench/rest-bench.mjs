@@ -4,7 +4,7 @@
 // serving the identical handler (bench/lib/rest-events-page.mjs): bare Fastify and bare node:http.
 //
 //   npm run build && node bench/rest-bench.mjs [--quick] [--tiny] [--rounds N] [--duration s]
-//     [--events N] [--connections N] [--pipelining N] [--json path] [--no-pin]
+//     [--events N] [--connections N] [--pipelining N] [--json path] [--no-pin] [--cpu-prof dir]
 //
 // Method: one conversation of --events (default 200) ~1 KB agent messages is written once by Parley
 // into a temporary data directory; every participant then serves that same parley.db. Each round
@@ -15,7 +15,11 @@
 // over the load divided by the requests; a round whose client process used more than 90% of a core is
 // flagged (then the load generator, not the server, may be the limit). Ratios are Parley ÷ peer per
 // round, median over rounds. Writes bench/results/rest-<timestamp>.json (or --json path).
-import { mkdtempSync, rmSync } from 'node:fs';
+// --cpu-prof dir: each server records a V8 CPU profile of each counted load (startup and warm-up
+// excluded) to dir/<participant>-<endpoint>-round<N>.cpuprofile; summarise one with
+// `node bench/lib/rest-profile-summary.mjs <file>`. Profiling slows the server: do not compare those
+// figures with unprofiled runs.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,11 +57,13 @@ function parseArguments(argv) {
       pipelining: { type: 'integer', default: 10 },
       json: { type: 'path' },
       'no-pin': { type: 'boolean', key: 'pin', default: true, set: false },
+      'cpu-prof': { type: 'path' },
     },
     {
       unknown: (argument) =>
         `unknown argument ${argument}\nnode bench/rest-bench.mjs [--quick] [--tiny] [--rounds N] ` +
-        '[--duration s] [--events N] [--connections N] [--pipelining N] [--json path] [--no-pin]',
+        '[--duration s] [--events N] [--connections N] [--pipelining N] [--json path] [--no-pin] ' +
+        '[--cpu-prof dir]',
     },
   );
   options.rounds ??= 3;
@@ -110,6 +116,7 @@ async function main() {
   const pinning = pin ? { server: 1, clients: 0 } : null;
   const startedAt = new Date();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-rest-bench-'));
+  if (options.cpuProf !== undefined) mkdirSync(options.cpuProf, { recursive: true });
   console.log(
     `rest bench (B5): ${options.quick ? 'quick' : options.tiny ? 'tiny' : 'full'} mode, 1 warm-up + ` +
       `${options.rounds} counted rounds, ${options.duration} s per endpoint, -c ${options.connections} ` +
@@ -142,6 +149,8 @@ async function main() {
           const { port } = await server.call('start', { participant, dataDirectory });
           results[participant] = {};
           for (const [endpoint, { path }] of Object.entries(endpoints)) {
+            const profiling = options.cpuProf !== undefined && round > 0;
+            if (profiling) await server.call('profileStart');
             const before = await server.call('cpu');
             const figures = await load.call('run', {
               url: `http://127.0.0.1:${port}${path(conversationId)}`,
@@ -151,6 +160,11 @@ async function main() {
               durationSeconds: options.duration,
             });
             const after = await server.call('cpu');
+            if (profiling) {
+              await server.call('profileStop', {
+                path: join(options.cpuProf, `${participant}-${endpoint}-round${round}.cpuprofile`),
+              });
+            }
             const cpu = after.user - before.user + (after.system - before.system);
             figures.serverCpuMicrosPerRequest = cpu / Math.max(1, figures.requests);
             figures.serverCpuUtilisation = cpu / 1e6 / figures.seconds;

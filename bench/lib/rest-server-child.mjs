@@ -2,6 +2,8 @@
 // packages/server/dist (`createApp`, the composition root main.js runs; SQLite WAL, synchronous=FULL,
 // a session API key, REST rate limit off because every request comes from 127.0.0.1), or a peer
 // from bench/peers/. Driven over IPC (realtime-rpc.mjs); reports its own CPU time for CPU per request.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serveRequests } from './realtime-rpc.mjs';
@@ -13,6 +15,7 @@ const serverDist =
     : pathToFileURL(`${resolve(process.env.PARLEY_SERVER_DIST)}/`);
 
 let server;
+let profiler;
 
 async function startParley(dataDirectory) {
   const { createApp } = await import(new URL('app.js', serverDist).href);
@@ -86,6 +89,21 @@ serveRequests({
     return { port: server.port };
   },
   cpu: () => process.cpuUsage(),
+  /** Starts the V8 CPU profiler (for `--cpu-prof`), so startup stays out of the profile. */
+  async profileStart() {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  },
+  /** Stops the profiler and writes the `.cpuprofile` (Chrome DevTools format) to `path`. */
+  async profileStop({ path }) {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    profiler = undefined;
+    writeFileSync(path, JSON.stringify(profile));
+    return { path };
+  },
   async stop() {
     await server?.close();
     server = undefined;

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Summarises a V8 `.cpuprofile` (as written by `node bench/rest-bench.mjs --cpu-prof dir`): the
+// share of sampled time per function, self and inclusive (a function counted once per sample however
+// often it recurs on the stack), and self time per package (`node_modules/<name>`, Node's own
+// `node:` code, Parley's `packages/*`, or V8's `(garbage collector)`, `(program)`, `(idle)`).
+//
+//   node bench/lib/rest-profile-summary.mjs <file.cpuprofile> [--top N] [--match text]
+//
+// Percentages are of the non-idle samples. --match lists only inclusive rows whose function or
+// file contains the text.
+import { readFileSync } from 'node:fs';
+import { parseOptions } from './cli-options.mjs';
+
+const argv = process.argv.slice(2);
+const file = argv.shift();
+if (file === undefined || file.startsWith('-')) {
+  console.error(
+    'node bench/lib/rest-profile-summary.mjs <file.cpuprofile> [--top N] [--match text]',
+  );
+  process.exit(1);
+}
+const options = parseOptions(argv, {
+  top: { type: 'integer', default: 25 },
+  match: { type: 'string' },
+});
+
+const profile = JSON.parse(readFileSync(file, 'utf8'));
+const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+const parents = new Map();
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parents.set(child, node.id);
+
+function packageOf(url) {
+  if (url === '') return undefined;
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules !== -1) {
+    const rest = url.slice(modules + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  if (url.startsWith('node:')) return 'node: (Node.js)';
+  const workspace = /packages\/([^/]+)\//.exec(url);
+  if (workspace !== null) return `parley ${workspace[1]}`;
+  return url;
+}
+
+function keyOf(node) {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const name = functionName === '' ? '(anonymous)' : functionName;
+  if (url === '') return name;
+  const short = url.replace(/^.*node_modules\//, '').replace(/^.*packages\//, '');
+  return `${name} ${short}:${lineNumber + 1}`;
+}
+
+const self = new Map();
+const inclusive = new Map();
+const byPackage = new Map();
+let total = 0;
+const add = (map, key, value) => map.set(key, (map.get(key) ?? 0) + value);
+for (let index = 0; index < profile.samples.length; index++) {
+  const node = nodes.get(profile.samples[index]);
+  const delta = profile.timeDeltas[index] ?? 0;
+  if (node.callFrame.functionName === '(idle)') continue;
+  total += delta;
+  add(self, keyOf(node), delta);
+  add(byPackage, packageOf(node.callFrame.url) ?? node.callFrame.functionName, delta);
+  const seen = new Set();
+  for (let id = node.id; id !== undefined; id = parents.get(id)) {
+    const key = keyOf(nodes.get(id));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    add(inclusive, key, delta);
+  }
+}
+
+const percent = (value) => `${((value / total) * 100).toFixed(1).padStart(5)}%`;
+function print(title, map, filter = () => true) {
+  console.log(`\n${title}`);
+  const rows = [...map].filter(([key]) => filter(key)).sort((a, b) => b[1] - a[1]);
+  for (const [key, value] of rows.slice(0, options.top)) console.log(`${percent(value)}  ${key}`);
+}
+
+console.log(`${file}: ${(total / 1e6).toFixed(2)} s of non-idle samples`);
+print('self time by package', byPackage);
+print('self time by function', self);
+print(
+  'inclusive time by function',
+  inclusive,
+  options.match === undefined
+    ? (key) => key !== '(root)'
+    : (key) => key.toLowerCase().includes(options.match.toLowerCase()),
+);

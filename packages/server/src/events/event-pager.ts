@@ -18,20 +18,75 @@ export interface PageRange {
 /**
  * Reads a range of one conversation's log page by page (keyset on the id), never the whole history
  * at once, and yields to the event loop between pages so a long read never blocks other work.
+ * Events come one at a time, from the pages of `readEventPageArrays`, without a generator step
+ * (and its promise chain) per event.
  */
-export async function* readEventPages(
+export function readEventPages(
   kysely: Kysely<DatabaseSchema>,
   range: PageRange,
-): AsyncGenerator<StoredEvent> {
+): AsyncIterableIterator<StoredEvent> {
+  return new PageFlattener(readEventPageArrays(kysely, range));
+}
+
+/**
+ * The same range and event-loop yields as `readEventPages`, one array per query (empty ones are
+ * skipped), for a reader that handles a whole page at once.
+ */
+export async function* readEventPageArrays(
+  kysely: Kysely<DatabaseSchema>,
+  range: PageRange,
+): AsyncGenerator<StoredEvent[]> {
   if (range.endId !== undefined && range.endId < range.startId) return;
   let cursor = range.reverse ? range.endId : range.startId;
   for (;;) {
     throwIfAborted(range.signal);
     const page = await readEventPage(kysely, range, cursor);
-    for (const event of page.events) yield event;
+    if (page.events.length > 0) yield page.events;
     if (page.last) return;
     cursor = page.next;
     await nextTurn();
+  }
+}
+
+/** Hands out the events of a sequence of pages one by one; ending early ends the pages too. */
+class PageFlattener implements AsyncIterableIterator<StoredEvent> {
+  readonly #pages: AsyncGenerator<StoredEvent[]>;
+  #page: readonly StoredEvent[] = [];
+  #index = 0;
+
+  constructor(pages: AsyncGenerator<StoredEvent[]>) {
+    this.#pages = pages;
+  }
+
+  next(): Promise<IteratorResult<StoredEvent>> {
+    if (this.#index < this.#page.length) {
+      return Promise.resolve({ value: this.#page[this.#index++] as StoredEvent, done: false });
+    }
+    return this.#nextPage();
+  }
+
+  async return(): Promise<IteratorResult<StoredEvent>> {
+    this.#page = [];
+    await this.#pages.return(undefined);
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StoredEvent> {
+    return this;
+  }
+
+  async #nextPage(): Promise<IteratorResult<StoredEvent>> {
+    for (;;) {
+      const result = await this.#pages.next();
+      if (result.done === true) {
+        this.#page = [];
+        return { value: undefined, done: true };
+      }
+      if (result.value.length === 0) continue;
+      this.#page = result.value;
+      this.#index = 1;
+      return { value: result.value[0] as StoredEvent, done: false };
+    }
   }
 }
 

@@ -68,6 +68,14 @@ export interface EventStore {
   search(conversationId: string, options?: SearchOptions): Promise<SearchResult>;
   /** Reads any range page by page, yielding to the event loop between pages. */
   iterate(conversationId: string, options?: IterateOptions): AsyncIterable<StoredEvent>;
+  /**
+   * The same as `iterate`, one array per page (never an empty one), for a reader that handles a
+   * page at once; it still yields to the event loop between pages.
+   */
+  iteratePages(
+    conversationId: string,
+    options?: IterateOptions,
+  ): AsyncIterable<readonly StoredEvent[]>;
   get(
     conversationId: string,
     id: number,

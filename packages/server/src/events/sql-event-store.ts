@@ -7,7 +7,7 @@ import { failedBeforeCommit, isUniqueViolation } from '../storage/database-error
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { AppendRequest, IdAssignment } from './event-batch.js';
 import { compileEventFilter } from './event-filter.js';
-import { readEventPages, readEvents, type PageRange } from './event-pager.js';
+import { readEventPageArrays, readEventPages, readEvents, type PageRange } from './event-pager.js';
 import { parsePayload, prepareEvent, storedEventFor } from './event-row.js';
 import type {
   CommitListener,
@@ -106,8 +106,18 @@ export class SqlEventStore implements EventStore {
     return { events, hasMore };
   }
 
-  iterate(conversationId: string, options: IterateOptions = {}): AsyncGenerator<StoredEvent> {
+  iterate(
+    conversationId: string,
+    options: IterateOptions = {},
+  ): AsyncIterableIterator<StoredEvent> {
     return readEventPages(this.#kysely, this.#pageRange(conversationId, options));
+  }
+
+  iteratePages(
+    conversationId: string,
+    options: IterateOptions = {},
+  ): AsyncGenerator<readonly StoredEvent[]> {
+    return readEventPageArrays(this.#kysely, this.#pageRange(conversationId, options));
   }
 
   #pageRange(conversationId: string, options: IterateOptions): PageRange {

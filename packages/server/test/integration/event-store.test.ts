@@ -358,6 +358,18 @@ for (const backend of backends) {
         expect(backwards).toEqual([9, 8, 7, 6, 5, 4, 3, 2]);
       });
 
+      it('hands out whole pages with iteratePages, and ending an iteration early ends its reads', async () => {
+        const pages: number[][] = [];
+        for await (const page of store.iteratePages(conversationId, { pageSize: 4, startId: 1 }))
+          pages.push(page.map((event) => event.id));
+        expect(pages).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9]]);
+        const iterator = store.iterate(conversationId, { pageSize: 3 })[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        expect(first).toMatchObject({ done: false, value: { id: 0 } });
+        expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+        expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      });
+
       it('stops iterating when its signal aborts', async () => {
         const controller = new AbortController();
         const seen: number[] = [];

@@ -20,6 +20,12 @@ export interface RealtimeConnection {
   readonly closed: boolean;
   /** Sends one event read from the log during the replay (the face's replay rules). */
   sendReplayed(event: StoredEvent, latestAgentStateId: number): void;
+  /**
+   * Runs `send` (any number of `sendReplayed` calls) with the connection's writes held back, then
+   * hands them to the kernel together: one system call for a page of frames instead of one per
+   * frame. Nothing is reordered or dropped, and `bufferedBytes` counts the held writes.
+   */
+  batchWrites(send: () => void): void;
   /** Sends one event that arrived live while this connection was replaying (the live rules). */
   sendLive(event: StoredEvent): void;
   /** From now on the face's broadcasts reach this connection (Socket.IO: join the rooms). */

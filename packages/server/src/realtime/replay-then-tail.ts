@@ -1,4 +1,5 @@
-import type { EventStore } from '../events/event-store.js';
+import { isObservation } from '@parley/protocol';
+import type { EventStore, StoredEvent } from '../events/event-store.js';
 import { delay } from '../shared/abort.js';
 import type { ConversationHub } from './conversation-hub.js';
 import type { RealtimeConnection } from './realtime-connection.js';
@@ -27,38 +28,60 @@ const bufferPollMs = 5;
  * the client exactly once, in order, whatever is appended meanwhile.
  *
  * The replay is this connection's own work, so unlike the live fan-out it may wait: it pauses while
- * the client has not read what was already sent, and so never floods a slow client's buffer.
+ * the client has not read what was already sent, and so never floods a slow client's buffer. Each
+ * page read goes out as one batch of writes (`batchWrites`), in id order; a batch ends early when
+ * more than `replayBufferBytes` wait, and the rest of the page follows once the client has read.
  */
 export async function replayThenTail(options: ReplayThenTailOptions): Promise<void> {
   const { eventStore, hub, connection, signal } = options;
   const conversationId = hub.conversationId;
   hub.register(connection);
-  const latestAgentStateId = await findLatestAgentStateId(
-    eventStore,
-    conversationId,
-    options.afterId,
-    signal,
-  );
+  // Read at the first agent-state change the replay meets: a log without one after the cursor (or
+  // a face whose rules ignore it) then costs no backwards scan of the whole range.
+  let latestAgentStateId: number | undefined;
   let lastReadId = options.afterId;
-  for await (const event of eventStore.iterate(conversationId, {
+  const stopped = (): boolean => connection.closed || signal.aborted;
+  for await (const page of eventStore.iteratePages(conversationId, {
     startId: options.afterId + 1,
     pageSize: options.pageSize ?? 200,
     signal,
   })) {
-    if (connection.closed || signal.aborted) return;
-    lastReadId = event.id;
-    hub.noteEventId(event.id);
-    connection.sendReplayed(event, latestAgentStateId);
-    while (
-      connection.bufferedBytes() > options.replayBufferBytes &&
-      !connection.closed &&
-      !signal.aborted
-    ) {
-      await delay(bufferPollMs, { signal });
+    if (latestAgentStateId === undefined && page.some(isAgentStateChange)) {
+      latestAgentStateId = await findLatestAgentStateId(
+        eventStore,
+        conversationId,
+        options.afterId,
+        signal,
+      );
+    }
+    const agentStateId = latestAgentStateId ?? -1;
+    let next = 0;
+    while (next < page.length) {
+      if (stopped()) return;
+      // A page leaves in one batch of writes, cut short when the client has enough waiting.
+      connection.batchWrites(() => {
+        do {
+          const event = page[next++] as StoredEvent;
+          lastReadId = event.id;
+          hub.noteEventId(event.id);
+          connection.sendReplayed(event, agentStateId);
+        } while (
+          next < page.length &&
+          connection.bufferedBytes() <= options.replayBufferBytes &&
+          !connection.closed
+        );
+      });
+      while (connection.bufferedBytes() > options.replayBufferBytes && !stopped()) {
+        await delay(bufferPollMs, { signal });
+      }
     }
   }
   if (connection.closed || signal.aborted) return;
   hub.goLive(connection, lastReadId);
+}
+
+function isAgentStateChange(event: StoredEvent): boolean {
+  return isObservation(event) && event.observation === 'agent_state_changed';
 }
 
 /** The id of the conversation's latest agent-state change after `afterId`, or -1. */

@@ -19,8 +19,18 @@ export function deltaRoom(conversationId: string): string {
 /** The parts of engine.io's socket used to measure what waits to be sent (not in its types). */
 interface EngineSocketInternals {
   writeBuffer?: { data?: unknown }[];
-  transport?: { name?: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  transport?: {
+    name?: string;
+    socket?: { bufferedAmount?: number; terminate?: () => void; _socket?: CorkableSocket };
+  };
   close(discard?: boolean): void;
+  on(event: 'flush' | 'drain', listener: () => void): void;
+}
+
+/** The part of the TCP socket under `ws` (its private `_socket`) used to batch writes. */
+interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
 }
 
 /** One Socket.IO client as a conversation hub sees it. */
@@ -42,6 +52,19 @@ export class SocketIoConnection implements RealtimeConnection {
     this.id = `socket.io:${socket.id}`;
     this.conversationId = options.conversationId;
     this.wantsDeltas = options.wantsDeltas;
+    // engine.io writes the packets it has buffered in one synchronous loop (`flush` … `drain`), one
+    // `ws` frame each; corking the TCP socket around that loop sends them in one writev.
+    const engine = socket.conn as unknown as EngineSocketInternals;
+    let corked: CorkableSocket | undefined;
+    engine.on('flush', () => {
+      corked =
+        engine.transport?.name === 'websocket' ? engine.transport.socket?._socket : undefined;
+      corked?.cork();
+    });
+    engine.on('drain', () => {
+      corked?.uncork();
+      corked = undefined;
+    });
   }
 
   get closed(): boolean {
@@ -55,6 +78,12 @@ export class SocketIoConnection implements RealtimeConnection {
 
   sendReplayed(event: StoredEvent, latestAgentStateId: number): void {
     this.#emit(v0ReplayMessage(event, { wantsDeltas: this.wantsDeltas, latestAgentStateId }));
+  }
+
+  batchWrites(send: () => void): void {
+    // While the first packet of a batch is being written, engine.io buffers the rest, then writes
+    // them in one flush, which the constructor's listeners cork: two writevs per batch.
+    send();
   }
 
   sendLive(event: StoredEvent): void {

@@ -13,7 +13,7 @@ const rewrittenEnvironmentObservations = new Set(['run', 'agent_state_changed', 
 /**
  * Upstream's replay rules (reference §2.3 step 4): null actions, null observations and recall
  * actions are skipped; of the agent-state changes only the latest (`latestAgentStateId`, read when
- * the replay starts; any newer one is sent too) is sent.
+ * the replay meets its first agent-state change; any newer one is sent too) is sent.
  * The source is not rewritten. Streaming deltas go to opted-in clients as `oh_delta`.
  *
  * Unlike upstream, the latest agent-state change is sent at its own place in id order rather than

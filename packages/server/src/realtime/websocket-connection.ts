@@ -20,6 +20,12 @@ const closeByReason: Readonly<Record<ConnectionCloseReason, number>> = {
   'conversation closed': closeCodes.goingAway,
 };
 
+/** The part of `ws`'s underlying `net.Socket` (its private `_socket`) used to batch writes. */
+interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
+}
+
 /** One V1 WebSocket client as a conversation hub sees it. */
 export class WebSocketConnection implements RealtimeConnection {
   readonly face = 'websocket' as const;
@@ -55,6 +61,17 @@ export class WebSocketConnection implements RealtimeConnection {
     const frame = encodeV1Event(event);
     if (frame === undefined || (frame.isDelta && !this.wantsDeltas)) return;
     this.sendEncoded(frame.data);
+  }
+
+  batchWrites(send: () => void): void {
+    // `ws` corks the TCP socket around each frame only; corking around all of them makes one writev.
+    const transport = (this.#socket as unknown as { _socket?: CorkableSocket })._socket;
+    transport?.cork();
+    try {
+      send();
+    } finally {
+      transport?.uncork();
+    }
   }
 
   /** Writes an already encoded frame (the same buffer goes to every connection). */

@@ -3,11 +3,14 @@
 // 10,000-event conversation from id -1 and from the middle: time to last event; event-loop lag of
 // other clients during replay"). The storage half is in bench/store-bench.mjs. Parley's two faces
 // against bench/peers/raw-sqlite-ws-replay.mjs (better-sqlite3 with Parley's pragmas, SELECT in pages,
-// the stored payload strings sent back to back with `ws`).
+// the stored payload strings sent back to back with `ws`), the spec's peer. A second run of the same
+// peer with `corkPages` (each page's frames leave in one writev, as Parley's replay batches them) is
+// compared for information in extra rows (ids ending `.vs-raw-replay-corked`).
 //
 //   npm run build && node bench/replay-bench.mjs [--quick] [--rounds N] [--events N] [--middle N]
 //     [--repetitions N] [--warmups N] [--watchers N] [--rate N] [--text-chars N]
-//     [--participants raw-replay,parley-v1,parley-socketio] [--peers-only] [--json path] [--no-pin]
+//     [--participants raw-replay,raw-replay-corked,parley-v1,parley-socketio] [--peers-only]
+//     [--json path] [--no-pin]
 //
 // Method. Every participant runs as three fresh processes per round: the server
 // (bench/lib/replay-server-child.mjs: the peer or Parley's whole app from packages/server/dist,
@@ -28,7 +31,10 @@
 // reading to its arrival. One quiet window of 300 ms per round (trickle, no replay) shows the
 // baseline. A round's figure is the median of its repetitions; reported figures are medians over the
 // counted rounds (one discarded warm-up round first); ratios are taken per round, then the median.
-// Order inside a round: peer, Parley V1, Parley Socket.IO.
+// Order inside a round: peer, corked peer, Parley V1, Parley Socket.IO. The replaying client reports
+// its process CPU (process.cpuUsage) over each timed replay; each variant's `clientCpuUtilisation` is
+// that CPU over all its timed replays ÷ their wall time, and a variant above 0.9 is listed under
+// `clientBusy` (bench/harness.mjs flags those rows): the client, not the server, may be the limit.
 //
 // Writes bench/results/replay-<timestamp>.json (or --json path), plus a .md table and an .svg chart.
 import { writeFileSync } from 'node:fs';
@@ -45,9 +51,10 @@ import { median } from './lib/store-stats.mjs';
 const serverEntry = fileURLToPath(new URL('./lib/replay-server-child.mjs', import.meta.url));
 const clientsEntry = fileURLToPath(new URL('./lib/replay-clients.mjs', import.meta.url));
 
-const allParticipants = ['raw-replay', 'parley-v1', 'parley-socketio'];
+const allParticipants = ['raw-replay', 'raw-replay-corked', 'parley-v1', 'parley-socketio'];
 const names = {
   'raw-replay': 'raw SQLite + ws',
+  'raw-replay-corked': 'raw SQLite + ws, corked pages',
   'parley-v1': 'Parley V1 WebSocket',
   'parley-socketio': 'Parley Socket.IO',
 };
@@ -88,7 +95,8 @@ function parseArguments(argv) {
       usage:
         'node bench/replay-bench.mjs [--quick] [--rounds N] [--events N] [--middle N] [--repetitions N]\n' +
         '  [--warmups N] [--watchers N] [--rate N] [--text-chars N]\n' +
-        '  [--participants raw-replay,parley-v1,parley-socketio] [--peers-only] [--json path] [--no-pin]',
+        '  [--participants raw-replay,raw-replay-corked,parley-v1,parley-socketio] [--peers-only]\n' +
+        '  [--json path] [--no-pin]',
     },
   );
   options.events ??= options.quick ? 2_000 : 10_000;
@@ -112,7 +120,9 @@ async function runParticipant(participant, options, cores) {
       300_000,
     );
     if (!started.available) return { unavailable: started.reason };
-    const common = { kind: participant, port: started.port, apiKey: benchSessionApiKey };
+    // Both peers speak the same protocol to their clients.
+    const kind = participant.startsWith('raw-replay') ? 'raw-replay' : participant;
+    const common = { kind, port: started.port, apiKey: benchSessionApiKey };
     await watchers.call('watch', {
       ...common,
       conversationId: started.live.id,
@@ -165,6 +175,7 @@ async function runParticipant(participant, options, cores) {
           deliveryMaxMs: delivery.maxMs,
           deliverySamples: delivery.samples,
           serverCpuMicrosPerEvent: measured.cpuMicros / replayed.events,
+          clientCpuMicros: replayed.cpuMicros,
         });
         // Let the replayer's socket close and the server settle before the next measured window.
         await pause(100);
@@ -184,6 +195,9 @@ async function runParticipant(participant, options, cores) {
     for (const variant of variants) {
       const list = samples[variant];
       const middleOf = (key) => median(list.map((sample) => sample[key]));
+      const sum = (key) => list.reduce((total, sample) => total + sample[key], 0);
+      // The replaying client's CPU over all the timed replays of this variant, ÷ their wall time.
+      const clientCpuUtilisation = sum('clientCpuMicros') / 1000 / sum('ms');
       result[variant] = {
         events: list[0].events,
         ms: middleOf('ms'),
@@ -192,6 +206,8 @@ async function runParticipant(participant, options, cores) {
         deliveryP99Ms: middleOf('deliveryP99Ms'),
         deliveryMaxMs: Math.max(...list.map((sample) => sample.deliveryMaxMs)),
         serverCpuMicrosPerEvent: middleOf('serverCpuMicrosPerEvent'),
+        clientCpuUtilisation,
+        clientBusy: clientCpuUtilisation > 0.9,
         samples: list,
       };
     }
@@ -216,23 +232,36 @@ function metricDefinitions(options, subjects) {
       ? undefined
       : result[variant]?.[key];
   };
-  const add = (id, workload, metric, key, variant, target, digits, subjects) => {
+  const add = (
+    id,
+    workload,
+    metric,
+    key,
+    variant,
+    target,
+    digits,
+    subjects,
+    peer = 'raw-replay',
+  ) => {
     for (const subject of subjects) {
-      // Peers only: the peer's own figures, nothing to compare them with.
-      const alone = subject === 'raw-replay';
+      // Peers only: the peers' own figures, nothing to compare them with.
+      const alone = subject.startsWith('raw-replay');
       rows.push({
-        id: `${id}.${subject}`,
+        id: `${id}.${subject}${peer === 'raw-replay' ? '' : `.vs-${peer}`}`,
         workload,
         metric,
         subject,
-        peer: alone ? undefined : 'raw-replay',
+        peer: alone ? undefined : peer,
         subjectValue: value(subject, variant, key),
-        peerValue: alone ? () => undefined : value('raw-replay', variant, key),
+        peerValue: alone ? () => undefined : value(peer, variant, key),
         target: alone ? undefined : target,
         digits,
       });
     }
   };
+  // The corked peer is compared for information only: the spec's peer is the plain one.
+  const parleySubjects = subjects.filter((subject) => !subject.startsWith('raw-replay'));
+  const corked = options.participants.includes('raw-replay-corked');
   for (const variant of variants) {
     const workload = `${variantNames[variant]} (${formatNumber(variant === 'fromStart' ? options.events : options.events - options.middle, 0)} events)`;
     add(
@@ -287,6 +316,24 @@ function metricDefinitions(options, subjects) {
       2,
       subjects,
     );
+    if (corked) {
+      for (const [key, metric, digits] of [
+        ['ms', 'time to last event (ms)', 1],
+        ['serverCpuMicrosPerEvent', 'server CPU µs per replayed event', 2],
+      ]) {
+        add(
+          `b3.${variant}.${key === 'ms' ? 'ms' : 'cpu'}`,
+          workload,
+          metric,
+          key,
+          variant,
+          undefined,
+          digits,
+          parleySubjects,
+          'raw-replay-corked',
+        );
+      }
+    }
   }
   add(
     'b3.quiet.lagP99',
@@ -393,7 +440,15 @@ function describe(result) {
   const part = (variant) =>
     `${variant === 'fromStart' ? 'from start' : 'from middle'} ${formatNumber(result[variant].ms, 1)} ms ` +
     `(loop p99 ${formatNumber(result[variant].lagP99Ms, 1)} ms, watchers p99 ${formatNumber(result[variant].deliveryP99Ms, 1)} ms)`;
-  return `${part('fromStart')}; ${part('fromMiddle')}; quiet loop p99 ${formatNumber(result.quiet.lagP99Ms, 1)} ms`;
+  const client = Math.max(
+    result.fromStart.clientCpuUtilisation,
+    result.fromMiddle.clientCpuUtilisation,
+  );
+  const busy = client > 0.9 ? ' [client process above 90% CPU]' : '';
+  return (
+    `${part('fromStart')}; ${part('fromMiddle')}; quiet loop p99 ${formatNumber(result.quiet.lagP99Ms, 1)} ms; ` +
+    `replaying client CPU ≤ ${Math.round(client * 100)}%${busy}`
+  );
 }
 
 async function main() {
@@ -433,10 +488,17 @@ async function main() {
   const counted = rounds.filter((round) => !round.warmUp);
   const peersOnly = !participants.some((participant) => participant.startsWith('parley-'));
   const subjects = peersOnly
-    ? ['raw-replay']
+    ? participants
     : parleyFaces.filter((face) => participants.includes(face));
   const rows = summarise(metricDefinitions(options, subjects), counted);
   const table = markdownTable(rows, peersOnly);
+  const clientBusy = counted.flatMap((round) =>
+    Object.entries(round.b3).flatMap(([participant, result]) =>
+      variants
+        .filter((variant) => result[variant]?.clientBusy === true)
+        .map((variant) => `${names[participant]} ${variant} (round ${round.round})`),
+    ),
+  );
   const result = {
     benchmark: 'replay (B3 socket half: reconnect and replay, other clients’ lag meanwhile)',
     startedAt: startedAt.toISOString(),
@@ -466,6 +528,7 @@ async function main() {
         'createApp from dist, SQLite WAL + synchronous=FULL, group commit defaults, session API key set',
     },
     unavailable,
+    clientBusy,
     rounds,
     summary: rows,
   };
@@ -478,9 +541,16 @@ async function main() {
     `Replay benchmark (B3 socket half), ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ` +
     `${machine.cores} cores, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up; ` +
     `${options.events} events, ${options.watchers} watchers at ${options.rate} events/s`;
-  const notes = Object.entries(unavailable).map(
-    ([participant, reason]) => `- ${names[participant]}: not available (${reason}).`,
-  );
+  const notes = [
+    ...Object.entries(unavailable).map(
+      ([participant, reason]) => `- ${names[participant]}: not available (${reason}).`,
+    ),
+    ...(clientBusy.length > 0
+      ? [
+          `- Replaying client process above 90% CPU (the client may be the limit): ${clientBusy.join(', ')}.`,
+        ]
+      : []),
+  ];
   const markdown = `${heading}\n\n${table}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
   writeFileSync(`${basePath}.md`, markdown);
   writeFileSync(

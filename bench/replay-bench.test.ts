@@ -11,6 +11,8 @@ const directory = mkdtempSync(join(tmpdir(), 'parley-replay-bench-test-'));
 interface Variant {
   events: number;
   ms: number;
+  clientCpuUtilisation: number;
+  clientBusy: boolean;
   lagP99Ms: number | null;
   deliveryP99Ms: number | null;
   samples: unknown[];
@@ -18,6 +20,7 @@ interface Variant {
 
 interface ResultFile {
   settings: { peersOnly: boolean; participants: string[]; events: number; middle: number };
+  clientBusy: string[];
   rounds: {
     round: number;
     warmUp: boolean;
@@ -65,7 +68,7 @@ describe('replay benchmark, peer only', () => {
     const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
     expect(result.settings).toMatchObject({
       peersOnly: true,
-      participants: ['raw-replay'],
+      participants: ['raw-replay', 'raw-replay-corked'],
       events: 300,
       middle: 150,
     });
@@ -73,7 +76,18 @@ describe('replay benchmark, peer only', () => {
       [0, true],
       [1, false],
     ]);
+    expect(Array.isArray(result.clientBusy)).toBe(true);
     for (const round of result.rounds) {
+      for (const name of ['raw-replay', 'raw-replay-corked']) {
+        const peer = round.b3[name];
+        expect(peer?.fromStart).toMatchObject({ events: 300 });
+        expect(peer?.fromMiddle).toMatchObject({ events: 150 });
+        for (const variant of [peer?.fromStart, peer?.fromMiddle]) {
+          // The replaying client's CPU share over its timed replays, and whether it was the limit.
+          expect(variant?.clientCpuUtilisation).toBeGreaterThan(0);
+          expect(variant?.clientBusy).toBeTypeOf('boolean');
+        }
+      }
       const peer = round.b3['raw-replay'];
       expect(peer?.fromStart).toMatchObject({ events: 300 });
       expect(peer?.fromMiddle).toMatchObject({ events: 150 });

@@ -3,14 +3,15 @@
 //    trickle of live events (receive time − the producer's clock reading in the event) while a
 //    replay runs elsewhere on the server;
 //  - replayer: one connection that reconnects with a cursor and times the replay until the last
-//    seeded event arrives, checking that every event after the cursor came, in order, once.
-// Kinds: `raw-replay` (the peer, plain `ws`), `parley-v1` (`ws` on /sockets/events/{id}) and
+//    seeded event arrives, checking that every event after the cursor came, in order, once; it also
+//    reports its own process CPU (process.cpuUsage) over that replay.
+// Kinds: `raw-replay` (the peers, plain `ws`), `parley-v1` (`ws` on /sockets/events/{id}) and
 // `parley-socketio` (`socket.io-client`). Driven over IPC (realtime-rpc.mjs).
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchTextInFrame, now, readBenchText, textOf } from './realtime-payload.mjs';
-import { latencySummary } from './store-stats.mjs';
+import { cpuMicros, latencySummary } from './store-stats.mjs';
 
 const watchers = [];
 let delays;
@@ -113,6 +114,7 @@ async function replay({
   apiKey,
   timeoutMs = 60_000,
 }) {
+  const cpuStart = process.cpuUsage();
   const startedAt = now();
   let expected = firstSeq;
   let problem;
@@ -135,9 +137,13 @@ async function replay({
     if (bench.seq === lastSeq) finish(now());
   });
   const lastAt = await done;
+  const cpu = cpuMicros(process.cpuUsage(cpuStart));
   close();
   if (problem !== undefined) throw new Error(problem);
-  return { ms: lastAt - startedAt, events: lastSeq - firstSeq + 1 };
+  const ms = lastAt - startedAt;
+  // This process's CPU over the timed replay: near 100% means the client, not the server, may be
+  // what limits the time to last event.
+  return { ms, events: lastSeq - firstSeq + 1, cpuMicros: cpu, cpuUtilisation: cpu / 1000 / ms };
 }
 
 function stop() {

@@ -1,4 +1,4 @@
-// The server process of one B3 participant (bench/replay-bench.mjs): the raw SQLite + `ws` peer or
+// The server process of one B3 participant (bench/replay-bench.mjs): a raw SQLite + `ws` peer or
 // Parley from dist, a seeded conversation to replay, a second conversation that gets a steady trickle
 // of live events for the watching clients, and the event-loop delay monitor. Driven over IPC
 // (realtime-rpc.mjs).
@@ -32,9 +32,12 @@ function agentMessage(text) {
 async function start({ participant, events, textChars }) {
   dataDirectory = mkdtempSync(join(tmpdir(), 'parley-replay-bench-'));
   const texts = Array.from({ length: events }, (_, seq) => benchText('rp', seq, 0, textChars));
-  if (participant === 'raw-replay') {
+  if (participant === 'raw-replay' || participant === 'raw-replay-corked') {
     const { startRawSqliteWsReplay } = await import('../peers/raw-sqlite-ws-replay.mjs');
-    const peer = await startRawSqliteWsReplay({ dataDirectory });
+    const peer = await startRawSqliteWsReplay({
+      dataDirectory,
+      corkPages: participant === 'raw-replay-corked',
+    });
     for (let first = 0; first < events; first += 100) {
       peer.append('replayed', texts.slice(first, first + 100).map(agentMessage));
     }

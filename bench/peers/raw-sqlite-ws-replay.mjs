@@ -7,6 +7,9 @@
 // is, one text frame per event, back to back for the whole page, then yields to the event loop
 // (setImmediate) before the next page. Like Parley's replay, it stops reading while the socket has more
 // than 4 MiB waiting (polling every millisecond) so that a replay never floods one client's buffer.
+// With `corkPages` (the benchmark's second peer, "corked pages") it also corks the TCP socket under
+// `ws` (its private `_socket`) around each page's sends, so a page leaves in one writev instead of one
+// system call per frame, as Parley's replay does since it batches a page's writes.
 // Without `after_id` a client only joins the conversation's live broadcasts. `publish` is the live
 // path the other clients of the benchmark watch: INSERT one row (its own transaction, so one fsync),
 // then send the payload to every socket of the conversation.
@@ -26,7 +29,12 @@ const pageSize = 200;
 const replayBufferBytes = 4 * 1024 * 1024;
 
 /** Starts the peer on 127.0.0.1 and a free port, with a fresh database in `dataDirectory`. */
-export async function startRawSqliteWsReplay({ dataDirectory, host = '127.0.0.1', port = 0 }) {
+export async function startRawSqliteWsReplay({
+  dataDirectory,
+  host = '127.0.0.1',
+  port = 0,
+  corkPages = false,
+}) {
   const db = openRawSqlite(join(dataDirectory, 'peer.db'));
   db.exec(createEventsTable);
   const insert = db.prepare(
@@ -69,7 +77,10 @@ export async function startRawSqliteWsReplay({ dataDirectory, host = '127.0.0.1'
     let cursor = afterId;
     for (;;) {
       const rows = page.all(conversationId, cursor, pageSize);
+      const tcp = corkPages ? socket._socket : undefined;
+      tcp?.cork();
       for (const row of rows) socket.send(row.payload);
+      tcp?.uncork();
       if (rows.length < pageSize) return;
       cursor = rows[rows.length - 1].id;
       while (socket.bufferedAmount > replayBufferBytes && socket.readyState === socket.OPEN) {

@@ -13,6 +13,15 @@ export interface PageRange {
   pageSize: number;
   filter: CompiledEventFilter;
   signal: AbortSignal | undefined;
+  /**
+   * A faster read of one forward page (ids from `fromId`, up to `endId`), for a range whose filter
+   * selects everything; undefined: every page is a Kysely query.
+   */
+  readRows?: (
+    fromId: number,
+    endId: number | undefined,
+    limit: number,
+  ) => Promise<readonly { id: number; payload: string }[]>;
 }
 
 /**
@@ -129,6 +138,24 @@ async function readEventPage(
   range: PageRange,
   cursor: number | undefined,
 ): Promise<EventPage> {
+  const rows =
+    range.readRows !== undefined && !range.reverse
+      ? await range.readRows(cursor ?? range.startId, range.endId, range.pageSize)
+      : await pageQuery(kysely, range, cursor).execute();
+  const events: StoredEvent[] = [];
+  const matches = range.filter.matches;
+  for (const row of rows) {
+    const event = parsePayload(row.payload);
+    if (matches === undefined || matches(event, row.payload)) events.push(event);
+  }
+  if (rows.length < range.pageSize) return { events, last: true, next: undefined };
+  const lastId = Number((rows[rows.length - 1] as { id: number }).id);
+  const next = range.reverse ? lastId - 1 : lastId + 1;
+  return { events, last: range.reverse && next < range.startId, next };
+}
+
+/** The Kysely query of one page (any filter, either direction). */
+function pageQuery(kysely: Kysely<DatabaseSchema>, range: PageRange, cursor: number | undefined) {
   let query = kysely
     .selectFrom('events')
     .select(['id', 'payload'])
@@ -143,17 +170,7 @@ async function readEventPage(
     if (range.endId !== undefined) query = query.where('id', '<=', range.endId);
     query = query.orderBy('id', 'asc');
   }
-  const rows = await query.limit(range.pageSize).execute();
-  const events: StoredEvent[] = [];
-  const matches = range.filter.matches;
-  for (const row of rows) {
-    const event = parsePayload(row.payload);
-    if (matches === undefined || matches(event, row.payload)) events.push(event);
-  }
-  if (rows.length < range.pageSize) return { events, last: true, next: undefined };
-  const lastId = Number((rows[rows.length - 1] as { id: number }).id);
-  const next = range.reverse ? lastId - 1 : lastId + 1;
-  return { events, last: range.reverse && next < range.startId, next };
+  return query.limit(range.pageSize);
 }
 
 function nextTurn(): Promise<void> {

@@ -22,6 +22,7 @@ import type {
 } from './event-store.js';
 import { GroupCommitter } from './group-committer.js';
 import { writePostgresBatch } from './postgres-event-writer.js';
+import { SqliteEventReader } from './sqlite-event-reader.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 
 export interface SqlEventStoreOptions {
@@ -46,6 +47,7 @@ export class SqlEventStore implements EventStore {
   readonly #now: () => Date;
   readonly #committer: GroupCommitter<AppendRequest, StoredEvent[]>;
   readonly #sqliteWriter = new SqliteEventWriter();
+  readonly #sqliteReader = new SqliteEventReader();
   readonly #listeners = new Set<CommitListener>();
   /** Next id per conversation, known after its first append; only changed after a commit. */
   readonly #nextIds = new Map<string, number>();
@@ -122,6 +124,7 @@ export class SqlEventStore implements EventStore {
 
   #pageRange(conversationId: string, options: IterateOptions): PageRange {
     requireConversationId(conversationId);
+    const withSqliteConnection = this.#database.withSqliteConnection;
     return {
       conversationId,
       startId: validateId(options.startId ?? 0, 'startId'),
@@ -130,6 +133,14 @@ export class SqlEventStore implements EventStore {
       pageSize: Math.min(Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)), maxPageSize),
       filter: compileEventFilter(options.filter, this.#database.dialect),
       signal: options.signal,
+      // Unfiltered SQLite pages (every replay) skip Kysely: prepared statements, built once.
+      readRows:
+        withSqliteConnection === undefined || !selectsEverything(options.filter)
+          ? undefined
+          : (fromId, endId, limit) =>
+              withSqliteConnection((connection) =>
+                this.#sqliteReader.readPage(connection, conversationId, fromId, endId, limit),
+              ),
     };
   }
 
@@ -280,6 +291,18 @@ function requireConversationId(conversationId: string): void {
   if (typeof conversationId !== 'string') {
     throw new ParleyError('EVENT_FILTER_INVALID', 'conversationId must be a string');
   }
+}
+
+/** True when a filter has no criterion (an empty query or list and `excludeHidden: false` are none). */
+function selectsEverything(filter: EventFilter | undefined): boolean {
+  if (filter === undefined) return true;
+  return Object.values(filter).every(
+    (value) =>
+      value === undefined ||
+      value === false ||
+      value === '' ||
+      (Array.isArray(value) && value.length === 0),
+  );
 }
 
 function validateId(value: number, name: string): number {

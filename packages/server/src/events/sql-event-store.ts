@@ -1,3 +1,4 @@
+import { resolveEventTypeName } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
@@ -125,21 +126,31 @@ export class SqlEventStore implements EventStore {
   #pageRange(conversationId: string, options: IterateOptions): PageRange {
     requireConversationId(conversationId);
     const withSqliteConnection = this.#database.withSqliteConnection;
+    const filter = compileEventFilter(options.filter, this.#database.dialect);
+    const prepared = preparedReadFilter(options.filter);
     return {
       conversationId,
       startId: validateId(options.startId ?? 0, 'startId'),
       endId: options.endId === undefined ? undefined : validateId(options.endId, 'endId'),
       reverse: options.reverse === true,
       pageSize: Math.min(Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)), maxPageSize),
-      filter: compileEventFilter(options.filter, this.#database.dialect),
+      filter,
       signal: options.signal,
-      // Unfiltered SQLite pages (every replay) skip Kysely: prepared statements, built once.
+      // Unfiltered SQLite pages (every replay) and REST pages (StreamingDelta left out) skip Kysely:
+      // prepared statements, built once.
       readRows:
-        withSqliteConnection === undefined || !selectsEverything(options.filter)
+        withSqliteConnection === undefined || prepared === undefined
           ? undefined
           : (fromId, endId, limit) =>
               withSqliteConnection((connection) =>
-                this.#sqliteReader.readPage(connection, conversationId, fromId, endId, limit),
+                this.#sqliteReader.readPage(
+                  connection,
+                  conversationId,
+                  fromId,
+                  endId,
+                  limit,
+                  prepared.excluded,
+                ),
               ),
     };
   }
@@ -291,6 +302,21 @@ function requireConversationId(conversationId: string): void {
   if (typeof conversationId !== 'string') {
     throw new ParleyError('EVENT_FILTER_INVALID', 'conversationId must be a string');
   }
+}
+
+/**
+ * The filters the prepared SQLite reader serves: none (`{}`), or only `excludeTypes` naming one
+ * type (`{ excluded }`, a REST page without StreamingDelta); undefined for any other filter. Call
+ * after compileEventFilter, which rejects unknown type names.
+ */
+function preparedReadFilter(
+  filter: EventFilter | undefined,
+): { excluded?: { kind: string; type: string } } | undefined {
+  if (selectsEverything(filter)) return {};
+  const { excludeTypes, ...rest } = filter as EventFilter;
+  const name = excludeTypes?.length === 1 ? excludeTypes[0] : undefined;
+  if (name === undefined || !selectsEverything(rest)) return undefined;
+  return { excluded: resolveEventTypeName(name) };
 }
 
 /** True when a filter has no criterion (an empty query or list and `excludeHidden: false` are none). */

@@ -3,7 +3,7 @@ import { throwIfAborted } from '../shared/abort.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { CompiledEventFilter } from './event-filter.js';
 import { parsePayload } from './event-row.js';
-import type { StoredEvent } from './event-store.js';
+import type { StoredEvent, StoredEventPage } from './event-store.js';
 
 export interface PageRange {
   conversationId: string;
@@ -38,19 +38,19 @@ export function readEventPages(
 }
 
 /**
- * The same range and event-loop yields as `readEventPages`, one array per query (empty ones are
+ * The same range and event-loop yields as `readEventPages`, one page per query (empty ones are
  * skipped), for a reader that handles a whole page at once.
  */
 export async function* readEventPageArrays(
   kysely: Kysely<DatabaseSchema>,
   range: PageRange,
-): AsyncGenerator<StoredEvent[]> {
+): AsyncGenerator<StoredEventPage> {
   if (range.endId !== undefined && range.endId < range.startId) return;
   let cursor = range.reverse ? range.endId : range.startId;
   for (;;) {
     throwIfAborted(range.signal);
     const page = await readEventPage(kysely, range, cursor);
-    if (page.events.length > 0) yield page.events;
+    if (page.events.length > 0) yield { events: page.events, payloads: page.payloads };
     if (page.last) return;
     cursor = page.next;
     await nextTurn();
@@ -59,11 +59,11 @@ export async function* readEventPageArrays(
 
 /** Hands out the events of a sequence of pages one by one; ending early ends the pages too. */
 class PageFlattener implements AsyncIterableIterator<StoredEvent> {
-  readonly #pages: AsyncGenerator<StoredEvent[]>;
+  readonly #pages: AsyncGenerator<StoredEventPage>;
   #page: readonly StoredEvent[] = [];
   #index = 0;
 
-  constructor(pages: AsyncGenerator<StoredEvent[]>) {
+  constructor(pages: AsyncGenerator<StoredEventPage>) {
     this.#pages = pages;
   }
 
@@ -91,10 +91,11 @@ class PageFlattener implements AsyncIterableIterator<StoredEvent> {
         this.#page = [];
         return { value: undefined, done: true };
       }
-      if (result.value.length === 0) continue;
-      this.#page = result.value;
+      const events = result.value.events;
+      if (events.length === 0) continue;
+      this.#page = events;
       this.#index = 1;
-      return { value: result.value[0] as StoredEvent, done: false };
+      return { value: events[0] as StoredEvent, done: false };
     }
   }
 }
@@ -126,6 +127,8 @@ export async function readEvents(
 
 interface EventPage {
   events: StoredEvent[];
+  /** The stored JSON of each event, index for index. */
+  payloads: string[];
   /** No rows past this page. */
   last: boolean;
   /** Where the next page starts (an id bound; undefined: unbounded). */
@@ -143,15 +146,19 @@ async function readEventPage(
       ? await range.readRows(cursor ?? range.startId, range.endId, range.pageSize)
       : await pageQuery(kysely, range, cursor).execute();
   const events: StoredEvent[] = [];
+  const payloads: string[] = [];
   const matches = range.filter.matches;
   for (const row of rows) {
     const event = parsePayload(row.payload);
-    if (matches === undefined || matches(event, row.payload)) events.push(event);
+    if (matches === undefined || matches(event, row.payload)) {
+      events.push(event);
+      payloads.push(row.payload);
+    }
   }
-  if (rows.length < range.pageSize) return { events, last: true, next: undefined };
+  if (rows.length < range.pageSize) return { events, payloads, last: true, next: undefined };
   const lastId = Number((rows[rows.length - 1] as { id: number }).id);
   const next = range.reverse ? lastId - 1 : lastId + 1;
-  return { events, last: range.reverse && next < range.startId, next };
+  return { events, payloads, last: range.reverse && next < range.startId, next };
 }
 
 /** The Kysely query of one page (any filter, either direction). */

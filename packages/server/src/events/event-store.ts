@@ -47,6 +47,16 @@ export interface IterateOptions extends Omit<SearchOptions, 'limit'> {
   pageSize?: number;
 }
 
+/** One page of the log as `iteratePages` hands it out. */
+export interface StoredEventPage {
+  events: readonly StoredEvent[];
+  /**
+   * Each event's stored JSON, index for index: its V0 wire form, equal to
+   * `JSON.stringify(serializeEvent(event))`, so a reader can send it without encoding it again.
+   */
+  payloads: readonly string[];
+}
+
 export interface OperationOptions {
   signal?: AbortSignal;
 }
@@ -69,13 +79,10 @@ export interface EventStore {
   /** Reads any range page by page, yielding to the event loop between pages. */
   iterate(conversationId: string, options?: IterateOptions): AsyncIterable<StoredEvent>;
   /**
-   * The same as `iterate`, one array per page (never an empty one), for a reader that handles a
+   * The same as `iterate`, one page at a time (never an empty one), for a reader that handles a
    * page at once; it still yields to the event loop between pages.
    */
-  iteratePages(
-    conversationId: string,
-    options?: IterateOptions,
-  ): AsyncIterable<readonly StoredEvent[]>;
+  iteratePages(conversationId: string, options?: IterateOptions): AsyncIterable<StoredEventPage>;
   get(
     conversationId: string,
     id: number,

@@ -20,6 +20,7 @@ import type {
   SearchOptions,
   SearchResult,
   StoredEvent,
+  StoredEventPage,
 } from './event-store.js';
 import { GroupCommitter } from './group-committer.js';
 import { writePostgresBatch } from './postgres-event-writer.js';
@@ -119,7 +120,7 @@ export class SqlEventStore implements EventStore {
   iteratePages(
     conversationId: string,
     options: IterateOptions = {},
-  ): AsyncGenerator<readonly StoredEvent[]> {
+  ): AsyncGenerator<StoredEventPage> {
     return readEventPageArrays(this.#kysely, this.#pageRange(conversationId, options));
   }
 

@@ -18,8 +18,12 @@ export interface RealtimeConnection {
   readonly wantsDeltas: boolean;
   /** True once closed by either side; the hub forgets closed connections. */
   readonly closed: boolean;
-  /** Sends one event read from the log during the replay (the face's replay rules). */
-  sendReplayed(event: StoredEvent, latestAgentStateId: number): void;
+  /**
+   * Sends one event read from the log during the replay (the face's replay rules). `storedPayload`
+   * is the event's stored JSON, its V0 wire form, when the reader has it: a face that sends V0 JSON
+   * may send it as it is instead of encoding the event again.
+   */
+  sendReplayed(event: StoredEvent, latestAgentStateId: number, storedPayload?: string): void;
   /**
    * Runs `send` (any number of `sendReplayed` calls) with the connection's writes held back, then
    * hands them to the kernel together: one system call for a page of frames instead of one per

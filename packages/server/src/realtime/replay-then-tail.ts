@@ -41,7 +41,7 @@ export async function replayThenTail(options: ReplayThenTailOptions): Promise<vo
   let latestAgentStateId: number | undefined;
   let lastReadId = options.afterId;
   const stopped = (): boolean => connection.closed || signal.aborted;
-  for await (const page of eventStore.iteratePages(conversationId, {
+  for await (const { events: page, payloads } of eventStore.iteratePages(conversationId, {
     startId: options.afterId + 1,
     pageSize: options.pageSize ?? 200,
     signal,
@@ -61,10 +61,11 @@ export async function replayThenTail(options: ReplayThenTailOptions): Promise<vo
       // A page leaves in one batch of writes, cut short when the client has enough waiting.
       connection.batchWrites(() => {
         do {
-          const event = page[next++] as StoredEvent;
+          const event = page[next] as StoredEvent;
           lastReadId = event.id;
           hub.noteEventId(event.id);
-          connection.sendReplayed(event, agentStateId);
+          connection.sendReplayed(event, agentStateId, payloads[next]);
+          next++;
         } while (
           next < page.length &&
           connection.bufferedBytes() <= options.replayBufferBytes &&

@@ -2,7 +2,12 @@ import type { SocketIoClientToServerEvents, SocketIoServerToClientEvents } from 
 import type { Socket } from 'socket.io';
 import type { StoredEvent } from '../events/event-store.js';
 import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
-import { v0LiveMessage, v0ReplayMessage, type SocketIoMessage } from './v0-event-rules.js';
+import {
+  v0LiveMessage,
+  v0ReplayEventName,
+  v0ReplayMessage,
+  type SocketIoMessage,
+} from './v0-event-rules.js';
 
 export type ParleySocket = Socket<SocketIoClientToServerEvents, SocketIoServerToClientEvents>;
 
@@ -31,6 +36,11 @@ interface EngineSocketInternals {
 interface CorkableSocket {
   cork(): void;
   uncork(): void;
+}
+
+/** socket.io's `Client#_packet` as broadcasts use it: an already encoded packet, written as it is. */
+interface PreEncodedPacketWriter {
+  _packet(encoded: string, options: { preEncoded: true }): void;
 }
 
 /** One Socket.IO client as a conversation hub sees it. */
@@ -76,8 +86,19 @@ export class SocketIoConnection implements RealtimeConnection {
     this.#closed = true;
   }
 
-  sendReplayed(event: StoredEvent, latestAgentStateId: number): void {
-    this.#emit(v0ReplayMessage(event, { wantsDeltas: this.wantsDeltas, latestAgentStateId }));
+  sendReplayed(event: StoredEvent, latestAgentStateId: number, storedPayload?: string): void {
+    const options = { wantsDeltas: this.wantsDeltas, latestAgentStateId };
+    if (storedPayload === undefined || this.#socket.nsp.name !== '/') {
+      this.#emit(v0ReplayMessage(event, options));
+      return;
+    }
+    // The stored JSON is the payload `emit` would encode (serializeEvent's output): write the
+    // Socket.IO EVENT packet around it, as a broadcast's pre-encoded packet, without serializing,
+    // walking (for binary) and stringifying the event again.
+    const name = v0ReplayEventName(event, options);
+    if (name === undefined || this.#closed) return;
+    const client = this.#socket.client as unknown as PreEncodedPacketWriter;
+    client._packet(`2["${name}",${storedPayload}]`, { preEncoded: true });
   }
 
   batchWrites(send: () => void): void {

@@ -25,9 +25,19 @@ export function v0ReplayMessage(
   event: StoredEvent,
   options: { wantsDeltas: boolean; latestAgentStateId: number },
 ): SocketIoMessage | undefined {
-  if (isStreamingDelta(event)) {
-    return options.wantsDeltas ? { name: 'oh_delta', payload: serializeEvent(event) } : undefined;
-  }
+  const name = v0ReplayEventName(event, options);
+  return name === undefined ? undefined : { name, payload: serializeEvent(event) };
+}
+
+/**
+ * The Socket.IO event a replayed entry goes out as (`v0ReplayMessage`'s rules), or undefined; its
+ * payload is always `serializeEvent(event)`, so a replay that has the stored JSON can send that.
+ */
+export function v0ReplayEventName(
+  event: StoredEvent,
+  options: { wantsDeltas: boolean; latestAgentStateId: number },
+): SocketIoMessage['name'] | undefined {
+  if (isStreamingDelta(event)) return options.wantsDeltas ? 'oh_delta' : undefined;
   if (isAction(event) && (event.action === 'null' || event.action === 'recall')) return undefined;
   if (isObservation(event)) {
     if (event.observation === 'null') return undefined;
@@ -35,7 +45,7 @@ export function v0ReplayMessage(
       return undefined;
     }
   }
-  return { name: 'oh_event', payload: serializeEvent(event) };
+  return 'oh_event';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { serializeEvent } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent, StoredEvent } from '../../src/events/event-store.js';
 import { SqlEventStore } from '../../src/events/sql-event-store.js';
@@ -360,14 +361,36 @@ for (const backend of backends) {
 
       it('hands out whole pages with iteratePages, and ending an iteration early ends its reads', async () => {
         const pages: number[][] = [];
-        for await (const page of store.iteratePages(conversationId, { pageSize: 4, startId: 1 }))
-          pages.push(page.map((event) => event.id));
+        for await (const page of store.iteratePages(conversationId, { pageSize: 4, startId: 1 })) {
+          pages.push(page.events.map((event) => event.id));
+          // The stored JSON of each event is its wire form, as a replay sends it unparsed.
+          expect(page.payloads).toEqual(
+            page.events.map((event) => JSON.stringify(serializeEvent(event))),
+          );
+        }
         expect(pages).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9]]);
         const iterator = store.iterate(conversationId, { pageSize: 3 })[Symbol.asyncIterator]();
         const first = await iterator.next();
         expect(first).toMatchObject({ done: false, value: { id: 0 } });
         expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
         expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      });
+
+      it('hands out each page with the stored JSON of its events, their wire form', async () => {
+        const mixed = 'mixed-kinds';
+        await store.append(mixed, [
+          messageAction('Quotes " and \\ and unicode é ✓ \u2028', 'user'),
+          runAction('ls -la'),
+          nullObservation(),
+          agentStateChanged('running'),
+          errorObservation('Boom'),
+          { source: 'agent', cause: 0, streaming_delta: { content: 'partial' } },
+        ]);
+        for await (const page of store.iteratePages(mixed, { pageSize: 4 })) {
+          expect(page.payloads).toEqual(
+            page.events.map((event) => JSON.stringify(serializeEvent(event))),
+          );
+        }
       });
 
       it('stops iterating when its signal aborts', async () => {

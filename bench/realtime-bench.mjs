@@ -6,7 +6,8 @@
 //
 //   npm run build && node bench/realtime-bench.mjs [--quick] [--rounds N] [--clients N] [--events N]
 //     [--window N] [--burst N] [--participants a,b] [--idle N] [--conversations N] [--commands N]
-//     [--command-interval ms] [--text-chars N] [--only b1,b4,b6] [--peers-only] [--json path] [--no-pin]
+//     [--command-interval ms] [--text-chars N] [--only b1,b4,b6] [--peers-only] [--b6-profile dir]
+//     [--b6-rate N] [--json path] [--no-pin]
 //
 // Method. Every participant runs as two fresh processes, a server (bench/lib/realtime-server-child.mjs:
 // the peer or Parley from packages/server/dist, plus the producer, which lives in the server as an
@@ -26,18 +27,28 @@
 // event (both processes read the same machine clock). Client CPU above 90% of a core is flagged: the
 // clients, not the server, may then be the limit.
 // B6: with B1's subscribers still connected, the producer runs at half the events/s that participant
-// reached in B1 of the same round, and one more connection sends --commands (100; --quick 30) user
-// messages, one every --command-interval (60 ms, under Parley's default 20 messages/s per socket),
-// each timed until the event it causes comes back to it.
+// reached in B1 of the same round (or --b6-rate events/s), and one more connection, joined at the
+// log's current end (an up-to-date client, not one replaying the B1 backlog), sends one untimed
+// warm-up command (on Parley it starts the conversation's agent loop, a once-per-conversation cost)
+// and then --commands (100; --quick 30) user messages, one every --command-interval (60 ms, under
+// Parley's default 20 messages/s per socket), each timed until the event it causes comes back to it.
+// On Parley the server also times each command's stages (lib/realtime-command-trace.mjs: to server,
+// dispatch, group-commit wait, write+fsync, to hub, hub backlog, fan-out, to client) and reports its
+// CPU use; --b6-profile dir writes a V8 CPU profile of the server over exactly the timed commands
+// (summarise it with bench/lib/rest-profile-summary.mjs).
 // B4: fresh processes; --idle (5,000; --quick 1,000) connections over --conversations (50) are opened,
 // 100 handshakes at a time, and the server's RSS and heap (after full GCs) are compared with before.
+// Parley runs with a cap of running conversations of at least --conversations (a Socket.IO connect
+// starts the agent loop; with the default cap of 3 per user the conversations would evict each other
+// and disconnect their sockets), and a run in which the server closed any socket before the sample
+// fails instead of dividing the memory by connections that no longer exist.
 //
 // Parley's faces are measured only when the build has them: a participant whose face answers 404 is
 // reported "not available yet" and the peers still run. --peers-only skips Parley altogether.
 //
 // Writes bench/results/realtime-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
@@ -45,9 +56,11 @@ import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
 import { benchSessionApiKey } from './lib/realtime-payload.mjs';
 import { defaultTextChars } from './lib/realtime-payload.mjs';
 import { chart, markdownTable, participantName, summarise } from './lib/realtime-report.mjs';
+import { profilePathFor } from './lib/realtime-command-trace.mjs';
 import { startChild } from './lib/realtime-rpc.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { formatNumber } from './lib/store-report.mjs';
+import { latencySummary } from './lib/store-stats.mjs';
 
 const serverEntry = fileURLToPath(new URL('./lib/realtime-server-child.mjs', import.meta.url));
 const clientsEntry = fileURLToPath(new URL('./lib/realtime-clients.mjs', import.meta.url));
@@ -81,6 +94,8 @@ function parseArguments(argv) {
         parse: choiceList(workloads, { lowercase: true }),
       },
       'peers-only': { type: 'boolean', default: false },
+      'b6-profile': { type: 'path', key: 'b6Profile' },
+      'b6-rate': { type: 'integer', key: 'b6Rate' },
       json: { type: 'path' },
       'no-pin': { type: 'boolean', key: 'pin', default: true, set: false },
     },
@@ -88,7 +103,7 @@ function parseArguments(argv) {
       usage:
         'node bench/realtime-bench.mjs [--quick] [--rounds N] [--clients N] [--events N] [--window N]\n' +
         '  [--burst N] [--participants raw-ws,parley-v1,plain-socketio,parley-socketio] [--idle N] [--conversations N] [--commands N] [--command-interval ms] [--text-chars N]\n' +
-        '  [--only b1,b4,b6] [--peers-only] [--json path] [--no-pin]',
+        '  [--only b1,b4,b6] [--peers-only] [--b6-profile dir] [--b6-rate N] [--json path] [--no-pin]',
     },
   );
   options.clients ??= options.quick ? 200 : 1_000;
@@ -174,13 +189,25 @@ async function fanOut(participant, options, cores) {
 
     let b6;
     if (options.only.includes('b6')) {
-      const rate = b1.eventsPerSecond / 2;
+      const rate = options.b6Rate ?? b1.eventsPerSecond / 2;
       await pair.server.call('pace', { ...produce, rate });
+      await pair.server.call('traceCommands', {
+        on: true,
+        conversationId: conversation.id,
+        profilePath:
+          options.b6Profile === undefined
+            ? undefined
+            : profilePathFor(options.b6Profile, participant),
+      });
+      const { latestId } = await pair.server.call('latestId', { conversationId: conversation.id });
       const roundTrips = await pair.clients.call('commands', {
         count: options.commands,
         intervalMs: options.commandIntervalMs,
         textChars: options.textChars,
+        conversation: { id: conversation.id, latestId },
+        warmUp: 1,
       });
+      const trace = await pair.server.call('traceCommands', { on: false });
       const load = await pair.server.call('stopPace');
       b6 = {
         commands: roundTrips.count,
@@ -191,7 +218,9 @@ async function fanOut(participant, options, cores) {
         backgroundEventsPerSecond: load.eventsPerSecond,
         backgroundDeliveriesPerSecond: load.eventsPerSecond * subscribers,
         backgroundStalls: load.stalls,
+        serverCpuUtilisation: load.cpuMicros / 1000 / load.wallMs,
         appendErrors: load.errors,
+        serverStages: trace.available ? commandStages(trace, roundTrips.roundTrips) : undefined,
       };
     }
     b1.socketsClosedEarly = pair.closed.length;
@@ -244,6 +273,70 @@ async function idleConnections(participant, options, cores) {
   }
 }
 
+/**
+ * B6 on Parley: the per-stage summaries from the server's trace (lib/realtime-command-trace.mjs),
+ * plus the last stage, hub → client (the fan-out ahead of the command's socket, the send and the
+ * client process), from each command's round trip.
+ */
+function commandStages(trace, roundTrips) {
+  const hubToClient = [];
+  const sendToClient = [];
+  const perCommand = [];
+  const gap = (from, to) =>
+    from === undefined || to === undefined ? undefined : Math.round((to - from) * 100) / 100;
+  for (const [seq, entry] of Object.entries(trace.commands)) {
+    const roundTrip = roundTrips[Number(seq)];
+    if (roundTrip === undefined) continue;
+    const receivedAt = entry.sentAt + roundTrip;
+    if (entry.hubAt !== undefined) hubToClient.push(receivedAt - entry.hubAt);
+    if (entry.fanOutEndedAt !== undefined) sendToClient.push(receivedAt - entry.fanOutEndedAt);
+    perCommand.push({
+      seq: Number(seq),
+      roundTripMs: Math.round(roundTrip * 100) / 100,
+      toServer: gap(entry.sentAt, entry.receivedAt),
+      dispatch: gap(entry.receivedAt, entry.appendedAt),
+      commitWait: gap(entry.appendedAt, entry.writeStartedAt),
+      write: gap(entry.writeStartedAt, entry.writeEndedAt),
+      toHub: gap(entry.writeEndedAt, entry.hubAt),
+      hubBacklog: gap(entry.hubAt, entry.fanOutStartedAt),
+      fanOut: gap(entry.fanOutStartedAt, entry.fanOutEndedAt),
+      toClient: gap(entry.fanOutEndedAt, receivedAt),
+    });
+  }
+  perCommand.sort((a, b) => b.roundTripMs - a.roundTripMs);
+  return {
+    ...trace.stages,
+    hubToClient: { ...latencySummary(hubToClient), samples: hubToClient.length },
+    sendToClient: { ...latencySummary(sendToClient), samples: sendToClient.length },
+    eventLoopDelay: trace.eventLoopDelay,
+    slowest: perCommand.slice(0, 5),
+  };
+}
+
+function describeStages(stages) {
+  if (stages === undefined) return '';
+  const names = [
+    ['sentToReceived', 'to server'],
+    ['receivedToAppended', 'dispatch'],
+    ['appendedToWriteStart', 'commit wait'],
+    ['write', 'write+fsync'],
+    ['committedToHub', 'to hub'],
+    ['hubToFanOut', 'hub backlog'],
+    ['fanOut', 'fan-out'],
+    ['sendToClient', 'to client'],
+  ];
+  return (
+    '\n      stages p50/p99 ms: ' +
+    names
+      .map(
+        ([key, label]) =>
+          `${label} ${formatNumber(stages[key].p50Ms, 2)}/${formatNumber(stages[key].p99Ms, 2)}`,
+      )
+      .join(', ') +
+    `; server loop delay p99 ${formatNumber(stages.eventLoopDelay.p99Ms, 2)} ms`
+  );
+}
+
 function describeB1(result) {
   if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
   const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
@@ -261,7 +354,9 @@ function describeB6(result) {
   return (
     `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
     `under ${formatNumber(result.backgroundEventsPerSecond, 0)} events/s ` +
-    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s)`
+    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s), ` +
+    `server CPU ${Math.round(result.serverCpuUtilisation * 100)}%` +
+    describeStages(result.serverStages)
   );
 }
 
@@ -283,6 +378,7 @@ async function main() {
     (participant) => !options.peersOnly || !participant.startsWith('parley-'),
   );
   const runFanOut = options.only.includes('b1') || options.only.includes('b6');
+  if (options.b6Profile !== undefined) mkdirSync(options.b6Profile, { recursive: true });
   const startedAt = new Date();
   console.log(
     `realtime bench: ${options.quick ? 'quick' : 'full'} mode, 1 warm-up + ${options.rounds} counted rounds; ` +

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,7 @@ describe('realtime benchmark, peers only', () => {
       for (const b6 of Object.values(round.b6)) {
         expect(b6).toMatchObject({ commands: 3 });
         expect(b6['p99Ms']).toBeGreaterThanOrEqual(b6['p50Ms']!);
+        expect(b6['serverCpuUtilisation']).toBeTypeOf('number');
       }
     }
 
@@ -116,5 +117,70 @@ describe('realtime benchmark, peers only', () => {
     expect(result.summary.map((row) => row.id)).toContain(
       'b1.deliveriesPerSecond.plain-socketio-vs-raw-ws',
     );
+  }, 120_000);
+});
+
+const serverDist = fileURLToPath(new URL('../packages/server/dist/app.js', import.meta.url));
+
+/**
+ * Parley's faces on a tiny size (needs `npm run build`): B4 over more conversations than the
+ * default cap of running conversations keeps every Socket.IO connection (a server-closed socket
+ * would void the run), and B6 carries the server-side stage breakdown and writes a CPU profile.
+ */
+describe.skipIf(!existsSync(serverDist))('realtime benchmark, Parley', () => {
+  it('keeps every idle connection and traces B6 commands through the server', () => {
+    const json = join(directory, 'parley.json');
+    const profiles = join(directory, 'profiles');
+    const run = spawnSync(
+      process.execPath,
+      [
+        program,
+        '--participants',
+        'parley-v1,parley-socketio',
+        '--quick',
+        '--rounds',
+        '1',
+        '--clients',
+        '3',
+        '--events',
+        '30',
+        '--idle',
+        '8',
+        '--conversations',
+        '4',
+        '--commands',
+        '3',
+        '--command-interval',
+        '5',
+        '--b6-profile',
+        profiles,
+        '--no-pin',
+        '--json',
+        json,
+      ],
+      { encoding: 'utf8', timeout: 110_000 },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
+    expect(result.unavailable).toEqual({});
+    for (const round of result.rounds) {
+      for (const b4 of Object.values(round.b4)) {
+        expect(b4).toMatchObject({ connections: 8, conversations: 4, socketsClosedEarly: 0 });
+      }
+      for (const b6 of Object.values(round.b6)) {
+        const stages = b6['serverStages'] as unknown as Record<string, { samples: number }>;
+        for (const stage of [
+          'sentToReceived',
+          'write',
+          'committedToHub',
+          'fanOut',
+          'hubToClient',
+        ]) {
+          expect(stages[stage]?.samples).toBe(3);
+        }
+      }
+    }
+    expect(readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'))).toHaveLength(4);
   }, 120_000);
 });

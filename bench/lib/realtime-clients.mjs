@@ -224,42 +224,56 @@ async function waitFor({ count, stallMs = 60_000 }) {
   return result;
 }
 
+/** Seq numbers of B6's untimed warm-up commands start here (the timed ones from 0). */
+const warmUpSeq = 1_000_000;
+
 /**
- * B6: one more connection sends `count` commands, one every `intervalMs`, each waiting for the event
- * it causes to come back; resolves with the round-trip times.
+ * B6: one more connection sends `warmUp` untimed commands, then `count` timed ones, one every
+ * `intervalMs`, each waiting for the event it causes to come back; resolves with the round-trip
+ * times. It joins at `conversation.latestId` (the log's end when the caller asked the server), so
+ * it is a client that is up to date, not one that replays the whole backlog first.
  */
-async function commands({ count, intervalMs, textChars = defaultTextChars }) {
+async function commands({
+  count,
+  intervalMs,
+  textChars = defaultTextChars,
+  conversation,
+  warmUp = 0,
+}) {
   const { kind, port, conversations, apiKey } = settings;
-  const connection = await open(kind, port, conversations[0], apiKey, (text) =>
+  const connection = await open(kind, port, conversation ?? conversations[0], apiKey, (text) =>
     delivered(-1, text),
   );
+  const send = async (seq) => {
+    const started = now();
+    const echoed = new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`command ${seq} not echoed in 30 s`)),
+        30_000,
+      );
+      commandWaiter = {
+        seq,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+    });
+    connection.send(benchText('cmd', seq, started, textChars));
+    const roundTrip = (await echoed) - started;
+    commandWaiter = undefined;
+    const rest = intervalMs - (now() - started);
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    return roundTrip;
+  };
   const roundTrips = [];
   try {
-    for (let seq = 0; seq < count; seq++) {
-      const started = now();
-      const echoed = new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`command ${seq} not echoed in 30 s`)),
-          30_000,
-        );
-        commandWaiter = {
-          seq,
-          resolve: (at) => {
-            clearTimeout(timer);
-            resolve(at);
-          },
-        };
-      });
-      connection.send(benchText('cmd', seq, started, textChars));
-      roundTrips.push((await echoed) - started);
-      commandWaiter = undefined;
-      const rest = intervalMs - (now() - started);
-      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
-    }
+    for (let index = 0; index < warmUp; index++) await send(warmUpSeq + index);
+    for (let seq = 0; seq < count; seq++) roundTrips.push(await send(seq));
   } finally {
     connection.close();
   }
-  return { ...latencySummary(roundTrips), count: roundTrips.length };
+  return { ...latencySummary(roundTrips), count: roundTrips.length, roundTrips };
 }
 
 async function close() {

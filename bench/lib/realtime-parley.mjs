@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { benchSessionApiKey } from './realtime-payload.mjs';
+import { startCommandTrace } from './realtime-command-trace.mjs';
 
 const serverDist =
   process.env.PARLEY_SERVER_DIST === undefined || process.env.PARLEY_SERVER_DIST === ''
@@ -77,6 +78,8 @@ export async function startParley({ face, conversations, dataDirectory }) {
       return stored[stored.length - 1].id;
     },
     latestId: (conversationId) => app.eventStore.latestId(conversationId),
+    /** B6: times each client command's way through this server; `stop()` returns the stages. */
+    traceCommands: (conversationId, options) => startCommandTrace(app, conversationId, options),
     close: () => app.close(),
   };
 }

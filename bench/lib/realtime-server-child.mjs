@@ -181,6 +181,28 @@ async function memory() {
   };
 }
 
+let commandTrace;
+
+/**
+ * B6 on Parley: starts (`on: true`) or stops and returns the command timing breakdown; with
+ * `profilePath`, a CPU profile of the traced window is written there.
+ */
+async function traceCommands({ on, conversationId, profilePath }) {
+  if (server.traceCommands === undefined) return { available: false };
+  if (on) {
+    commandTrace = server.traceCommands(conversationId, { profilePath });
+    return { available: true };
+  }
+  const result = await commandTrace?.stop();
+  commandTrace = undefined;
+  return { available: true, ...result };
+}
+
+/** The id of the conversation's last event (-1 for the peers, which keep no log). */
+async function latestId({ conversationId }) {
+  return { latestId: server.latestId === undefined ? -1 : await server.latestId(conversationId) };
+}
+
 /** Writes a heap snapshot of this process (after full GCs) to `path`, for finding per-connection heap. */
 async function heapSnapshot({ path }) {
   await memory();
@@ -206,6 +228,8 @@ serveRequests({
   pace,
   stopPace,
   memory,
+  latestId,
+  traceCommands,
   heapSnapshot,
   stop,
   progress({ fully: reported }) {

@@ -1,0 +1,262 @@
+// B6's timing breakdown on Parley's side: where a client command's round trip goes between the
+// client's send and the echo reaching it. Every bench command carries its send time (the machine
+// clock shared by all processes, realtime-payload.mjs), so each stage is a difference of absolute
+// times taken at these points in the server process:
+//
+//   received   the `ws` socket (Parley's V1 face, or engine.io's under Socket.IO) emits the frame
+//   appended   the conversation layer calls the event store's `append` with the user message
+//   written    the SQLite transaction (insert + commit + fsync) around it returns: `writeStartMs` is
+//              when that synchronous write began, so appended→writeStart is the group-commit wait
+//   committed  the store's commit listeners run (the stream publishes from here)
+//   hubDelivery the stream's callback queue hands the event to subscribers (a trace subscriber
+//              that sorts before the realtime hub's; the hub's own queue may still hold earlier events)
+//   fanOut     the first and the last `ws` send of the command's frame (the hub's broadcast to every
+//              live socket; the commanding socket, the newest, is usually the last)
+//
+// and the client's receipt closes it (`clientMs`, reported by the client process). It also
+// samples the server's event-loop delay while tracing and, given `profilePath`, records a V8 CPU
+// profile of exactly the traced window (inspector, 200 µs sampling) into that .cpuprofile file.
+// Tracing wraps a few methods of the app object (no Parley source is changed); it costs a string
+// test per appended event and frame.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { now, readBenchText } from './realtime-payload.mjs';
+import { latencySummary } from './store-stats.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** B6's untimed warm-up commands (lib/realtime-clients.mjs) have seq numbers from here on. */
+const warmUpSeq = 1_000_000;
+
+/** The `ws` WebSocket classes in this install: the top-level one and engine.io's own copy. */
+function webSocketClasses() {
+  const classes = new Set([require('ws').WebSocket]);
+  try {
+    classes.add(createRequire(require.resolve('engine.io'))('ws').WebSocket);
+  } catch {
+    // no engine.io here
+  }
+  return [...classes];
+}
+
+/** engine.io's WebSocket transport class (a file inside the package, past its exports map). */
+function engineWebSocketTransport() {
+  try {
+    return createRequire(require.resolve('engine.io'))('./transports/websocket').WebSocket;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bench command a user message among `events` carries (an agent's reply may quote it). */
+function commandIn(events) {
+  for (const event of events) {
+    if (event?.source !== 'user') continue;
+    const bench = readBenchText(event?.args?.content ?? event?.message);
+    if (bench?.kind === 'cmd') return bench;
+  }
+  return undefined;
+}
+
+function frameHead(data) {
+  return Buffer.isBuffer(data) ? data.toString('latin1', 0, 512) : String(data).slice(0, 512);
+}
+
+function commandInFrame(data) {
+  const text = frameHead(data);
+  const start = text.indexOf('bench|cmd|');
+  return start < 0 ? undefined : readBenchText(text.slice(start, start + 64));
+}
+
+/** Starts tracing; returns `{ stop() }`, which undoes every wrap and returns the stage figures. */
+export function startCommandTrace(app, conversationId, { profilePath } = {}) {
+  const commands = new Map();
+  const record = (bench) => {
+    let entry = commands.get(bench.seq);
+    if (entry === undefined) commands.set(bench.seq, (entry = { sentAt: bench.sentAt }));
+    return entry;
+  };
+  const undo = [];
+
+  // The same buffer (V1) or string (Socket.IO) goes to every socket of a broadcast, so the last
+  // one looked at is remembered by identity.
+  let lastData;
+  let lastCommand;
+  const commandSent = (data) => {
+    if (data !== lastData) {
+      lastData = data;
+      // The user message event only, not an agent reply that quotes it.
+      lastCommand = frameHead(data).includes('"source":"user"') ? commandInFrame(data) : undefined;
+    }
+    return lastCommand;
+  };
+  const noteSend = (data) => {
+    const bench = commandSent(data);
+    if (bench === undefined) return;
+    const entry = record(bench);
+    const at = now();
+    entry.fanOutStartedAt ??= at;
+    entry.fanOutEndedAt = at;
+  };
+  // engine.io writes a broadcast's pre-framed packets past `ws`'s send, so its transport is wrapped.
+  const engineTransport = engineWebSocketTransport();
+  if (engineTransport !== undefined) {
+    const send = engineTransport.prototype.send;
+    engineTransport.prototype.send = function (packets) {
+      for (const packet of packets) noteSend(packet.data);
+      return send.call(this, packets);
+    };
+    undo.push(() => (engineTransport.prototype.send = send));
+  }
+  for (const WebSocketClass of webSocketClasses()) {
+    const send = WebSocketClass.prototype.send;
+    WebSocketClass.prototype.send = function (data, ...rest) {
+      noteSend(data);
+      return send.call(this, data, ...rest);
+    };
+    undo.push(() => (WebSocketClass.prototype.send = send));
+    const emit = WebSocketClass.prototype.emit;
+    WebSocketClass.prototype.emit = function (name, data, ...rest) {
+      if (name === 'message') {
+        const bench = commandInFrame(data);
+        if (bench !== undefined) record(bench).receivedAt ??= now();
+      }
+      return emit.call(this, name, data, ...rest);
+    };
+    undo.push(() => (WebSocketClass.prototype.emit = emit));
+  }
+
+  const store = app.eventStore;
+  const append = store.append;
+  store.append = function (id, events, options) {
+    const bench = commandIn(events);
+    if (bench !== undefined) record(bench).appendedAt ??= now();
+    return append.call(this, id, events, options);
+  };
+  undo.push(() => (store.append = append));
+
+  let lastWrite;
+  const database = app.database;
+  const withConnection = database.withSqliteConnection;
+  if (withConnection !== undefined && !Object.isFrozen(database)) {
+    database.withSqliteConnection = (work) =>
+      withConnection((connection) => {
+        const startedAt = now();
+        try {
+          return work(connection);
+        } finally {
+          lastWrite = { startedAt, endedAt: now() };
+        }
+      });
+    undo.push(() => (database.withSqliteConnection = withConnection));
+  }
+  undo.push(
+    store.onCommit((_id, events) => {
+      const bench = commandIn(events);
+      if (bench === undefined) return;
+      const entry = record(bench);
+      if (entry.committedAt !== undefined) return;
+      entry.committedAt = now();
+      if (lastWrite !== undefined) {
+        entry.writeStartedAt = lastWrite.startedAt;
+        entry.writeEndedAt = lastWrite.endedAt;
+      }
+    }),
+  );
+
+  const stream = app.eventStreams.get(conversationId);
+  stream.subscribe('bench-trace', 'commands', (event) => {
+    const bench = commandIn([event]);
+    if (bench !== undefined) record(bench).hubAt ??= now();
+  });
+  undo.push(() => stream.unsubscribe('bench-trace', 'commands'));
+
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const profiler = profilePath === undefined ? undefined : startProfiler();
+
+  return {
+    async stop() {
+      loopDelay.disable();
+      if (profiler !== undefined) writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
+      for (const step of undo.reverse()) step();
+      const stages = {
+        sentToReceived: [],
+        receivedToAppended: [],
+        appendedToWriteStart: [],
+        write: [],
+        writeEndToCommitted: [],
+        committedToHub: [],
+        hubToFanOut: [],
+        fanOut: [],
+        sentToHub: [],
+      };
+      const bySeq = {};
+      for (const [seq, entry] of commands) {
+        if (seq >= warmUpSeq) continue;
+        bySeq[seq] = entry;
+        const add = (name, from, to) => {
+          if (from !== undefined && to !== undefined) stages[name].push(to - from);
+        };
+        add('sentToReceived', entry.sentAt, entry.receivedAt);
+        add('receivedToAppended', entry.receivedAt, entry.appendedAt);
+        add('appendedToWriteStart', entry.appendedAt, entry.writeStartedAt);
+        add('write', entry.writeStartedAt, entry.writeEndedAt);
+        add('writeEndToCommitted', entry.writeEndedAt, entry.committedAt);
+        add('committedToHub', entry.committedAt, entry.hubAt);
+        add('hubToFanOut', entry.hubAt, entry.fanOutStartedAt);
+        add('fanOut', entry.fanOutStartedAt, entry.fanOutEndedAt);
+        add('sentToHub', entry.sentAt, entry.hubAt);
+      }
+      const summary = {};
+      for (const [name, values] of Object.entries(stages)) {
+        const { p50Ms, p99Ms, maxMs, meanMs } = latencySummary(values);
+        summary[name] = { p50Ms, p99Ms, maxMs, meanMs, samples: values.length };
+      }
+      return {
+        stages: summary,
+        eventLoopDelay: {
+          p50Ms: loopDelay.percentile(50) / 1e6 - 1,
+          p99Ms: loopDelay.percentile(99) / 1e6 - 1,
+          maxMs: loopDelay.max / 1e6 - 1,
+        },
+        commands: bySeq,
+        profilePath,
+      };
+    },
+  };
+}
+
+/** A CPU profile of this process from now until `stop()`, which resolves with the profile. */
+function startProfiler() {
+  const session = new Session();
+  session.connect();
+  const post = (method, parameters = {}) =>
+    new Promise((resolve, reject) =>
+      session.post(method, parameters, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  const started = post('Profiler.enable')
+    .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
+    .then(() => post('Profiler.start'));
+  return {
+    async stop() {
+      await started;
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
+/** `dir/b6-<participant>-<timestamp>.cpuprofile`. */
+export function profilePathFor(dir, participant) {
+  return join(
+    dir,
+    `b6-${participant}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+  );
+}

@@ -183,7 +183,7 @@ export class ConversationService {
     conversationId: string,
     request: EventPageRequest,
   ): Promise<{ events: StoredEvent[]; hasMore: boolean }> {
-    await this.#require(userId, conversationId, request.signal);
+    if (!(await this.#owns(userId, conversationId, request.signal))) throw notFound();
     const result = await this.#options.eventStore.search(conversationId, {
       startId: request.startId,
       endId: request.endId,
@@ -264,8 +264,7 @@ export class ConversationService {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     validateConversationId(conversationId);
-    const metadata = await this.#options.conversations.get(userId, conversationId, { signal });
-    return metadata !== undefined;
+    return this.#options.conversations.owns(userId, conversationId, { signal });
   }
 
   async #require(

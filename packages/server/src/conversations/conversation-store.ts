@@ -27,6 +27,12 @@ export interface ConversationStore {
     conversationId: string,
     options?: { signal?: AbortSignal },
   ): Promise<ConversationMetadata | undefined>;
+  /** Whether the user has this conversation: the cheap check for routes that need no metadata. */
+  owns(
+    userId: string,
+    conversationId: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<boolean>;
   /** Newest `created_at` first. */
   search(userId: string, search: ConversationSearch): Promise<ConversationPage>;
   /** Resolves false when the conversation is missing or not the user's. */

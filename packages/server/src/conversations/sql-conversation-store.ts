@@ -49,6 +49,16 @@ export class SqlConversationStore implements ConversationStore {
     return row === undefined ? undefined : fromRow(row);
   }
 
+  async owns(userId: string, conversationId: string): Promise<boolean> {
+    const row = await this.#kysely
+      .selectFrom('conversations')
+      .select('conversation_id')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async search(userId: string, search: ConversationSearch): Promise<ConversationPage> {
     const offset = decodePageId(search.pageId);
     let query = this.#kysely.selectFrom('conversations').selectAll().where('user_id', '=', userId);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database } from './database.js';
+import { withStatementCache, type KyselySqliteDatabase } from './kysely-statement-cache.js';
 import { migrateToLatest } from './migrate.js';
 import type { DatabaseSchema } from './schema.js';
 import { applySqlitePragmas, type SqliteConnection } from './sqlite-connection.js';
@@ -54,7 +55,9 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
     );
   }
   const kysely = new Kysely<DatabaseSchema>({
-    dialect: new SqliteDialect({ database: connection as never }),
+    dialect: new SqliteDialect({
+      database: withStatementCache(connection as unknown as KyselySqliteDatabase),
+    }),
   });
   let closed = false;
   return {

@@ -46,6 +46,7 @@ import { benchSessionApiKey, defaultTextChars } from './lib/realtime-payload.mjs
 import { startChild } from './lib/realtime-rpc.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { formatNumber, formatRatio, svgChart } from './lib/store-report.mjs';
+import { judgeMetric } from './lib/metric-verdict.mjs';
 import { median } from './lib/store-stats.mjs';
 
 const serverEntry = fileURLToPath(new URL('./lib/replay-server-child.mjs', import.meta.url));
@@ -358,34 +359,16 @@ function metricDefinitions(options, subjects) {
   return rows;
 }
 
-function finite(value) {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
 function summarise(definitions, countedRounds) {
   return definitions.map((definition) => {
-    const subjectValues = countedRounds.map(definition.subjectValue).filter(finite);
-    const peerValues = countedRounds.map(definition.peerValue).filter(finite);
-    const ratios = countedRounds
-      .map((round) => {
-        const subject = definition.subjectValue(round);
-        const peer = definition.peerValue(round);
-        return finite(subject) && finite(peer) && peer !== 0 ? subject / peer : undefined;
-      })
-      .filter(finite);
-    const subject = subjectValues.length > 0 ? median(subjectValues) : undefined;
-    const ratio = ratios.length > 0 ? median(ratios) : undefined;
-    const target = definition.target;
-    let targetText = '—';
-    let status = 'info';
-    if (target?.ratioAtMost !== undefined) {
-      targetText = `≤ ${target.ratioAtMost}x`;
-      if (ratio !== undefined) status = ratio <= target.ratioAtMost ? 'pass' : 'miss';
-    } else if (target?.atMost !== undefined) {
-      targetText = `≤ ${target.atMost} ms`;
-      if (subject !== undefined) status = subject <= target.atMost ? 'pass' : 'miss';
-    }
-    if (subject === undefined) status = 'unavailable';
+    const verdict = judgeMetric(
+      {
+        subjectOf: definition.subjectValue,
+        peerOf: definition.peerValue,
+        target: definition.target,
+      },
+      countedRounds,
+    );
     return {
       id: definition.id,
       workload: definition.workload,
@@ -394,12 +377,16 @@ function summarise(definitions, countedRounds) {
       subjectKey: definition.subject,
       peer: definition.peer === undefined ? '—' : names[definition.peer],
       digits: definition.digits,
-      parley: subject,
-      peerValue: peerValues.length > 0 ? median(peerValues) : undefined,
-      ratio,
-      perRound: { subject: subjectValues, peer: peerValues, ratios },
-      target: targetText,
-      status,
+      parley: verdict.subject,
+      peerValue: verdict.peer,
+      ratio: verdict.ratio,
+      perRound: {
+        subject: verdict.subjectValues,
+        peer: verdict.peerValues,
+        ratios: verdict.ratios,
+      },
+      target: verdict.targetText,
+      status: verdict.subject === undefined ? 'unavailable' : verdict.status,
     };
   });
 }

@@ -29,13 +29,39 @@ interface EngineSocketInternals {
     socket?: { bufferedAmount?: number; terminate?: () => void; _socket?: CorkableSocket };
   };
   close(discard?: boolean): void;
-  on(event: 'flush' | 'drain', listener: () => void): void;
 }
 
 /** The part of the TCP socket under `ws` (its private `_socket`) used to batch writes. */
 interface CorkableSocket {
   cork(): void;
   uncork(): void;
+  readonly writableCorked: number;
+}
+
+/** The TCP socket under an engine.io connection's WebSocket transport, if that is its transport. */
+function tcpSocketOf(engineSocket: unknown): CorkableSocket | undefined {
+  const transport = (engineSocket as EngineSocketInternals).transport;
+  return transport?.name === 'websocket' ? transport.socket?._socket : undefined;
+}
+
+/**
+ * engine.io writes the packets it has buffered in one synchronous loop (`flush` … `drain`), one `ws`
+ * frame each. Corking the TCP socket around a loop of two or more packets (a replayed page, a burst
+ * of live events) sends them in one writev; a lone packet is written as it is, uncorked. The engine
+ * server announces every connection's flush and drain, so one pair of listeners serves them all.
+ */
+export function batchEngineFlushes(engineServer: {
+  on(event: 'flush', listener: (engineSocket: unknown, buffer: unknown[]) => void): unknown;
+  on(event: 'drain', listener: (engineSocket: unknown) => void): unknown;
+}): void {
+  engineServer.on('flush', (engineSocket, buffer) => {
+    if (buffer.length > 1) tcpSocketOf(engineSocket)?.cork();
+  });
+  engineServer.on('drain', (engineSocket) => {
+    const socket = tcpSocketOf(engineSocket);
+    // ws corks and uncorks within one frame's write, so a cork still held here is the flush's.
+    if (socket !== undefined && socket.writableCorked > 0) socket.uncork();
+  });
 }
 
 /** socket.io's `Client#_packet` as broadcasts use it: an already encoded packet, written as it is. */
@@ -62,19 +88,6 @@ export class SocketIoConnection implements RealtimeConnection {
     this.id = `socket.io:${socket.id}`;
     this.conversationId = options.conversationId;
     this.wantsDeltas = options.wantsDeltas;
-    // engine.io writes the packets it has buffered in one synchronous loop (`flush` … `drain`), one
-    // `ws` frame each; corking the TCP socket around that loop sends them in one writev.
-    const engine = socket.conn as unknown as EngineSocketInternals;
-    let corked: CorkableSocket | undefined;
-    engine.on('flush', () => {
-      corked =
-        engine.transport?.name === 'websocket' ? engine.transport.socket?._socket : undefined;
-      corked?.cork();
-    });
-    engine.on('drain', () => {
-      corked?.uncork();
-      corked = undefined;
-    });
   }
 
   get closed(): boolean {
@@ -103,7 +116,7 @@ export class SocketIoConnection implements RealtimeConnection {
 
   batchWrites(send: () => void): void {
     // While the first packet of a batch is being written, engine.io buffers the rest, then writes
-    // them in one flush, which the constructor's listeners cork: two writevs per batch.
+    // them in one flush, which `batchEngineFlushes` corks: two writevs per batch.
     send();
   }
 

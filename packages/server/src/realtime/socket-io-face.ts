@@ -15,6 +15,7 @@ import type { LiveBroadcaster } from './realtime-connection.js';
 import { replayThenTail } from './replay-then-tail.js';
 import {
   SocketIoConnection,
+  batchEngineFlushes,
   deltaRoom,
   eventRoom,
   type ParleySocket,
@@ -89,6 +90,7 @@ export class SocketIoFace implements LiveBroadcaster {
       allowRequest: (request, callback) =>
         callback(null, originPermitted(request, options.isOriginAllowed)),
     });
+    batchEngineFlushes(this.#server.engine);
     this.#server.use((socket, next) => {
       this.#admit(socket).then(
         () => next(),

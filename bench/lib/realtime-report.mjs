@@ -2,7 +2,7 @@
 // metric compares a subject (a Parley face, or a peer against the near-limit) with a peer; the ratio
 // is subject ÷ peer per round (the two ran back to back), then the median, as in the store report.
 import { formatNumber, formatRatio, svgChart } from './store-report.mjs';
-import { median } from './store-stats.mjs';
+import { judgeMetric } from './metric-verdict.mjs';
 
 const names = {
   'raw-ws': 'raw ws broadcast',
@@ -144,10 +144,6 @@ export const realtimeMetrics = [
   }),
 ];
 
-function finite(value) {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
 /**
  * Medians over the counted rounds and the verdict of each metric. A metric whose subject never ran
  * (a Parley face not in this build) keeps the peer's figure and reports `unavailable`; metrics of
@@ -159,29 +155,15 @@ export function summarise(countedRounds, unavailable = {}, skipped = []) {
       (definition) => !skipped.includes(definition.subject) && !skipped.includes(definition.peer),
     )
     .map((definition) => {
-      const subjectValues = countedRounds.map(definition.subjectValue).filter(finite);
-      const peerValues = countedRounds.map(definition.peerValue).filter(finite);
-      if (subjectValues.length === 0 && peerValues.length === 0) return undefined;
-      const ratios = countedRounds
-        .map((round) => {
-          const subject = definition.subjectValue(round);
-          const peer = definition.peerValue(round);
-          return finite(subject) && finite(peer) && peer !== 0 ? subject / peer : undefined;
-        })
-        .filter(finite);
-      const subject = subjectValues.length > 0 ? median(subjectValues) : undefined;
-      const ratio = ratios.length > 0 ? median(ratios) : undefined;
-      const target = definition.target;
-      let targetText = '—';
-      let status = 'info';
-      if (target?.ratioAtLeast !== undefined) {
-        targetText = `≥ ${target.ratioAtLeast}x`;
-        if (ratio !== undefined) status = ratio >= target.ratioAtLeast ? 'pass' : 'miss';
-      } else if (target?.ratioAtMost !== undefined) {
-        targetText = `≤ ${target.ratioAtMost}x`;
-        if (ratio !== undefined) status = ratio <= target.ratioAtMost ? 'pass' : 'miss';
-      }
-      if (subject === undefined) status = 'unavailable';
+      const verdict = judgeMetric(
+        {
+          subjectOf: definition.subjectValue,
+          peerOf: definition.peerValue,
+          target: definition.target,
+        },
+        countedRounds,
+      );
+      if (verdict.subject === undefined && verdict.peer === undefined) return undefined;
       return {
         id: definition.id,
         workload: definition.workload,
@@ -191,13 +173,17 @@ export function summarise(countedRounds, unavailable = {}, skipped = []) {
         peer: participantName(definition.peer),
         digits: definition.digits,
         // `parley` and `peerValue` are the names store-report's svgChart reads.
-        parley: subject,
-        peerValue: peerValues.length > 0 ? median(peerValues) : undefined,
-        ratio,
-        perRound: { subject: subjectValues, peer: peerValues, ratios },
-        target: targetText,
-        status,
-        note: subject === undefined ? unavailable[definition.subject] : undefined,
+        parley: verdict.subject,
+        peerValue: verdict.peer,
+        ratio: verdict.ratio,
+        perRound: {
+          subject: verdict.subjectValues,
+          peer: verdict.peerValues,
+          ratios: verdict.ratios,
+        },
+        target: verdict.targetText,
+        status: verdict.subject === undefined ? 'unavailable' : verdict.status,
+        note: verdict.subject === undefined ? unavailable[definition.subject] : undefined,
       };
     })
     .filter((row) => row !== undefined);

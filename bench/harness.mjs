@@ -10,8 +10,8 @@
 // chart of Parley ÷ peer per targeted row with its target).
 //
 // Options, passed on to every program in its own terms:
-//   --quick      a smaller size of every workload and 3 counted rounds (all of B1–B7 in a few minutes;
-//                a single workload in well under a minute)
+//   --quick      a smaller size of every workload, still 3 counted rounds (all of B1–B7 in about 2½ min
+//                on 2 cores; a single workload in well under a minute)
 //   --tiny       the smallest sizes that still exercise every code path (smoke tests)
 //   --rounds N   counted rounds (after the one discarded warm-up) for every program
 //   --no-pin     no taskset pinning of server and client processes

@@ -7,16 +7,10 @@
 // own client paths (`oh_user_action`, or a V1 user message frame).
 //
 // PARLEY_SERVER_DIST points it at another build, as for the store benchmark.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { benchSessionApiKey } from './realtime-payload.mjs';
 import { startCommandTrace } from './realtime-command-trace.mjs';
-
-const serverDist =
-  process.env.PARLEY_SERVER_DIST === undefined || process.env.PARLEY_SERVER_DIST === ''
-    ? new URL('../../packages/server/dist/', import.meta.url)
-    : pathToFileURL(`${resolve(process.env.PARLEY_SERVER_DIST)}/`);
+import { startParleyApp } from './parley-dist.mjs';
 
 /**
  * Starts Parley and creates `conversations` conversations. Resolves with `available: false` and a
@@ -24,28 +18,13 @@ const serverDist =
  * @param {{ face: 'socketio' | 'v1', conversations: number, dataDirectory: string }} options
  */
 export async function startParley({ face, conversations, dataDirectory }) {
-  const { createApp } = await import(new URL('app.js', serverDist).href);
-  const { loadConfig } = await import(new URL('config/load-config.js', serverDist).href);
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: dataDirectory,
-      LOG_LEVEL: 'silent',
-      SESSION_API_KEY: benchSessionApiKey,
-      // The REST per-IP limit would throttle setup (every request comes from 127.0.0.1).
-      PARLEY_RATE_LIMIT_PER_SECOND: '0',
-      // A Socket.IO connect starts the conversation's agent loop (as upstream's does), and every
-      // bench conversation belongs to the one session user. With the default of 3 running
-      // conversations per user, B4's 50 conversations would evict each other: starting the 4th
-      // closes the least recently active one and disconnects all its sockets.
-      PARLEY_MAX_RUNNING_CONVERSATIONS: String(Math.max(3, conversations)),
-    },
-    { dotenvPath: false },
-  );
-  const app = await createApp(config);
-  const address = await app.listen();
-  const port = new URL(address.url).port;
+  // A Socket.IO connect starts the conversation's agent loop (as upstream's does), and every bench
+  // conversation belongs to the one session user. With the default of 3 running conversations per
+  // user, B4's 50 conversations would evict each other: starting the 4th closes the least recently
+  // active one and disconnects all its sockets.
+  const { app, port } = await startParleyApp(dataDirectory, {
+    PARLEY_MAX_RUNNING_CONVERSATIONS: String(Math.max(3, conversations)),
+  });
   const base = `http://127.0.0.1:${port}`;
   const headers = { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey };
 

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { LogController } from 'fastify';
+import { importFromDist, startParleyApp } from './parley-dist.mjs';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchSessionApiKey } from './realtime-payload.mjs';
 
-const dist = new URL('../../packages/server/dist/', import.meta.url);
-const load = (path) => import(new URL(path, dist).href);
+const load = importFromDist;
 const order = [
   'bare',
   'logger-default-child',
@@ -67,24 +67,9 @@ async function startLayers(step) {
 
 async function startWholeApp() {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-rest-layers-'));
-  const { createApp } = await load('app.js');
-  const { loadConfig } = await load('config/load-config.js');
-  const app = await createApp(
-    loadConfig(
-      {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        PARLEY_DATA_DIR: dataDirectory,
-        LOG_LEVEL: 'silent',
-        SESSION_API_KEY: benchSessionApiKey,
-        PARLEY_RATE_LIMIT_PER_SECOND: '0',
-      },
-      { dotenvPath: false },
-    ),
-  );
-  const address = await app.listen();
+  const { app, port } = await startParleyApp(dataDirectory);
   return {
-    port: Number(new URL(address.url).port),
+    port,
     close: async () => {
       await app.close();
       rmSync(dataDirectory, { recursive: true, force: true });

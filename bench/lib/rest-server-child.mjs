@@ -4,36 +4,17 @@
 // from bench/peers/. Driven over IPC (realtime-rpc.mjs); reports its own CPU time for CPU per request.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchSessionApiKey, benchText } from './realtime-payload.mjs';
-
-const serverDist =
-  process.env.PARLEY_SERVER_DIST === undefined || process.env.PARLEY_SERVER_DIST === ''
-    ? new URL('../../packages/server/dist/', import.meta.url)
-    : pathToFileURL(`${resolve(process.env.PARLEY_SERVER_DIST)}/`);
+import { startParleyApp } from './parley-dist.mjs';
 
 let server;
 let profiler;
 
 async function startParley(dataDirectory) {
-  const { createApp } = await import(new URL('app.js', serverDist).href);
-  const { loadConfig } = await import(new URL('config/load-config.js', serverDist).href);
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: dataDirectory,
-      LOG_LEVEL: 'silent',
-      SESSION_API_KEY: benchSessionApiKey,
-      PARLEY_RATE_LIMIT_PER_SECOND: '0',
-    },
-    { dotenvPath: false },
-  );
-  const app = await createApp(config);
-  const address = await app.listen();
-  return { app, port: Number(new URL(address.url).port), close: () => app.close() };
+  const { app, port } = await startParleyApp(dataDirectory);
+  return { app, port, close: () => app.close() };
 }
 
 serveRequests({

@@ -3,19 +3,14 @@
 //
 // PARLEY_SERVER_DIST=/path/to/dist points it at another build (for example a patched copy of dist/
 // with a node_modules symlink beside it), to measure a change side by side with the original.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { conversationIds, makeMessageEvent } from './store-events.mjs';
 import { measureAppends } from './store-producers.mjs';
 import { cpuMicros, summariseReplay } from './store-stats.mjs';
+import { importFromDist } from './parley-dist.mjs';
 
-export const serverDist =
-  process.env.PARLEY_SERVER_DIST === undefined || process.env.PARLEY_SERVER_DIST === ''
-    ? new URL('../../packages/server/dist/', import.meta.url)
-    : pathToFileURL(`${resolve(process.env.PARLEY_SERVER_DIST)}/`);
-const { SqlEventStore } = await import(new URL('events/sql-event-store.js', serverDist).href);
-const { openDatabase } = await import(new URL('storage/open-database.js', serverDist).href);
-const { createSilentLogger } = await import(new URL('shared/logger.js', serverDist).href);
+const { SqlEventStore } = await importFromDist('events/sql-event-store.js');
+const { openDatabase } = await importFromDist('storage/open-database.js');
+const { createSilentLogger } = await importFromDist('shared/logger.js');
 
 async function openStore(dataDirectory) {
   const logger = createSilentLogger();

@@ -127,7 +127,18 @@ const serverDist = fileURLToPath(new URL('../packages/server/dist/app.js', impor
  * default cap of running conversations keeps every Socket.IO connection (a server-closed socket
  * would void the run), and B6 carries the server-side stage breakdown and writes a CPU profile.
  */
-describe.skipIf(!existsSync(serverDist))('realtime benchmark, Parley', () => {
+// `npm test` compiles the server first; a bare `vitest` run without a build skips this case with a
+// notice, except under CI=true, where it must run (and fails if the build is missing).
+const isCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+const parleyBuilt = existsSync(serverDist);
+if (!parleyBuilt && !isCi) {
+  console.warn(
+    '\n*** NOTICE: packages/server/dist is not built: the Parley realtime bench case is SKIPPED ' +
+      '(npm run build, or run the suite with npm test). ***\n',
+  );
+}
+
+describe.skipIf(!parleyBuilt && !isCi)('realtime benchmark, Parley', () => {
   it('keeps every idle connection and traces B6 commands through the server', () => {
     const json = join(directory, 'parley.json');
     const profiles = join(directory, 'profiles');

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the whole Vitest suite, then prints the one summary line CI reads:
-// "N passed, N failed". Fails when a test failed, when Vitest itself failed,
-// or when zero tests ran.
+// Compiles the server (the bench smoke tests run its dist/ in child processes), runs the whole
+// Vitest suite, then prints the one summary line CI reads: "N passed, N failed". Fails when the
+// build failed, a test failed, Vitest itself failed, zero tests ran, or (with CI=true, where no
+// suite may skip) any test was skipped.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,19 @@ import { join } from 'node:path';
 const resultsDirectory = mkdtempSync(join(tmpdir(), 'parley-test-results-'));
 const resultsFile = join(resultsDirectory, 'vitest.json');
 const extraArguments = process.argv.slice(2);
+
+const isCi = process.env.CI === 'true' || process.env.CI === '1';
+
+const build = spawnSync(
+  process.execPath,
+  ['node_modules/typescript/bin/tsc', '-b', 'packages/server'],
+  { stdio: 'inherit', env: process.env },
+);
+if (build.status !== 0) {
+  console.error('Compiling packages/server failed: no tests run.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const vitest = spawnSync(
   process.execPath,
@@ -40,6 +54,10 @@ if (existsSync(resultsFile)) {
 rmSync(resultsDirectory, { recursive: true, force: true });
 
 if (skipped > 0) console.log(`${skipped} skipped (see the notices above)`);
+if (skipped > 0 && isCi) {
+  console.error('CI=true: no test may be skipped; each skipped test counts as failed.');
+  failed += skipped;
+}
 console.log(`${passed} passed, ${failed} failed`);
 
 if (passed + failed === 0) {

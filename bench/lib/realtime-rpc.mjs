@@ -65,13 +65,20 @@ export function startChild(entry, options = {}) {
             reject(error);
           },
         });
-        child.send({ request: id, method, args });
+        // A send that fails (the child is going away) rejects the call instead of crashing us.
+        child.send({ request: id, method, args }, (error) => {
+          if (error === null || error === undefined) return;
+          pending.get(id)?.reject(error);
+          pending.delete(id);
+        });
       });
     },
     /** Sends a one-way notification (no answer). */
     notify(method, args = {}) {
       // The channel can close before `exit` arrives; a late notification is then dropped.
-      if (!exited && child.connected) child.send({ notify: method, args });
+      // `send` can still fail with EPIPE afterwards, reported to the callback (without one it would
+      // be an unhandled 'error' event on the child): that late notification is dropped too.
+      if (!exited && child.connected) child.send({ notify: method, args }, () => undefined);
     },
     on(event, listener) {
       const list = listeners.get(event) ?? [];

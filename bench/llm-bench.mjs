@@ -25,12 +25,11 @@
 // Writes bench/results/llm-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
 import { fork, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
 import { summariseLlm } from './lib/llm-report.mjs';
-import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
 import { formatNumber, markdownTable, svgChart } from './lib/store-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 
@@ -139,16 +138,8 @@ async function main() {
   const rows = summariseLlm(counted);
   const table = markdownTable(rows);
   const result = {
-    benchmark: 'LLM relay (B7)',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    machine: {
-      ...machine,
-      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
-    },
+    ...resultHeader('LLM relay (B7)', { startedAt, machine }),
     pinned: canPin ? { server: 0, clients: 1 } : null,
-    git: gitRevision(),
-    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
     settings: {
       mode: options.quick ? 'quick' : 'full',
       countedRounds: options.rounds,

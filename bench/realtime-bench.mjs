@@ -52,7 +52,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
-import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
 import { benchSessionApiKey } from './lib/realtime-payload.mjs';
 import { defaultTextChars } from './lib/realtime-payload.mjs';
 import { chart, markdownTable, participantName, summarise } from './lib/realtime-report.mjs';
@@ -442,16 +442,12 @@ async function main() {
   );
   const finishedAt = new Date();
   const result = {
-    benchmark: 'realtime (B1 fan-out, B4 idle connections, B6 command latency under load)',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    machine: {
-      ...machine,
-      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
-    },
+    ...resultHeader('realtime (B1 fan-out, B4 idle connections, B6 command latency under load)', {
+      startedAt,
+      finishedAt,
+      machine,
+    }),
     pinning: pinned ? cores : null,
-    git: gitRevision(),
-    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
     settings: {
       mode: options.quick ? 'quick' : 'full',
       countedRounds: options.rounds,

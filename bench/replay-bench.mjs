@@ -41,7 +41,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
-import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
 import { benchSessionApiKey, defaultTextChars } from './lib/realtime-payload.mjs';
 import { startChild } from './lib/realtime-rpc.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
@@ -487,16 +487,11 @@ async function main() {
     ),
   );
   const result = {
-    benchmark: 'replay (B3 socket half: reconnect and replay, other clients’ lag meanwhile)',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    machine: {
-      ...machine,
-      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
-    },
+    ...resultHeader('replay (B3 socket half: reconnect and replay, other clients’ lag meanwhile)', {
+      startedAt,
+      machine,
+    }),
     pinning: pinned ? cores : null,
-    git: gitRevision(),
-    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
     settings: {
       mode: options.quick ? 'quick' : 'full',
       countedRounds: options.rounds,

@@ -24,7 +24,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
-import { gitInfo, markdownTable, ratioStatus, writeResultJson } from './lib/harness-report.mjs';
+import {
+  markdownTable,
+  ratioStatus,
+  resultHeader,
+  writeResultJson,
+} from './lib/harness-report.mjs';
 import { startChild } from './lib/realtime-rpc.mjs';
 import { benchSessionApiKey } from './lib/realtime-payload.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
@@ -203,13 +208,11 @@ async function main() {
   }
   const summary = summarise(rounds.filter((round) => !round.warmUp));
   const result = {
-    benchmark: 'rest (B5 events page and /alive under autocannon -c 100 -p 10)',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverage },
+    ...resultHeader('rest (B5 events page and /alive under autocannon -c 100 -p 10)', {
+      startedAt,
+      machine,
+    }),
     pinning,
-    git: gitInfo(),
-    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
     settings: {
       mode: options.tiny ? 'tiny' : options.quick ? 'quick' : 'full',
       countedRounds: options.rounds,

@@ -29,7 +29,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { gitRevision, writeResultJson } from './lib/harness-report.mjs';
+import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
 import { parseOptions } from './lib/cli-options.mjs';
 import { defaultTextChars } from './lib/store-events.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
@@ -236,17 +236,13 @@ async function main() {
   const table = markdownTable(rows);
   const finishedAt = new Date();
   const result = {
-    benchmark: 'store (B2 durable append, B3 replay storage half)',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    machine: {
-      ...machine,
-      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
-    },
+    ...resultHeader('store (B2 durable append, B3 replay storage half)', {
+      startedAt,
+      finishedAt,
+      machine,
+    }),
     fileSystem,
     pinnedCore: core ?? null,
-    git: gitRevision(),
-    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
     settings: {
       mode: options.quick ? 'quick' : 'full',
       countedRounds: options.rounds,

@@ -3,6 +3,7 @@
 // Parley ÷ peer per targeted row with each row's target marked.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +32,24 @@ export function gitRevision() {
 /** gitRevision() for the harness's run file, with placeholders when git cannot tell. */
 export function gitInfo() {
   return gitRevision() ?? { commit: 'unknown', serverSourceModified: null };
+}
+
+/**
+ * The fields every result file opens with: what ran, when, the machine (with its load average at
+ * the end of the run), the commit, and which server build the Parley side loaded.
+ */
+export function resultHeader(benchmark, { startedAt, finishedAt = new Date(), machine }) {
+  return {
+    benchmark,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    machine: {
+      ...machine,
+      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    },
+    git: gitInfo(),
+    parleyServerDist: process.env.PARLEY_SERVER_DIST || 'packages/server/dist',
+  };
 }
 
 /** `{ sense: '≥' | '≤', value }` for a ratio target such as "≥ 0.85x"; undefined otherwise. */

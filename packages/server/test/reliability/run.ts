@@ -1,0 +1,77 @@
+/**
+ * `npm run reliability`: runs the reliability scenarios (R1–R14 of reliability.md) against real
+ * Parley server processes, checks each run's history, prints one table and writes it into
+ * docs/reliability.md. Exits 1 when any promise was broken.
+ *
+ *   npm run reliability                  short profile (what CI runs), every scenario
+ *   npm run reliability -- --full        full profile (nightly-length sizes)
+ *   npm run reliability -- R1 R12        only these scenarios
+ *   npm run reliability -- --no-write    print only, leave docs/reliability.md alone
+ */
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { failureReport, reliabilityTable } from './report.js';
+import type { Profile, ScenarioResult } from './scenario.js';
+import { scenarios } from './scenarios/index.js';
+
+const documentPath = fileURLToPath(new URL('../../../../docs/reliability.md', import.meta.url));
+const tableStart = '<!-- reliability-table:start -->';
+const tableEnd = '<!-- reliability-table:end -->';
+
+const argumentsGiven = process.argv.slice(2);
+const profile: Profile = argumentsGiven.includes('--full') ? 'full' : 'short';
+const write = !argumentsGiven.includes('--no-write');
+const chosen = argumentsGiven.filter((argument) => !argument.startsWith('--'));
+const unknown = chosen.filter((id) => !scenarios.some((scenario) => scenario.id === id));
+if (unknown.length > 0) {
+  console.error(
+    `unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.id).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+const results: ScenarioResult[] = [];
+for (const scenario of scenarios) {
+  if (chosen.length > 0 && !chosen.includes(scenario.id)) continue;
+  for (const database of scenario.databases) {
+    console.log(`${scenario.id} ${scenario.title} (${database}, ${profile})`);
+    const result = await scenario.run({
+      profile,
+      database,
+      progress: (message) => console.log(`  ${message}`),
+    });
+    results.push(result);
+  }
+}
+
+const table = reliabilityTable(results);
+console.log(`\n${table}\n`);
+const failures = failureReport(results);
+for (const failure of failures) console.log(`FAIL ${failure}`);
+console.log(
+  failures.length === 0 ? 'Every promise kept.' : `${failures.length} promise(s) broken.`,
+);
+
+if (write) {
+  const document = readFileSync(documentPath, 'utf8');
+  const start = document.indexOf(tableStart);
+  const end = document.indexOf(tableEnd);
+  if (start < 0 || end < start) throw new Error(`${documentPath} lacks the table markers`);
+  const stamp = `Run ${new Date().toISOString().slice(0, 10)}, ${profile} profile, commit ${gitRevision()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB.`;
+  writeFileSync(
+    documentPath,
+    `${document.slice(0, start + tableStart.length)}\n${stamp}\n\n${table}\n${document.slice(end)}`,
+  );
+  console.log(`wrote ${documentPath}`);
+}
+process.exit(failures.length === 0 ? 0 : 1);
+
+function gitRevision(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}

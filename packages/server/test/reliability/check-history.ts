@@ -19,6 +19,10 @@ export interface LogEntry {
   readonly kind: 'message' | 'delta' | 'other';
   /** The text compared with what clients received (message content or delta text). */
   readonly content: string | undefined;
+  /** The source of the entry (`user`, `agent`, `environment`). */
+  readonly source?: string;
+  /** For agent-state changes, the new state. */
+  readonly agentState?: string;
 }
 
 export interface CheckResult {

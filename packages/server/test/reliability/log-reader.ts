@@ -58,6 +58,7 @@ export async function readStoredLogs(location: DatabaseLocation): Promise<Stored
 }
 
 interface StoredPayload {
+  source?: string;
   action?: string;
   observation?: string;
   args?: { content?: unknown };
@@ -66,13 +67,33 @@ interface StoredPayload {
 }
 
 function toLogEntry(id: number, payload: StoredPayload): LogEntry {
+  const source = payload.source === undefined ? {} : { source: payload.source };
   if (payload.streaming_delta !== undefined) {
     const content = payload.streaming_delta.content;
-    return { id, kind: 'delta', content: typeof content === 'string' ? content : undefined };
+    return {
+      id,
+      kind: 'delta',
+      content: typeof content === 'string' ? content : undefined,
+      ...source,
+    };
   }
   if (payload.action === 'message') {
     const content = payload.args?.content;
-    return { id, kind: 'message', content: typeof content === 'string' ? content : undefined };
+    return {
+      id,
+      kind: 'message',
+      content: typeof content === 'string' ? content : undefined,
+      ...source,
+    };
   }
-  return { id, kind: 'other', content: undefined };
+  const state = payload.extras?.agent_state;
+  return {
+    id,
+    kind: 'other',
+    content: undefined,
+    ...source,
+    ...(payload.observation === 'agent_state_changed' && typeof state === 'string'
+      ? { agentState: state }
+      : {}),
+  };
 }

@@ -7,22 +7,28 @@
  *     between its resume point and the last id it received (to the end of the log when the
  *     client stayed until the end).
  *
- * Which entries a face must deliver: every `message` action (both faces), and the streaming
- * deltas when the client asked for them. Other entries may be filtered by upstream's face rules
- * (old agent-state changes on replay, environment events live), so they are allowed, not required.
+ * Which entries a face must deliver: on the V1 face every entry that has a V1 frame; on the
+ * Socket.IO face every `message` action, since upstream's V0 rules filter others (old agent-state
+ * changes on replay, environment events live), which are therefore allowed, not required; on both,
+ * the streaming deltas when the client asked for them.
  */
 import type { ClientStream, History } from './history.js';
 
 export interface LogEntry {
   readonly id: number;
-  /** `message` for message actions, `delta` for streaming deltas, `other` otherwise. */
-  readonly kind: 'message' | 'delta' | 'other';
-  /** The text compared with what clients received (message content or delta text). */
+  /**
+   * `message` for message actions, `command` for a client's `run` action, `delta` for streaming
+   * deltas, `other` otherwise.
+   */
+  readonly kind: 'message' | 'command' | 'delta' | 'other';
+  /** The text compared with what clients received (message content or delta text; a command). */
   readonly content: string | undefined;
   /** The source of the entry (`user`, `agent`, `environment`). */
   readonly source?: string;
   /** For agent-state changes, the new state. */
   readonly agentState?: string;
+  /** The entry has a V1 frame (`projectV1Event`), so V1 clients must receive it. */
+  readonly v1Visible?: boolean;
 }
 
 export interface CheckResult {
@@ -57,7 +63,9 @@ export function checkHistory(
   for (const operation of history.operations) {
     const log = logs.get(operation.conversationId) ?? [];
     const copies = log.filter(
-      (entry) => entry.kind === 'message' && entry.content?.includes(operation.token) === true,
+      (entry) =>
+        (entry.kind === 'message' || entry.kind === 'command') &&
+        entry.content?.includes(operation.token) === true,
     ).length;
     const label = `${operation.client} ${operation.token} (${operation.result ?? 'pending'})`;
     if (operation.result === 'ok' && copies === 0) lost.push(label);
@@ -104,7 +112,10 @@ function checkStream(stream: ClientStream, log: readonly LogEntry[]): string[] {
   for (let id = firstSession.cursor + 1; id <= end; id++) {
     const entry = log[id];
     if (entry === undefined || seen.has(id)) continue;
-    const required = entry.kind === 'message' || (entry.kind === 'delta' && stream.wantsDeltas);
+    const required =
+      entry.kind === 'delta'
+        ? stream.wantsDeltas
+        : entry.kind === 'message' || (stream.face === 'v1' && entry.v1Visible === true);
     if (required) missing.push(id);
   }
   if (missing.length > 0) {

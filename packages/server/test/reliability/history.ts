@@ -100,9 +100,9 @@ export class History {
   }
 }
 
-/** The highest id a stream has received, or -1. */
+/** The highest id a stream has received, or the cursor it started from (-1 for everything). */
 export function lastReceivedId(stream: ClientStream): number {
-  let last = -1;
+  let last = stream.sessions[0]?.cursor ?? -1;
   for (const session of stream.sessions) {
     for (const id of session.ids) if (id > last) last = id;
   }

@@ -1,4 +1,5 @@
 /** Reads every conversation's stored log straight from the database, for the checker. */
+import { projectV1Event, type LoggedEvent } from '@parley/protocol';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import { openDatabase } from '../../src/storage/open-database.js';
 import type { LogEntry } from './check-history.js';
@@ -36,7 +37,9 @@ export async function readStoredLogs(location: DatabaseLocation): Promise<Stored
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as StoredPayload;
       const log = logs.get(row.conversation_id) ?? [];
-      log.push(toLogEntry(Number(row.id), payload));
+      const entry = toLogEntry(Number(row.id), payload);
+      const v1Visible = projectV1Event(payload as unknown as LoggedEvent) !== undefined;
+      log.push(entry.kind === 'delta' ? entry : { ...entry, v1Visible });
       logs.set(row.conversation_id, log);
       const state = payload.extras?.agent_state;
       if (payload.observation === 'agent_state_changed' && typeof state === 'string') {
@@ -61,7 +64,7 @@ interface StoredPayload {
   source?: string;
   action?: string;
   observation?: string;
-  args?: { content?: unknown };
+  args?: { content?: unknown; command?: unknown };
   extras?: { agent_state?: unknown };
   streaming_delta?: { content?: unknown };
 }
@@ -83,6 +86,15 @@ function toLogEntry(id: number, payload: StoredPayload): LogEntry {
       id,
       kind: 'message',
       content: typeof content === 'string' ? content : undefined,
+      ...source,
+    };
+  }
+  if (payload.action === 'run') {
+    const command = payload.args?.command;
+    return {
+      id,
+      kind: 'command',
+      content: typeof command === 'string' ? command : undefined,
       ...source,
     };
   }

@@ -42,3 +42,10 @@ export function failureReport(results: readonly ScenarioResult[]): string[] {
     failuresOf(result).map((failure) => `${result.id} (${result.database}): ${failure}`),
   );
 }
+
+/** The scenarios' notes (sizes, figures that explain a row), one bullet each. */
+export function reliabilityNotes(results: readonly ScenarioResult[]): string {
+  return results
+    .flatMap((result) => result.notes.map((note) => `- ${result.id} (${result.database}): ${note}`))
+    .join('\n');
+}

@@ -12,7 +12,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { failureReport, reliabilityTable } from './report.js';
+import { failureReport, reliabilityNotes, reliabilityTable } from './report.js';
 import type { Profile, ScenarioResult } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 
@@ -46,7 +46,8 @@ for (const scenario of scenarios) {
   }
 }
 
-const table = reliabilityTable(results);
+const notes = reliabilityNotes(results);
+const table = `${reliabilityTable(results)}${notes === '' ? '' : `\n\n${notes}`}`;
 console.log(`\n${table}\n`);
 const failures = failureReport(results);
 for (const failure of failures) console.log(`FAIL ${failure}`);

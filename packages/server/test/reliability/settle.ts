@@ -30,12 +30,19 @@ export async function untilQuiet(
   throw new Error('the server did not go quiet');
 }
 
-/** The last id a client of `face` must receive: the newest message, or delta when it asked. */
-export function lastRequiredId(log: readonly LogEntry[], wantsDeltas: boolean): number {
+/** The last id a client must receive (the checker's rule of what each face must deliver). */
+export function lastRequiredId(
+  log: readonly LogEntry[],
+  options: { wantsDeltas: boolean; face: 'socket.io' | 'v1' },
+): number {
   for (let index = log.length - 1; index >= 0; index--) {
     const entry = log[index];
     if (entry === undefined) continue;
-    if (entry.kind === 'message' || (entry.kind === 'delta' && wantsDeltas)) return entry.id;
+    const required =
+      entry.kind === 'delta'
+        ? options.wantsDeltas
+        : entry.kind === 'message' || (options.face === 'v1' && entry.v1Visible === true);
+    if (required) return entry.id;
   }
   return -1;
 }
@@ -51,10 +58,15 @@ export async function untilCaughtUp(
   await Promise.all(
     clients.map(async (client) => {
       const log = stored.logs.get(client.stream.conversationId) ?? [];
-      const target = lastRequiredId(log, client.stream.wantsDeltas);
+      const target = lastRequiredId(log, client.stream);
       if (!client.connected) await client.connect();
       await client.untilId(target);
       client.stream.complete = true;
     }),
   );
+}
+
+/** The newest id of a conversation's stored log, or -1 when it is empty. */
+export function lastLogId(stored: StoredLogs, conversationId: string): number {
+  return (stored.logs.get(conversationId)?.length ?? 0) - 1;
 }

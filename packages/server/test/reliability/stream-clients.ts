@@ -47,14 +47,24 @@ export class ResumingClient {
     return lastReceivedId(this.stream);
   }
 
+  /** The V1 session's socket, for scenarios that stop reading from it. */
+  get webSocketForTest(): WebSocket | undefined {
+    return this.#webSocket;
+  }
+
   get connected(): boolean {
     return this.#socketIo !== undefined || this.#webSocket !== undefined;
   }
 
-  /** Opens a new session from the highest id received so far; resolves once it is open. */
-  async connect(): Promise<void> {
+  /**
+   * Opens a new session from the highest id received so far (or, for a client's first session,
+   * from `startAfter`: a client joining at the log's end); resolves once it is open.
+   */
+  async connect(startAfter?: number): Promise<void> {
     this.disconnect();
-    const session: StreamSession = { cursor: this.lastId, ids: [], contents: new Map() };
+    const cursor =
+      this.stream.sessions.length === 0 && startAfter !== undefined ? startAfter : this.lastId;
+    const session: StreamSession = { cursor, ids: [], contents: new Map() };
     this.stream.sessions.push(session);
     this.lastEnd = undefined;
     this.connectError = undefined;

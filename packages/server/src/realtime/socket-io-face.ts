@@ -5,6 +5,7 @@ import type { EventStore } from '../events/event-store.js';
 import { errorCodes, isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
+import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import { ClientMessageHandler, type RealtimeConversations } from './client-message-handler.js';
 import { parseConnectQuery } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
@@ -35,6 +36,8 @@ export interface SocketIoFaceOptions {
   messagesPerSecond: number;
   messageBurst: number;
   connectionCount: ConnectionCount;
+  /** Client messages accepted on any socket and not yet dispatched. */
+  dispatches: ClientMessageDispatches;
   logger: Logger;
   /** How long a status frame waits for a first live client (default 30 s, as upstream). */
   clientWaitMs?: number;
@@ -203,7 +206,7 @@ export class SocketIoFace implements LiveBroadcaster {
           burst: options.messageBurst,
         }),
         logger: log(),
-        signal: closed.signal,
+        dispatches: options.dispatches,
         sendError: (code, message) => socket.emit('oh_event', { error: true, code, message }),
         disconnectFlood: () => connection.close('rate limited'),
       });
@@ -217,6 +220,8 @@ export class SocketIoFace implements LiveBroadcaster {
       }
       connection.markClosed();
       closed.abort();
+      // Messages it already accepted are still dispatched.
+      handler?.close();
       hub.remove(connection);
       this.#connections.delete(connection);
       options.connectionCount.closed();

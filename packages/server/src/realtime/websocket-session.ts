@@ -5,6 +5,7 @@ import type { EventStore } from '../events/event-store.js';
 import { isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
+import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import {
   ClientMessageHandler,
   UnreadableMessage,
@@ -33,6 +34,8 @@ export interface WebSocketSessionSettings {
   /** How long a client without a key in its URL has to send its auth frame, in ms. */
   authTimeoutMs: number;
   connectionCount: ConnectionCount;
+  /** Client messages accepted on any socket and not yet dispatched. */
+  dispatches: ClientMessageDispatches;
   logger: Logger;
 }
 
@@ -187,8 +190,8 @@ class WebSocketSession {
       this.#socket.close(closeCodes.internalError, 'replay failed');
       return;
     }
-    // Live: nothing in flight uses the controller unless a message handler holds its signal.
-    if (this.#handler === undefined) this.#abort = undefined;
+    // Live: nothing in flight uses the controller any more (messages run under the server's).
+    this.#abort = undefined;
   }
 
   /** One inbound frame: the awaited auth frame, a frame to hold until admission, or a message. */
@@ -204,6 +207,8 @@ class WebSocketSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort?.abort();
+    // Messages it already accepted are still dispatched.
+    this.#handler?.close();
     this.#authentication?.cancel();
     this.#inbox = undefined;
     const connection = this.#connection;
@@ -231,7 +236,7 @@ class WebSocketSession {
         burst: settings.messageBurst,
       }),
       logger: this.logger,
-      signal: this.#signal(),
+      dispatches: settings.dispatches,
       sendError: (code, message) => connection.sendEncoded(encodeV1Error(code, message)),
       disconnectFlood: () => connection.close('rate limited'),
     });

@@ -138,7 +138,10 @@ export class SocketIoFace implements LiveBroadcaster {
   }
 
   async #admit(socket: ParleySocket): Promise<void> {
-    const query = parseConnectQuery(socket.handshake.query);
+    // The handshake's own URL: engine.io's parsed query keeps only the last of repeated values.
+    const query = parseConnectQuery(
+      new URL(socket.request.url ?? '/', 'http://localhost').searchParams,
+    );
     if (query.conversationId === undefined) {
       throw new RefusalError('No conversation_id in query params');
     }

@@ -11,7 +11,7 @@ import {
   UnreadableMessage,
   type RealtimeConversations,
 } from './client-message-handler.js';
-import { firstValue, parseEventCursor, presentedKey } from './connect-query.js';
+import { parseEventCursor, presentedKey } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
 import type { ConversationHubs } from './conversation-hubs.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
@@ -136,7 +136,7 @@ class WebSocketSession {
     const authentication = new WebSocketAuthentication({
       socket: this.#socket,
       required: settings.sessionApiKey !== undefined,
-      keyFromQuery: presentedKey(query.get('session_api_key') ?? undefined),
+      keyFromQuery: presentedKey(query),
       timeoutMs: settings.authTimeoutMs,
     });
     this.#authentication = authentication;
@@ -164,7 +164,7 @@ class WebSocketSession {
     const connection = new WebSocketConnection(this.#socket, {
       id: `websocket:${++nextConnectionNumber}`,
       conversationId,
-      wantsDeltas: firstValue(query.get('stream') ?? undefined) === 'true',
+      wantsDeltas: query.get('stream') === 'true',
     });
     this.#connection = connection;
     const inbox = this.#inbox;

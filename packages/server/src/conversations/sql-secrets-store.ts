@@ -5,6 +5,7 @@ import type { Database } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/database-errors.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { SecretSummary, SecretsStore } from './secrets-store.js';
+import { requireStorableText } from './stored-text.js';
 
 /** Custom secrets in SQL, each value sealed with AES-256-GCM. */
 export class SqlSecretsStore implements SecretsStore {
@@ -31,6 +32,7 @@ export class SqlSecretsStore implements SecretsStore {
     userId: string,
     secret: { name: string; value: string; description?: string | null | undefined },
   ): Promise<void> {
+    requireStorableText(secret);
     const now = this.#now().toISOString();
     try {
       await this.#kysely
@@ -55,6 +57,7 @@ export class SqlSecretsStore implements SecretsStore {
     name: string,
     change: { name: string; description?: string | null | undefined; value?: string | undefined },
   ): Promise<void> {
+    requireStorableText(change);
     let updated: bigint;
     try {
       const result = await this.#kysely

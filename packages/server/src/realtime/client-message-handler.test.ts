@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCapturingLogger } from '../../test/support/test-logger.js';
 import { ParleyError } from '../shared/errors.js';
+import { SecretRegistry } from '../shared/secret-registry.js';
 import { ClientMessageDispatches } from './client-message-dispatches.js';
 import { ClientMessageHandler, type RealtimeConversations } from './client-message-handler.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
@@ -36,10 +37,11 @@ function handlerFor(conversations: RealtimeConversations, dispatches: ClientMess
     rateLimiter: new MessageRateLimiter({ perSecond: 1, burst: 10, now: () => 0 }),
     logger: captured.logger,
     dispatches,
+    secrets: captured.secrets,
     sendError: (code, text) => errors.push({ code, message: text }),
     disconnectFlood: () => undefined,
   });
-  return { handler, errors, lines: captured.lines };
+  return { handler, errors, lines: captured.lines, secrets: captured.secrets };
 }
 
 describe('ClientMessageHandler', () => {
@@ -105,6 +107,21 @@ describe('ClientMessageHandler', () => {
     ]);
   });
 
+  it("masks the user's secrets in an error text that quotes them (a provider's answer)", async () => {
+    const key = 'sk-alice-quoted-key';
+    const failure = new ParleyError('LLM_AUTHENTICATION', `The provider said: Bearer ${key}`);
+    const { conversations, release } = gatedConversations(() => failure);
+    const dispatches = new ClientMessageDispatches();
+    const { handler, errors, secrets } = handlerFor(conversations, dispatches);
+    secrets.set('settings:alice', [key], 'alice');
+    handler.handle(message('hello'));
+    release();
+    await dispatches.settled();
+    expect(errors).toEqual([
+      { code: 'LLM_AUTHENTICATION', message: 'The provider said: Bearer <secret_hidden>' },
+    ]);
+  });
+
   it('sends the disconnecting message its own error frame and takes nothing after it', () => {
     const { conversations } = gatedConversations();
     const dispatches = new ClientMessageDispatches();
@@ -117,6 +134,7 @@ describe('ClientMessageHandler', () => {
       rateLimiter: new MessageRateLimiter({ perSecond: 1, burst: 2, now: () => 0 }),
       logger: createCapturingLogger('silent').logger,
       dispatches,
+      secrets: new SecretRegistry(),
       sendError: (_code, text) => errors.push(text),
       disconnectFlood: () => (disconnected += 1),
     });

@@ -2,6 +2,7 @@ import { InvalidEventError, parseIncomingAction } from '@parley/protocol';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { isParleyError, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import type { MessageRateLimiter } from './message-rate-limiter.js';
 
@@ -16,6 +17,8 @@ export interface ClientMessageHandlerOptions {
   logger: Logger;
   /** The server's accepted messages: their lifetime signal, and shutdown's wait for them. */
   dispatches: ClientMessageDispatches;
+  /** Secret values masked out of error texts (a failure may quote a provider's answer). */
+  secrets: SecretRegistry;
   /** Tells this client (and nobody else) what was wrong with its message. */
   sendError(code: ErrorCode, message: string): void;
   /** Drops the connection after a sustained flood. */
@@ -111,7 +114,10 @@ export class ClientMessageHandler {
         return;
       }
       if (isParleyError(error) && error.code !== 'INTERNAL_ERROR') {
-        options.sendError(error.code, error.message);
+        options.sendError(
+          error.code,
+          options.secrets.maskerFor(options.userId).maskText(error.message),
+        );
         return;
       }
       options.logger.error({ err: error }, 'dispatching a client action failed');

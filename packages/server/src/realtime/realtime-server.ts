@@ -6,6 +6,7 @@ import type { EventStore } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { ResolveUser } from './admit-connection.js';
 import { ClientMessageDispatches } from './client-message-dispatches.js';
 import type { RealtimeConversations } from './client-message-handler.js';
@@ -26,6 +27,8 @@ export interface RealtimeServerOptions {
   settings: Config['realtime'];
   metrics: Metrics;
   logger: Logger;
+  /** Secret values masked out of status and error frames (events are masked when appended). */
+  secretRegistry: SecretRegistry;
 }
 
 /** How long shutdown waits for committed events to reach the sockets before closing them. */
@@ -77,6 +80,7 @@ export class RealtimeServer implements RealtimeNotifier {
       messageBurst: settings.messageBurst,
       connectionCount,
       dispatches: this.#dispatches,
+      secrets: options.secretRegistry,
     };
     this.#socketIo = new SocketIoFace({
       ...faceOptions,

@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import type { EventStore } from '../events/event-store.js';
 import { errorCodes, isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
 import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import { ClientMessageHandler, type RealtimeConversations } from './client-message-handler.js';
@@ -38,6 +39,8 @@ export interface SocketIoFaceOptions {
   connectionCount: ConnectionCount;
   /** Client messages accepted on any socket and not yet dispatched. */
   dispatches: ClientMessageDispatches;
+  /** Secret values masked out of status and error frames. */
+  secrets: SecretRegistry;
   logger: Logger;
   /** How long a status frame waits for a first live client (default 30 s, as upstream). */
   clientWaitMs?: number;
@@ -123,11 +126,22 @@ export class SocketIoFace implements LiveBroadcaster {
    */
   emitToConversation(conversationId: string, payload: Record<string, unknown>): void {
     const room = eventRoom(conversationId);
-    if ((this.#server.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) {
+    let member: ParleySocket | undefined;
+    for (const socketId of this.#server.sockets.adapter.rooms.get(room) ?? []) {
+      member = this.#server.sockets.sockets.get(socketId);
+      if (member !== undefined) break;
+    }
+    if (member === undefined) {
       this.#pendingStatusFrames.hold(conversationId, payload);
       return;
     }
-    this.#server.to(room).emit('oh_event', payload);
+    // Every socket in the room belongs to the conversation's owner (admission checked it).
+    this.#server.to(room).emit('oh_event', this.#masked(payload, member.data.userId));
+  }
+
+  /** A frame with the secrets its user may not see in plain text masked (a provider's text). */
+  #masked(payload: Record<string, unknown>, userId: string | undefined): Record<string, unknown> {
+    return this.#options.secrets.maskerFor(userId).maskValue(payload) as Record<string, unknown>;
   }
 
   /** Disconnects every connection, then stops the engine (it does not close the HTTP server). */
@@ -189,7 +203,7 @@ export class SocketIoFace implements LiveBroadcaster {
       // Status frames sent before anyone was live follow the replay, then live events flow.
       onLive: () => {
         for (const payload of this.#pendingStatusFrames.take(conversationId)) {
-          socket.emit('oh_event', payload);
+          socket.emit('oh_event', this.#masked(payload, userId));
         }
       },
     });
@@ -210,6 +224,7 @@ export class SocketIoFace implements LiveBroadcaster {
         }),
         logger: log(),
         dispatches: options.dispatches,
+        secrets: options.secrets,
         sendError: (code, message) => socket.emit('oh_event', { error: true, code, message }),
         disconnectFlood: () => connection.close('rate limited'),
       });

@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { EventStore } from '../events/event-store.js';
 import { isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
 import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import {
@@ -36,6 +37,8 @@ export interface WebSocketSessionSettings {
   connectionCount: ConnectionCount;
   /** Client messages accepted on any socket and not yet dispatched. */
   dispatches: ClientMessageDispatches;
+  /** Secret values masked out of status and error frames. */
+  secrets: SecretRegistry;
   logger: Logger;
 }
 
@@ -237,6 +240,7 @@ class WebSocketSession {
       }),
       logger: this.logger,
       dispatches: settings.dispatches,
+      secrets: settings.secrets,
       sendError: (code, message) => connection.sendEncoded(encodeV1Error(code, message)),
       disconnectFlood: () => connection.close('rate limited'),
     });

@@ -25,6 +25,8 @@ export type FakeLlmBehaviour =
       readonly status: number;
       readonly headers?: Readonly<Record<string, string>>;
       readonly message?: string;
+      /** Append the request's own `Authorization` (or `x-api-key`) header, as some gateways do. */
+      readonly echoAuthorization?: boolean;
     }
   /** Destroy the socket before sending anything. */
   | { readonly kind: 'reset-before-headers' }

@@ -28,15 +28,17 @@ export async function respond(recorded: RecordedRequest, response: ServerRespons
   const isStreaming = protocol === 'anthropic' || recorded.body['stream'] === true;
   const model = typeof recorded.body['model'] === 'string' ? recorded.body['model'] : 'fake-model';
   switch (behaviour.kind) {
-    case 'status':
+    case 'status': {
+      let message = behaviour.message ?? `fake ${behaviour.status}`;
+      if (behaviour.echoAuthorization === true) {
+        const presented = recorded.headers['authorization'] ?? recorded.headers['x-api-key'];
+        message += ` (you sent: ${String(presented)})`;
+      }
       response
         .writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers })
-        .end(
-          JSON.stringify(
-            errorBody(protocol, behaviour.status, behaviour.message ?? `fake ${behaviour.status}`),
-          ),
-        );
+        .end(JSON.stringify(errorBody(protocol, behaviour.status, message)));
       return;
+    }
     case 'reset-before-headers':
       response.socket?.destroy();
       return;

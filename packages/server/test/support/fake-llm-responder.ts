@@ -23,7 +23,12 @@ function drained(response: ServerResponse): Promise<void> {
   });
 }
 
-export async function respond(recorded: RecordedRequest, response: ServerResponse): Promise<void> {
+/** `released`: resolves when the test opens a `gated` behaviour's gate. */
+export async function respond(
+  recorded: RecordedRequest,
+  response: ServerResponse,
+  released: Promise<void> = Promise.resolve(),
+): Promise<void> {
   const { behaviour, protocol } = recorded;
   const isStreaming = protocol === 'anthropic' || recorded.body['stream'] === true;
   const model = typeof recorded.body['model'] === 'string' ? recorded.body['model'] : 'fake-model';
@@ -104,6 +109,13 @@ export async function respond(recorded: RecordedRequest, response: ServerRespons
       return;
     case 'stall':
       await writeWords(behaviour.afterChunks);
+      return;
+    case 'gated':
+      if (!(await writeWords(behaviour.afterChunks))) return;
+      await released;
+      if (!(await writeWords(behaviour.thenChunks))) return;
+      await write(encoder.finish(protocol === 'openai' ? 'stop' : 'end_turn'), false);
+      response.end();
       return;
     case 'malformed-chunk':
       if (!(await writeWords(behaviour.afterChunks))) return;

@@ -22,12 +22,15 @@ import { createLanguageModels, type LanguageModels } from './llm/language-models
 import { RealtimeServer } from './realtime/realtime-server.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
+import { SecretRegistry, urlCredentials } from './shared/secret-registry.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 
 /** Replacements for the real parts, for tests. */
 export interface AppOverrides {
   logger?: Logger;
+  /** The registry of secret values to mask; pass the one `logger` masks with (tests). */
+  secretRegistry?: SecretRegistry;
   database?: Database;
   transport?: EventTransport;
   /** Replaces the rate-limit store chosen from the config (memory, or Redis with REDIS_URL). */
@@ -78,8 +81,20 @@ export interface App {
 
 /** The composition root: builds and wires every service. Nothing else constructs services. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  // Every secret value the process learns is registered here; logs, frames and error bodies mask
+  // them on the way out (R14). The configuration's own come first.
+  const secretRegistry = overrides.secretRegistry ?? new SecretRegistry();
+  secretRegistry.set('config', [
+    config.llm.apiKey,
+    ...urlCredentials(config.llm.baseUrl),
+    config.sessionApiKey,
+    config.secretsKey,
+    ...urlCredentials(config.databaseUrl),
+    ...urlCredentials(config.redisUrl),
+  ]);
   const logger =
-    overrides.logger ?? createLogger({ level: config.log.level, json: config.log.json });
+    overrides.logger ??
+    createLogger({ level: config.log.level, json: config.log.json, secrets: secretRegistry });
   const database =
     overrides.database ??
     (await openDatabase({
@@ -153,6 +168,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       eventStreams,
       languageModels,
       logger,
+      secretRegistry,
       ...(overrides.agentLoops === undefined
         ? {}
         : { agentLoops: overrides.agentLoops({ eventStreams }) }),
@@ -174,6 +190,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     defaultModel: config.llm.model,
     listModels: async () => [...new Set(['demo', config.llm.model])],
     version: parleyVersion,
+    secretRegistry,
   });
 
   const realtime = new RealtimeServer({
@@ -187,6 +204,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     settings: config.realtime,
     metrics,
     logger,
+    secretRegistry,
   });
   services.conversationManager?.setNotifier(realtime);
 

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { conversationStatusSchema } from './conversation-info.js';
+import { storableString, storableText } from './storable-text.js';
 
 const optionalText = z.string().nullable().optional();
+/** Stored in a column of the conversation's row. */
+const optionalStoredText = storableString().nullable().optional();
 
 /** Upstream `InitSessionRequest` body of `POST /api/conversations`; unknown keys are refused. */
 export const initSessionRequestSchema = z
   .strictObject({
-    repository: optionalText,
-    git_provider: optionalText,
-    selected_branch: optionalText,
+    repository: optionalStoredText,
+    git_provider: optionalStoredText,
+    selected_branch: optionalStoredText,
     initial_user_msg: optionalText,
     image_urls: z.array(z.string()).nullable().optional(),
     replay_json: optionalText,
@@ -37,9 +40,12 @@ export const startConversationRequestSchema = z
   .object({ providers_set: z.array(z.string()).nullable().optional() })
   .meta({ id: 'StartConversationRequest' });
 
-/** `PATCH /api/conversations/{id}`: the title is trimmed, then must be 1–200 characters. */
+/**
+ * `PATCH /api/conversations/{id}`: the title is trimmed, then must be 1–200 characters without
+ * U+0000 or lone surrogates.
+ */
 export const updateConversationRequestSchema = z
-  .strictObject({ title: z.string().trim().min(1).max(200) })
+  .strictObject({ title: storableText(z.string().trim().min(1).max(200)) })
   .meta({ id: 'UpdateConversationRequest' });
 export type UpdateConversationRequest = z.infer<typeof updateConversationRequestSchema>;
 
@@ -68,7 +74,7 @@ export const eventPageSchema = z
 export const conversationListQuerySchema = z.object({
   page_id: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  selected_repository: z.string().optional(),
-  conversation_trigger: z.string().optional(),
+  selected_repository: storableString().optional(),
+  conversation_trigger: storableString().optional(),
   include_sub_conversations: z.string().optional(),
 });

@@ -3,3 +3,4 @@ export * from './conversation-requests.js';
 export * from './settings.js';
 export * from './secrets.js';
 export * from './errors.js';
+export * from './storable-text.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from './storable-text.js';
 
 /** A custom secret's name: what agents and tools refer to it by (also its id in the API). */
 export const secretNameSchema = z
@@ -14,8 +15,8 @@ export const secretNameSchema = z
 export const createSecretRequestSchema = z
   .strictObject({
     name: secretNameSchema,
-    value: z.string().min(1).max(65_536),
-    description: z.string().max(1_000).nullable().optional(),
+    value: storableString().min(1).max(65_536),
+    description: storableString().max(1_000).nullable().optional(),
   })
   .meta({ id: 'CreateSecretRequest' });
 export type CreateSecretRequest = z.infer<typeof createSecretRequestSchema>;
@@ -24,8 +25,8 @@ export type CreateSecretRequest = z.infer<typeof createSecretRequestSchema>;
 export const updateSecretRequestSchema = z
   .strictObject({
     name: secretNameSchema,
-    description: z.string().max(1_000).nullable().optional(),
-    value: z.string().min(1).max(65_536).optional(),
+    description: storableString().max(1_000).nullable().optional(),
+    value: storableString().min(1).max(65_536).optional(),
   })
   .meta({ id: 'UpdateSecretRequest' });
 export type UpdateSecretRequest = z.infer<typeof updateSecretRequestSchema>;

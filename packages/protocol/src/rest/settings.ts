@@ -1,32 +1,36 @@
 import { z } from 'zod';
+import { storableString } from './storable-text.js';
 
-/** Settings fields a client may write (upstream `Settings`); the three API keys are write-only. */
+/**
+ * Settings fields a client may write (upstream `Settings`); the three API keys are write-only.
+ * Strings may hold no U+0000 or lone surrogate: the model name lands in a conversation's row.
+ */
 export const settingsFieldsSchema = z.object({
-  language: z.string().nullable().optional(),
-  agent: z.string().nullable().optional(),
+  language: storableString().nullable().optional(),
+  agent: storableString().nullable().optional(),
   max_iterations: z.number().int().positive().nullable().optional(),
-  security_analyzer: z.string().nullable().optional(),
+  security_analyzer: storableString().nullable().optional(),
   confirmation_mode: z.boolean().nullable().optional(),
-  llm_model: z.string().nullable().optional(),
-  llm_api_key: z.string().nullable().optional(),
-  llm_base_url: z.string().nullable().optional(),
+  llm_model: storableString().nullable().optional(),
+  llm_api_key: storableString().nullable().optional(),
+  llm_base_url: storableString().nullable().optional(),
   remote_runtime_resource_factor: z.number().int().nullable().optional(),
   enable_default_condenser: z.boolean().optional(),
   enable_sound_notifications: z.boolean().optional(),
   enable_proactive_conversation_starters: z.boolean().optional(),
   enable_solvability_analysis: z.boolean().optional(),
   user_consents_to_analytics: z.boolean().nullable().optional(),
-  sandbox_base_container_image: z.string().nullable().optional(),
-  sandbox_runtime_container_image: z.string().nullable().optional(),
+  sandbox_base_container_image: storableString().nullable().optional(),
+  sandbox_runtime_container_image: storableString().nullable().optional(),
   mcp_config: z.record(z.string(), z.unknown()).nullable().optional(),
-  search_api_key: z.string().nullable().optional(),
-  sandbox_api_key: z.string().nullable().optional(),
+  search_api_key: storableString().nullable().optional(),
+  sandbox_api_key: storableString().nullable().optional(),
   max_budget_per_task: z.number().nonnegative().nullable().optional(),
   condenser_max_size: z.number().int().min(20).nullable().optional(),
-  email: z.string().nullable().optional(),
+  email: storableString().nullable().optional(),
   email_verified: z.boolean().nullable().optional(),
-  git_user_name: z.string().nullable().optional(),
-  git_user_email: z.string().nullable().optional(),
+  git_user_name: storableString().nullable().optional(),
+  git_user_email: storableString().nullable().optional(),
 });
 
 /** Body of `POST /api/settings`: a partial update; unknown keys (such as `provider_tokens_set`) are ignored. */

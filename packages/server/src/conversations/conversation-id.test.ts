@@ -36,6 +36,7 @@ describe('validateConversationId', () => {
     ['a'.repeat(101), 'Conversation ID is too long'],
     ['b'.repeat(1000), 'Conversation ID is too long'],
     ['abc\0def', 'Conversation ID contains invalid characters'],
+    ['lone \uD800 surrogate', 'Conversation ID contains invalid characters'],
     ['..', 'Conversation ID contains invalid path characters'],
     ['../etc/passwd', 'Conversation ID contains invalid path characters'],
     ['a..b', 'Conversation ID contains invalid path characters'],

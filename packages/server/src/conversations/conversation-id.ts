@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { isStorableText } from '@parley/protocol';
 import { ParleyError } from '../shared/errors.js';
 
 export const maximumConversationIdLength = 100;
 
 /**
- * Upstream's `validate_conversation_id`, with its messages: at most 100 characters, no NUL, no
+ * Upstream's `validate_conversation_id`, with its messages: at most 100 characters, no NUL (nor a
+ * lone surrogate), no
  * `..`, `/` or `\`, no control characters. Empty strings and spaces are allowed, as upstream.
  * Ids are only ever used as SQL values, never as file paths.
  */
@@ -12,7 +14,8 @@ export function validateConversationId(conversationId: string): string {
   if (conversationId.length > maximumConversationIdLength) {
     throw invalid('Conversation ID is too long');
   }
-  if (conversationId.includes('\0')) {
+  // U+0000 (upstream's rule) or a lone surrogate, which the two databases store differently.
+  if (!isStorableText(conversationId)) {
     throw invalid('Conversation ID contains invalid characters');
   }
   if (

@@ -14,6 +14,7 @@ import type {
 } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import { ParleyError } from '../shared/errors.js';
+import { urlCredentials } from '../shared/secret-registry.js';
 import type { AgentLoopStatus, AgentLoops, LlmChoice, TurnLimits } from './agent-loops.js';
 import { newConversationId, validateConversationId } from './conversation-id.js';
 import type { ConversationMetadata } from './conversation-metadata.js';
@@ -307,6 +308,13 @@ export class ConversationService {
     }
     if (this.#options.defaultLlm.apiKey !== undefined)
       keys['default_llm_api_key'] = this.#options.defaultLlm.apiKey;
+    // Credentials in a base URL (https://user:password@host) are as secret as a key.
+    const credentials = [
+      ...urlCredentials(settings?.fields.llm_base_url),
+      ...urlCredentials(this.#options.defaultLlm.baseUrl),
+    ];
+    for (const [index, value] of credentials.entries())
+      keys[`llm_base_url_credential_${index}`] = value;
     return { ...keys, ...custom };
   }
 }

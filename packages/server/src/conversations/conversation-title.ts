@@ -1,3 +1,4 @@
+import { toStorableText } from '@parley/protocol';
 import type { LanguageModel } from '../llm/language-model.js';
 
 /** Longest title kept from the model or from the message. */
@@ -15,8 +16,18 @@ export function truncatedTitle(message: string, maxLength = 30): string {
 /**
  * A short title for a conversation that began with `message`: asked of the model (upstream's
  * prompt, in short), falling back to `truncatedTitle` when the call fails or says nothing usable.
+ * Nobody chose it, so it is made storable rather than refused: each U+0000 or lone surrogate
+ * (a cut may split a pair) becomes U+FFFD.
  */
 export async function generateTitle(
+  message: string,
+  model: LanguageModel | undefined,
+  signal: AbortSignal,
+): Promise<string> {
+  return toStorableText(await titleFor(message, model, signal));
+}
+
+async function titleFor(
   message: string,
   model: LanguageModel | undefined,
   signal: AbortSignal,

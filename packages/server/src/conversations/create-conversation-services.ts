@@ -5,6 +5,7 @@ import { decodeSecretsKey, loadOrCreateSecretsKey } from '../shared/secrets-key-
 import type { Database } from '../storage/database.js';
 import type { LanguageModels } from '../llm/language-models.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { AgentLoops } from './agent-loops.js';
 import {
   ConversationManager,
@@ -41,6 +42,8 @@ export interface ConversationServicesParts {
   eventStreams: EventStreams;
   languageModels: LanguageModels;
   logger: Logger;
+  /** Where settings and secrets register their values for masking. */
+  secretRegistry: SecretRegistry;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: AgentLoops;
   /** The manager's clock and cleanup timers (tests). */
@@ -57,8 +60,9 @@ export function createConversationServices(
       ? loadOrCreateSecretsKey(config.dataDirectory)
       : decodeSecretsKey(config.secretsKey),
   );
-  const settings = new SqlSettingsStore({ database: parts.database, secretBox });
-  const secrets = new SqlSecretsStore({ database: parts.database, secretBox });
+  const registry = parts.secretRegistry;
+  const settings = new SqlSettingsStore({ database: parts.database, secretBox, secrets: registry });
+  const secrets = new SqlSecretsStore({ database: parts.database, secretBox, secrets: registry });
   const conversationStore = new SqlConversationStore({ database: parts.database });
   const conversationManager =
     parts.agentLoops === undefined
@@ -71,8 +75,14 @@ export function createConversationServices(
               ...(llm.apiKey === undefined ? {} : { apiKey: llm.apiKey }),
               ...(llm.baseUrl === undefined ? {} : { baseUrl: llm.baseUrl }),
             }),
+          // A title derived from the first message is stored with the user's secrets hidden, as
+          // that message's event is.
           updateTitle: (userId, conversationId, title) =>
-            conversationStore.updateTitle(userId, conversationId, title),
+            conversationStore.updateTitle(
+              userId,
+              conversationId,
+              registry.maskerFor(userId).maskText(title),
+            ),
           settings: config.conversationManager,
           logger: parts.logger.child({ module: 'conversations' }),
           ...(parts.now === undefined ? {} : { now: parts.now }),

@@ -5,6 +5,7 @@ import type { Database } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/database-errors.js';
 import type { ConversationsTable, DatabaseSchema } from '../storage/schema.js';
 import type { ConversationMetadata, NewConversationMetadata } from './conversation-metadata.js';
+import { requireStorableText } from './stored-text.js';
 import type {
   ConversationPage,
   ConversationSearch,
@@ -24,6 +25,14 @@ export class SqlConversationStore implements ConversationStore {
 
   async create(metadata: NewConversationMetadata): Promise<ConversationMetadata> {
     const complete = withDefaults(metadata, this.#now().toISOString());
+    requireStorableText({
+      conversation_id: complete.conversationId,
+      title: complete.title,
+      selected_repository: complete.selectedRepository,
+      selected_branch: complete.selectedBranch,
+      git_provider: complete.gitProvider,
+      llm_model: complete.llmModel,
+    });
     try {
       await this.#kysely.insertInto('conversations').values(toRow(complete)).execute();
     } catch (error) {
@@ -61,6 +70,10 @@ export class SqlConversationStore implements ConversationStore {
 
   async search(userId: string, search: ConversationSearch): Promise<ConversationPage> {
     const offset = decodePageId(search.pageId);
+    requireStorableText({
+      selected_repository: search.selectedRepository,
+      conversation_trigger: search.trigger,
+    });
     let query = this.#kysely.selectFrom('conversations').selectAll().where('user_id', '=', userId);
     if (search.selectedRepository !== undefined) {
       query = query.where('selected_repository', '=', search.selectedRepository);
@@ -80,6 +93,7 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   async updateTitle(userId: string, conversationId: string, title: string): Promise<boolean> {
+    requireStorableText({ title });
     const result = await this.#kysely
       .updateTable('conversations')
       .set({ title, last_updated_at: this.#now().toISOString() })

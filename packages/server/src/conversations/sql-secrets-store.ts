@@ -1,21 +1,31 @@
 import type { Kysely } from 'kysely';
 import { ParleyError } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { Database } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/database-errors.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { SecretSummary, SecretsStore } from './secrets-store.js';
+import { requireStorableText } from './stored-text.js';
 
 /** Custom secrets in SQL, each value sealed with AES-256-GCM. */
 export class SqlSecretsStore implements SecretsStore {
   readonly #kysely: Kysely<DatabaseSchema>;
   readonly #secretBox: SecretBox;
   readonly #now: () => Date;
+  readonly #secrets: SecretRegistry | undefined;
 
-  constructor(options: { database: Database; secretBox: SecretBox; now?: () => Date }) {
+  /** `secrets`: where values are registered for masking as they are written or decrypted. */
+  constructor(options: {
+    database: Database;
+    secretBox: SecretBox;
+    now?: () => Date;
+    secrets?: SecretRegistry;
+  }) {
     this.#kysely = options.database.kysely;
     this.#secretBox = options.secretBox;
     this.#now = options.now ?? (() => new Date());
+    this.#secrets = options.secrets;
   }
 
   async list(userId: string): Promise<SecretSummary[]> {
@@ -31,6 +41,7 @@ export class SqlSecretsStore implements SecretsStore {
     userId: string,
     secret: { name: string; value: string; description?: string | null | undefined },
   ): Promise<void> {
+    requireStorableText(secret);
     const now = this.#now().toISOString();
     try {
       await this.#kysely
@@ -48,6 +59,7 @@ export class SqlSecretsStore implements SecretsStore {
       if (isUniqueViolation(error)) throw alreadyExists(secret.name, error);
       throw error;
     }
+    this.#secrets?.set(owner(userId, secret.name), [secret.value], userId);
   }
 
   async update(
@@ -55,6 +67,7 @@ export class SqlSecretsStore implements SecretsStore {
     name: string,
     change: { name: string; description?: string | null | undefined; value?: string | undefined },
   ): Promise<void> {
+    requireStorableText(change);
     let updated: bigint;
     try {
       const result = await this.#kysely
@@ -76,6 +89,10 @@ export class SqlSecretsStore implements SecretsStore {
       throw error;
     }
     if (updated === 0n) throw notFound(name);
+    this.#secrets?.rename(owner(userId, name), owner(userId, change.name));
+    if (change.value !== undefined) {
+      this.#secrets?.set(owner(userId, change.name), [change.value], userId);
+    }
   }
 
   async delete(userId: string, name: string): Promise<void> {
@@ -85,6 +102,7 @@ export class SqlSecretsStore implements SecretsStore {
       .where('name', '=', name)
       .executeTakeFirst();
     if (result.numDeletedRows === 0n) throw notFound(name);
+    this.#secrets?.delete(owner(userId, name));
   }
 
   async values(userId: string): Promise<Record<string, string>> {
@@ -93,10 +111,19 @@ export class SqlSecretsStore implements SecretsStore {
       .select(['name', 'encrypted_value'])
       .where('user_id', '=', userId)
       .execute();
-    return Object.fromEntries(
+    const values = Object.fromEntries(
       rows.map((row) => [row.name, this.#secretBox.open(row.encrypted_value)]),
     );
+    for (const [name, value] of Object.entries(values)) {
+      this.#secrets?.set(owner(userId, name), [value], userId);
+    }
+    return values;
   }
+}
+
+/** The registry owner of one custom secret. */
+function owner(userId: string, name: string): string {
+  return `secret:${userId}:${name}`;
 }
 
 function alreadyExists(name: string, cause: unknown): ParleyError {

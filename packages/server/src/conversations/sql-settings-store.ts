@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ParleyError } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import { urlCredentials, type SecretRegistry } from '../shared/secret-registry.js';
 import type { Database } from '../storage/database.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { mergeSettings, type SettingsStore, type StoredSettings } from './settings-store.js';
@@ -12,13 +13,21 @@ export class SqlSettingsStore implements SettingsStore {
   readonly #secretBox: SecretBox;
   readonly #now: () => Date;
   readonly #lockRows: boolean;
+  readonly #secrets: SecretRegistry | undefined;
 
-  constructor(options: { database: Database; secretBox: SecretBox; now?: () => Date }) {
+  /** `secrets`: where the decrypted keys and base-URL credentials are registered for masking. */
+  constructor(options: {
+    database: Database;
+    secretBox: SecretBox;
+    now?: () => Date;
+    secrets?: SecretRegistry;
+  }) {
     this.#kysely = options.database.kysely;
     // SQLite transactions already run one at a time; PostgreSQL needs the row lock.
     this.#lockRows = options.database.dialect === 'postgres';
     this.#secretBox = options.secretBox;
     this.#now = options.now ?? (() => new Date());
+    this.#secrets = options.secrets;
   }
 
   async load(userId: string): Promise<StoredSettings | undefined> {
@@ -27,7 +36,18 @@ export class SqlSettingsStore implements SettingsStore {
       .select(['fields', 'encrypted_keys'])
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return row === undefined ? undefined : this.#decode(row);
+    if (row === undefined) return undefined;
+    return this.#registered(userId, this.#decode(row));
+  }
+
+  /** Registers the user's keys and base-URL credentials for masking; returns `settings`. */
+  #registered(userId: string, settings: StoredSettings): StoredSettings {
+    this.#secrets?.set(
+      `settings:${userId}`,
+      [...Object.values(settings.keys), ...urlCredentials(settings.fields.llm_base_url)],
+      userId,
+    );
+    return settings;
   }
 
   #decode(row: { fields: string; encrypted_keys: string | null }): StoredSettings {
@@ -42,7 +62,7 @@ export class SqlSettingsStore implements SettingsStore {
 
   async update(userId: string, update: SettingsUpdate): Promise<StoredSettings> {
     // Read, merge and write inside one transaction so concurrent partial updates do not lose fields.
-    return this.#kysely.transaction().execute(async (transaction) => {
+    const stored = await this.#kysely.transaction().execute(async (transaction) => {
       const row = await transaction
         .selectFrom('settings')
         .select(['fields', 'encrypted_keys'])
@@ -78,5 +98,6 @@ export class SqlSettingsStore implements SettingsStore {
       }
       return merged;
     });
+    return this.#registered(userId, stored);
   }
 }

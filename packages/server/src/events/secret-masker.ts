@@ -1,74 +1,58 @@
-export const secretPlaceholder = '<secret_hidden>';
+import { SecretTextMasker } from '../shared/secret-text-masker.js';
+
+export { secretPlaceholder } from '../shared/secret-text-masker.js';
 
 /** Top-level fields that identify an event and are never rewritten. */
 const identityFields = new Set(['id', 'timestamp', 'source', 'cause', 'action', 'observation']);
 
 /**
- * Replaces registered secret values with `<secret_hidden>` in every string of an event: nested objects
- * and arrays included (upstream skips arrays), top-level identity fields excluded. Unlike upstream, the
- * top-level `message` is masked too, because it usually repeats the content it summarises.
+ * A conversation's secrets, hidden in its events: every string of an event becomes masked
+ * (`SecretTextMasker`), nested objects and arrays included (upstream skips arrays), top-level
+ * identity fields excluded. Unlike upstream, the top-level `message` is masked too, because it
+ * usually repeats the content it summarises. Frames and error texts sent to the conversation's
+ * clients are masked with the same secrets (`maskText`).
  */
 export class SecretMasker {
   #secrets: string[] = [];
-  #pattern: RegExp | undefined;
+  #masker = new SecretTextMasker([]);
 
   /** Replaces the whole set. Empty values are ignored (they would match everywhere). */
   setSecrets(secrets: Readonly<Record<string, string>>): void {
-    this.#use(normalise(Object.values(secrets)));
+    this.#use(Object.values(secrets));
   }
 
   /** Adds to the set. */
   updateSecrets(secrets: Readonly<Record<string, string>>): void {
-    this.#use(normalise([...this.#secrets, ...Object.values(secrets)]));
+    this.#use([...this.#secrets, ...Object.values(secrets)]);
   }
 
-  #use(secrets: string[]): void {
-    this.#secrets = secrets;
-    // Longest first, so that a secret containing another is masked whole.
-    this.#pattern =
-      secrets.length === 0 ? undefined : new RegExp(secrets.map(escapeRegExp).join('|'), 'g');
+  #use(secrets: readonly string[]): void {
+    const distinct = [...new Set(secrets.filter((value) => typeof value === 'string'))];
+    if (sameValues(distinct, this.#secrets)) return;
+    this.#secrets = distinct;
+    this.#masker = new SecretTextMasker(distinct);
   }
 
   get hasSecrets(): boolean {
-    return this.#secrets.length > 0;
+    return !this.#masker.isEmpty;
   }
 
   /** Returns a masked copy (or the same object when there is nothing to mask). Never mutates. */
   mask<T extends object>(event: T): T {
-    if (this.#secrets.length === 0) return event;
+    if (this.#masker.isEmpty) return event;
     const result: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(event)) {
-      result[key] = identityFields.has(key) ? value : this.#maskValue(value);
+      result[key] = identityFields.has(key) ? value : this.#masker.maskValue(value);
     }
     return result as T;
   }
 
   /** Masks one string in a single pass, so a placeholder is never itself rewritten. */
   maskText(text: string): string {
-    if (this.#pattern === undefined) return text;
-    this.#pattern.lastIndex = 0;
-    return this.#pattern.test(text) ? text.replace(this.#pattern, secretPlaceholder) : text;
-  }
-
-  #maskValue(value: unknown): unknown {
-    if (typeof value === 'string') return this.maskText(value);
-    if (Array.isArray(value)) return value.map((item) => this.#maskValue(item));
-    if (value !== null && typeof value === 'object') {
-      const result: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(value)) result[key] = this.#maskValue(child);
-      return result;
-    }
-    return value;
+    return this.#masker.maskText(text);
   }
 }
 
-/** Distinct non-empty secrets, longest first so that a secret containing another is masked whole. */
-function normalise(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value) => typeof value === 'string' && value !== ''))].sort(
-    (left, right) => right.length - left.length,
-  );
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function sameValues(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((value, index) => value === right[index]);
 }

@@ -36,7 +36,8 @@ interface ValidationIssue {
   instancePath?: string;
   message?: string;
   keyword?: string;
-  params?: { keys?: string[] };
+  /** `keys` of unrecognized keys; `params.type` of a custom check (e.g. `unstorable_text`). */
+  params?: { keys?: string[]; params?: { type?: unknown } };
 }
 
 /**
@@ -108,5 +109,10 @@ function describeIssue(
       type: 'extra_forbidden',
     };
   }
-  return { loc, msg: issue.message ?? 'Invalid value', type: issue.keyword ?? 'invalid' };
+  const customType = issue.params?.params?.type;
+  return {
+    loc,
+    msg: issue.message ?? 'Invalid value',
+    type: typeof customType === 'string' ? customType : (issue.keyword ?? 'invalid'),
+  };
 }

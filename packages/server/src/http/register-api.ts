@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { SecretsStore } from '../conversations/secrets-store.js';
 import type { SettingsStore } from '../conversations/settings-store.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerErrorBodyMasking } from './middleware/mask-error-bodies.js';
 import { registerOpenApi } from './openapi.js';
 import { registerConversationEventRoutes } from './routes/conversation-event-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
@@ -22,11 +24,16 @@ export interface ApiOptions {
   defaultModel: string;
   listModels: () => Promise<string[]>;
   version: string;
+  /** Secret values masked out of error bodies. */
+  secretRegistry?: SecretRegistry;
 }
 
 /** The `/api` REST face: error mapping, auth, OpenAPI and every route. */
 export async function registerApi(server: FastifyInstance, options: ApiOptions): Promise<void> {
   registerErrorHandler(server);
+  if (options.secretRegistry !== undefined) {
+    registerErrorBodyMasking(server, options.secretRegistry);
+  }
   registerApiAuth(server, { sessionApiKey: options.sessionApiKey, userAuth: options.userAuth });
   await registerOpenApi(server, { version: options.version });
   registerOptionsRoutes(server, { listModels: options.listModels });

@@ -1,7 +1,7 @@
 /**
  * Logging around calls, as upstream's debug mixin and `log_completions`: at debug level the prompt
  * (message texts joined by a dashed rule) and the response (text plus `Function call: name(args)`
- * per tool call), with secrets replaced; failures at warn level (cancellation at debug); and, when
+ * per tool call), whose secrets the logger itself masks (like every log line); failures at warn level (cancellation at debug); and, when
  * a completion log directory is set, one JSON file per successful call:
  * `<directory>/<model with / as __>-<seconds since epoch>.json` holding the messages, the response,
  * the call's arguments, the timestamp and the cost.
@@ -10,6 +10,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortedError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { minimumMaskedLength } from '../shared/secret-registry.js';
+import { SecretTextMasker } from '../shared/secret-text-masker.js';
 import { collectCompletion } from './collect-completion.js';
 import type {
   LanguageModel,
@@ -23,7 +25,10 @@ import type { CallMetrics } from './metrics.js';
 
 export interface CallLoggingOptions {
   readonly logger: Logger;
-  /** Strings never to log (API keys); each occurrence becomes `[redacted]`. */
+  /**
+   * Strings never to write to a completion log file (API keys); each becomes `<secret_hidden>`.
+   * Log lines need no list: the logger masks every secret the process registered.
+   */
   readonly secrets?: readonly string[];
   /** Set to write one completion log file per call (LOG_COMPLETIONS). */
   readonly completionLogDirectory?: string;
@@ -32,7 +37,10 @@ export interface CallLoggingOptions {
 }
 
 export function withCallLogging(model: LanguageModel, options: CallLoggingOptions): LanguageModel {
-  const redact = redactor(options.secrets ?? []);
+  const fileMasker = new SecretTextMasker(options.secrets ?? [], {
+    minLength: minimumMaskedLength,
+  });
+  const mask = (value: unknown): unknown => fileMasker.maskValue(value);
   const now = options.now ?? (() => Date.now() / 1000);
   const { logger } = options;
   let directoryReady: Promise<unknown> | undefined;
@@ -42,10 +50,7 @@ export function withCallLogging(model: LanguageModel, options: CallLoggingOption
     callOptions: LanguageModelCallOptions = {},
   ): AsyncGenerator<LanguageModelPart, void, undefined> {
     if (logger.isLevelEnabled('debug')) {
-      logger.debug(
-        { model: model.modelName, prompt: redact(promptText(request.messages)) },
-        'LLM prompt',
-      );
+      logger.debug({ model: model.modelName, prompt: promptText(request.messages) }, 'LLM prompt');
     }
     let text = '';
     let reasoning = '';
@@ -60,10 +65,7 @@ export function withCallLogging(model: LanguageModel, options: CallLoggingOption
             text,
             ...toolCalls.map((call) => `Function call: ${call.toolName}(${call.input})`),
           ].join('\n');
-          logger.debug(
-            { model: model.modelName, response: redact(response), metrics: part.metrics },
-            'LLM response',
-          );
+          logger.debug({ model: model.modelName, response, metrics: part.metrics }, 'LLM response');
           if (options.completionLogDirectory !== undefined) {
             const directory = options.completionLogDirectory;
             directoryReady ??= mkdir(directory, { recursive: true });
@@ -73,7 +75,7 @@ export function withCallLogging(model: LanguageModel, options: CallLoggingOption
               response: { text, reasoning, toolCalls, finishReason: part.reason },
               metrics: part.metrics,
               timestamp: now(),
-              redact,
+              mask,
             }).catch((error: unknown) =>
               logger.warn({ err: error }, 'Could not write the completion log'),
             );
@@ -103,7 +105,8 @@ interface CompletionLogEntry {
   readonly response: unknown;
   readonly metrics: CallMetrics;
   readonly timestamp: number;
-  readonly redact: (text: string) => string;
+  /** Masks every string of the entry before it is written. */
+  readonly mask: (value: unknown) => unknown;
 }
 
 async function writeCompletionLog(
@@ -122,23 +125,13 @@ async function writeCompletionLog(
     metrics: entry.metrics,
   };
   const fileName = `${entry.modelName.replaceAll('/', '__')}-${entry.timestamp}.json`;
-  await writeFile(join(directory, fileName), entry.redact(JSON.stringify(body, null, 2)), {
+  const text = JSON.stringify(entry.mask(body), null, 2);
+  await writeFile(join(directory, fileName), text, {
     flag: 'wx',
   }).catch(async (error: unknown) => {
     // Two calls in the same microsecond: keep both.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const unique = fileName.replace(/\.json$/, `-${process.hrtime.bigint()}.json`);
-    await writeFile(join(directory, unique), entry.redact(JSON.stringify(body, null, 2)));
+    await writeFile(join(directory, unique), text);
   });
-}
-
-/** Replaces every occurrence of each secret (at least 4 characters long) with `[redacted]`. */
-export function redactor(secrets: readonly string[]): (text: string) => string {
-  const present = secrets.filter((secret) => secret.length >= 4);
-  if (present.length === 0) return (text) => text;
-  const pattern = new RegExp(
-    present.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-    'g',
-  );
-  return (text) => text.replace(pattern, '[redacted]');
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ParleyError } from '../shared/errors.js';
 import { sessionApiKeysMatch } from '../shared/session-api-keys-match.js';
 import type { RealtimeConversations } from './client-message-handler.js';
+import { repeatedKey, type PresentedKey } from './connect-query.js';
 
 /** Names the user behind a connection from its upgrade request's headers (the app's UserAuth). */
 export type ResolveUser = (headers: IncomingHttpHeaders) => Promise<string>;
@@ -11,8 +12,8 @@ export interface AdmitConnectionOptions {
   resolveUser: ResolveUser;
   /** The configured key; undefined → no key is required. */
   sessionApiKey: string | undefined;
-  /** The key the client presented, if any. */
-  presentedKey: string | undefined;
+  /** The key the client presented, if any; a repeated one never matches. */
+  presentedKey: PresentedKey;
   conversationId: string;
   headers: IncomingHttpHeaders;
   /** Ask the conversation manager to start the agent loop unless it runs (Socket.IO connect). */
@@ -31,7 +32,8 @@ export interface AdmitConnectionOptions {
 export async function admitConnection(options: AdmitConnectionOptions): Promise<string> {
   if (
     options.sessionApiKey !== undefined &&
-    !sessionApiKeysMatch(options.sessionApiKey, options.presentedKey)
+    (options.presentedKey === repeatedKey ||
+      !sessionApiKeysMatch(options.sessionApiKey, options.presentedKey))
   ) {
     throw new ParleyError('SESSION_API_KEY_INVALID', 'invalid_session_api_key');
   }

@@ -2,6 +2,8 @@ import { InvalidEventError, parseIncomingAction } from '@parley/protocol';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { isParleyError, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
+import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import type { MessageRateLimiter } from './message-rate-limiter.js';
 
 /** The conversation use cases the realtime faces call; `ConversationService` provides them. */
@@ -13,8 +15,10 @@ export interface ClientMessageHandlerOptions {
   conversationId: string;
   rateLimiter: MessageRateLimiter;
   logger: Logger;
-  /** Fires when the connection closes; pending dispatches are abandoned. */
-  signal: AbortSignal;
+  /** The server's accepted messages: their lifetime signal, and shutdown's wait for them. */
+  dispatches: ClientMessageDispatches;
+  /** Secret values masked out of error texts (a failure may quote a provider's answer). */
+  secrets: SecretRegistry;
   /** Tells this client (and nobody else) what was wrong with its message. */
   sendError(code: ErrorCode, message: string): void;
   /** Drops the connection after a sustained flood. */
@@ -28,12 +32,16 @@ export class UnreadableMessage {
 
 /**
  * Takes one connection's messages: rate-limits them, validates each as an OpenHands action dict and
- * hands the valid ones to the conversation one at a time, in arrival order. Anything invalid gets an
- * error frame to this connection only and appends nothing.
+ * hands the valid ones to the conversation one at a time, in arrival order. Every message either
+ * gets an error frame (to this connection only, appending nothing) or is handed to the
+ * conversation, and a handed message is dispatched even if the connection closes before its turn
+ * comes: the dispatch runs under the server's lifetime, not the socket's.
  */
 export class ClientMessageHandler {
   readonly #options: ClientMessageHandlerOptions;
   #queue: Promise<void> = Promise.resolve();
+  /** The connection closed, or the flood limit dropped it: nothing more is taken. */
+  #closed = false;
 
   constructor(options: ClientMessageHandlerOptions) {
     this.#options = options;
@@ -42,10 +50,13 @@ export class ClientMessageHandler {
   /** `input` is the decoded action dict, or an `UnreadableMessage`. */
   handle(input: unknown): void {
     const options = this.#options;
-    if (options.signal.aborted) return;
+    if (this.#closed) return;
     const decision = options.rateLimiter.take();
     if (decision === 'disconnect') {
       options.logger.warn('client message flood: disconnecting');
+      this.#closed = true;
+      // This message, too, gets its answer before the connection goes.
+      options.sendError('SOCKET_RATE_LIMITED', 'Too many messages; disconnected');
       options.disconnectFlood();
       return;
     }
@@ -66,7 +77,17 @@ export class ClientMessageHandler {
       }
       throw error;
     }
+    if (options.dispatches.closing) {
+      options.sendError('STORE_CLOSED', 'The server is shutting down; the message was not taken');
+      return;
+    }
     this.#queue = this.#queue.then(() => this.#dispatch(input));
+    options.dispatches.track(this.#queue);
+  }
+
+  /** The connection closed: later messages are ignored; accepted ones are still dispatched. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** Resolves when every accepted message has been dispatched or failed. */
@@ -76,18 +97,27 @@ export class ClientMessageHandler {
 
   async #dispatch(input: unknown): Promise<void> {
     const options = this.#options;
-    if (options.signal.aborted) return;
     try {
       await options.conversations.dispatchEvent(
         options.userId,
         options.conversationId,
         input,
-        options.signal,
+        options.dispatches.signal,
       );
     } catch (error) {
-      if (options.signal.aborted) return;
+      if (this.#closed) {
+        // Nobody is left to tell: the log says what became of the accepted message.
+        options.logger.warn(
+          { err: error },
+          'a client action accepted before its socket closed failed',
+        );
+        return;
+      }
       if (isParleyError(error) && error.code !== 'INTERNAL_ERROR') {
-        options.sendError(error.code, error.message);
+        options.sendError(
+          error.code,
+          options.secrets.maskerFor(options.userId).maskText(error.message),
+        );
         return;
       }
       options.logger.error({ err: error }, 'dispatching a client action failed');

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseConnectQuery, parseEventCursor } from './connect-query.js';
+import { parseConnectQuery, parseEventCursor, repeatedKey } from './connect-query.js';
 
 describe('parseConnectQuery', () => {
   it('reads the stock web UI query, where a missing key is the text "null"', () => {
     expect(
-      parseConnectQuery({
-        latest_event_id: '-1',
-        conversation_id: 'abc',
-        providers_set: '',
-        session_api_key: 'null',
-      }),
+      parseConnectQuery(
+        new URLSearchParams({
+          latest_event_id: '-1',
+          conversation_id: 'abc',
+          providers_set: '',
+          session_api_key: 'null',
+        }),
+      ),
     ).toEqual({
       conversationId: 'abc',
       latestEventId: -1,
@@ -21,19 +23,31 @@ describe('parseConnectQuery', () => {
 
   it('splits providers on commas, takes the first of repeated values and reads stream=true', () => {
     expect(
-      parseConnectQuery({
-        conversation_id: ['one', 'two'],
-        providers_set: ['github,gitlab', ',bitbucket'],
-        session_api_key: 'k',
-        stream: 'true',
-      }),
+      parseConnectQuery(
+        new URLSearchParams(
+          'conversation_id=one&conversation_id=two&providers_set=github,gitlab' +
+            '&providers_set=,bitbucket&session_api_key=k&stream=true',
+        ),
+      ),
     ).toMatchObject({
       conversationId: 'one',
       sessionApiKey: 'k',
       providersSet: ['github', 'gitlab', 'bitbucket'],
       wantsDeltas: true,
     });
-    expect(parseConnectQuery({ conversation_id: '' }).conversationId).toBeUndefined();
+    expect(parseConnectQuery(new URLSearchParams('conversation_id=')).conversationId).toBe(
+      undefined,
+    );
+  });
+
+  it('marks a repeated session_api_key as repeated, whatever its copies hold', () => {
+    for (const query of [
+      'session_api_key=a&session_api_key=b',
+      'session_api_key=a&session_api_key=a',
+      'session_api_key=&session_api_key=null',
+    ]) {
+      expect(parseConnectQuery(new URLSearchParams(query)).sessionApiKey).toBe(repeatedKey);
+    }
   });
 
   it('parses the cursor as Python int() does and falls back to -1', () => {

@@ -6,7 +6,9 @@ import type { EventStore } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { ResolveUser } from './admit-connection.js';
+import { ClientMessageDispatches } from './client-message-dispatches.js';
 import type { RealtimeConversations } from './client-message-handler.js';
 import { ConnectionCount } from './connection-count.js';
 import { ConversationHubs } from './conversation-hubs.js';
@@ -25,10 +27,15 @@ export interface RealtimeServerOptions {
   settings: Config['realtime'];
   metrics: Metrics;
   logger: Logger;
+  /** Secret values masked out of status and error frames (events are masked when appended). */
+  secretRegistry: SecretRegistry;
 }
 
 /** How long shutdown waits for committed events to reach the sockets before closing them. */
 const shutdownDeliveryTimeoutMs = 1000;
+
+/** How long shutdown waits for accepted client messages to be dispatched. */
+const shutdownDispatchTimeoutMs = 5000;
 
 /** Events a connection may have waiting while it replays before it counts as a slow consumer. */
 const maxPendingEvents = 10_000;
@@ -43,12 +50,15 @@ export class RealtimeServer implements RealtimeNotifier {
   readonly #socketIo: SocketIoFace;
   readonly #webSocket: WebSocketFace;
   readonly #httpServer: HttpServer;
+  readonly #dispatches = new ClientMessageDispatches();
+  readonly #logger: Logger;
   readonly #onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   #closing: Promise<void> | undefined;
 
   constructor(options: RealtimeServerOptions) {
     const { settings, metrics } = options;
     const logger = options.logger.child({ module: 'realtime' });
+    this.#logger = logger;
     const connectionCount = new ConnectionCount(metrics);
     this.#hubs = new ConversationHubs({
       eventStreams: options.eventStreams,
@@ -69,6 +79,8 @@ export class RealtimeServer implements RealtimeNotifier {
       messagesPerSecond: settings.messagesPerSecond,
       messageBurst: settings.messageBurst,
       connectionCount,
+      dispatches: this.#dispatches,
+      secrets: options.secretRegistry,
     };
     this.#socketIo = new SocketIoFace({
       ...faceOptions,
@@ -113,13 +125,22 @@ export class RealtimeServer implements RealtimeNotifier {
     return this.#hubs.existingHub(conversationId)?.connectionCount ?? 0;
   }
 
+  /** Resolves when every client message accepted so far has been dispatched (or failed). */
+  clientMessagesSettled(): Promise<void> {
+    return this.#dispatches.settled();
+  }
+
   /**
-   * Closes every socket with a reason (Socket.IO disconnect, V1 close 1001) and stops taking
-   * upgrades. Call it after pending appends were flushed and before the HTTP server closes.
-   * Idempotent.
+   * Stops taking client messages and lets the accepted ones reach the log (bounded), then closes
+   * every socket with a reason (Socket.IO disconnect, V1 close 1001) and stops taking upgrades.
+   * Call it after pending appends were flushed and before the HTTP server closes. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const abandoned = await this.#dispatches.close(shutdownDispatchTimeoutMs);
+      if (abandoned > 0) {
+        this.#logger.warn({ abandoned }, 'client messages not dispatched before shutdown');
+      }
       await this.#hubs.delivered(shutdownDeliveryTimeoutMs);
       this.#hubs.closeAll('server shutting down');
       await this.#webSocket.close();

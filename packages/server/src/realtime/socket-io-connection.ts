@@ -160,13 +160,6 @@ export class SocketIoConnection implements RealtimeConnection {
       }
       return;
     }
-    if (reason === 'rate limited') {
-      this.#socket.emit('oh_event', {
-        error: true,
-        code: 'SOCKET_RATE_LIMITED',
-        message: 'Too many messages; disconnected',
-      });
-    }
     this.#socket.disconnect(true);
   }
 

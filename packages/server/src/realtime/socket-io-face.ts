@@ -4,7 +4,9 @@ import { Server } from 'socket.io';
 import type { EventStore } from '../events/event-store.js';
 import { errorCodes, isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
+import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import { ClientMessageHandler, type RealtimeConversations } from './client-message-handler.js';
 import { parseConnectQuery } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
@@ -35,6 +37,10 @@ export interface SocketIoFaceOptions {
   messagesPerSecond: number;
   messageBurst: number;
   connectionCount: ConnectionCount;
+  /** Client messages accepted on any socket and not yet dispatched. */
+  dispatches: ClientMessageDispatches;
+  /** Secret values masked out of status and error frames. */
+  secrets: SecretRegistry;
   logger: Logger;
   /** How long a status frame waits for a first live client (default 30 s, as upstream). */
   clientWaitMs?: number;
@@ -120,11 +126,22 @@ export class SocketIoFace implements LiveBroadcaster {
    */
   emitToConversation(conversationId: string, payload: Record<string, unknown>): void {
     const room = eventRoom(conversationId);
-    if ((this.#server.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) {
+    let member: ParleySocket | undefined;
+    for (const socketId of this.#server.sockets.adapter.rooms.get(room) ?? []) {
+      member = this.#server.sockets.sockets.get(socketId);
+      if (member !== undefined) break;
+    }
+    if (member === undefined) {
       this.#pendingStatusFrames.hold(conversationId, payload);
       return;
     }
-    this.#server.to(room).emit('oh_event', payload);
+    // Every socket in the room belongs to the conversation's owner (admission checked it).
+    this.#server.to(room).emit('oh_event', this.#masked(payload, member.data.userId));
+  }
+
+  /** A frame with the secrets its user may not see in plain text masked (a provider's text). */
+  #masked(payload: Record<string, unknown>, userId: string | undefined): Record<string, unknown> {
+    return this.#options.secrets.maskerFor(userId).maskValue(payload) as Record<string, unknown>;
   }
 
   /** Disconnects every connection, then stops the engine (it does not close the HTTP server). */
@@ -135,7 +152,10 @@ export class SocketIoFace implements LiveBroadcaster {
   }
 
   async #admit(socket: ParleySocket): Promise<void> {
-    const query = parseConnectQuery(socket.handshake.query);
+    // The handshake's own URL: engine.io's parsed query keeps only the last of repeated values.
+    const query = parseConnectQuery(
+      new URL(socket.request.url ?? '/', 'http://localhost').searchParams,
+    );
     if (query.conversationId === undefined) {
       throw new RefusalError('No conversation_id in query params');
     }
@@ -183,7 +203,7 @@ export class SocketIoFace implements LiveBroadcaster {
       // Status frames sent before anyone was live follow the replay, then live events flow.
       onLive: () => {
         for (const payload of this.#pendingStatusFrames.take(conversationId)) {
-          socket.emit('oh_event', payload);
+          socket.emit('oh_event', this.#masked(payload, userId));
         }
       },
     });
@@ -203,7 +223,8 @@ export class SocketIoFace implements LiveBroadcaster {
           burst: options.messageBurst,
         }),
         logger: log(),
-        signal: closed.signal,
+        dispatches: options.dispatches,
+        secrets: options.secrets,
         sendError: (code, message) => socket.emit('oh_event', { error: true, code, message }),
         disconnectFlood: () => connection.close('rate limited'),
       });
@@ -217,6 +238,8 @@ export class SocketIoFace implements LiveBroadcaster {
       }
       connection.markClosed();
       closed.abort();
+      // Messages it already accepted are still dispatched.
+      handler?.close();
       hub.remove(connection);
       this.#connections.delete(connection);
       options.connectionCount.closed();

@@ -1,12 +1,13 @@
 import { v1AuthFrameSchema } from '@parley/protocol';
 import type { RawData, WebSocket } from 'ws';
+import type { PresentedKey } from './connect-query.js';
 import { closeCodes } from './websocket-connection.js';
 
 export interface WebSocketAuthenticationOptions {
   socket: WebSocket;
   /** A session API key is configured. */
   required: boolean;
-  keyFromQuery: string | undefined;
+  keyFromQuery: PresentedKey;
   timeoutMs: number;
 }
 
@@ -17,8 +18,8 @@ export interface WebSocketAuthenticationOptions {
  */
 export class WebSocketAuthentication {
   readonly #socket: WebSocket;
-  readonly #key: Promise<string | undefined | null>;
-  #resolve: ((key: string | undefined | null) => void) | undefined;
+  readonly #key: Promise<PresentedKey | null>;
+  #resolve: ((key: PresentedKey | null) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: WebSocketAuthenticationOptions) {
@@ -40,7 +41,7 @@ export class WebSocketAuthentication {
    * Resolves with the presented key (undefined: none), or null when the client never sent one in
    * time and the socket was closed.
    */
-  key(): Promise<string | undefined | null> {
+  key(): Promise<PresentedKey | null> {
     return this.#key;
   }
 
@@ -65,7 +66,7 @@ export class WebSocketAuthentication {
     this.#settle(null);
   }
 
-  #settle(key: string | undefined | null): void {
+  #settle(key: PresentedKey | null): void {
     clearTimeout(this.#timer);
     const resolve = this.#resolve;
     this.#resolve = undefined;

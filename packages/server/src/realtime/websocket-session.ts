@@ -4,13 +4,15 @@ import type { RawData, WebSocket } from 'ws';
 import type { EventStore } from '../events/event-store.js';
 import { isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { SecretRegistry } from '../shared/secret-registry.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
+import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import {
   ClientMessageHandler,
   UnreadableMessage,
   type RealtimeConversations,
 } from './client-message-handler.js';
-import { firstValue, parseEventCursor, presentedKey } from './connect-query.js';
+import { parseEventCursor, presentedKey } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
 import type { ConversationHubs } from './conversation-hubs.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
@@ -33,6 +35,10 @@ export interface WebSocketSessionSettings {
   /** How long a client without a key in its URL has to send its auth frame, in ms. */
   authTimeoutMs: number;
   connectionCount: ConnectionCount;
+  /** Client messages accepted on any socket and not yet dispatched. */
+  dispatches: ClientMessageDispatches;
+  /** Secret values masked out of status and error frames. */
+  secrets: SecretRegistry;
   logger: Logger;
 }
 
@@ -133,7 +139,7 @@ class WebSocketSession {
     const authentication = new WebSocketAuthentication({
       socket: this.#socket,
       required: settings.sessionApiKey !== undefined,
-      keyFromQuery: presentedKey(query.get('session_api_key') ?? undefined),
+      keyFromQuery: presentedKey(query),
       timeoutMs: settings.authTimeoutMs,
     });
     this.#authentication = authentication;
@@ -161,7 +167,7 @@ class WebSocketSession {
     const connection = new WebSocketConnection(this.#socket, {
       id: `websocket:${++nextConnectionNumber}`,
       conversationId,
-      wantsDeltas: firstValue(query.get('stream') ?? undefined) === 'true',
+      wantsDeltas: query.get('stream') === 'true',
     });
     this.#connection = connection;
     const inbox = this.#inbox;
@@ -187,8 +193,8 @@ class WebSocketSession {
       this.#socket.close(closeCodes.internalError, 'replay failed');
       return;
     }
-    // Live: nothing in flight uses the controller unless a message handler holds its signal.
-    if (this.#handler === undefined) this.#abort = undefined;
+    // Live: nothing in flight uses the controller any more (messages run under the server's).
+    this.#abort = undefined;
   }
 
   /** One inbound frame: the awaited auth frame, a frame to hold until admission, or a message. */
@@ -204,6 +210,8 @@ class WebSocketSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort?.abort();
+    // Messages it already accepted are still dispatched.
+    this.#handler?.close();
     this.#authentication?.cancel();
     this.#inbox = undefined;
     const connection = this.#connection;
@@ -231,7 +239,8 @@ class WebSocketSession {
         burst: settings.messageBurst,
       }),
       logger: this.logger,
-      signal: this.#signal(),
+      dispatches: settings.dispatches,
+      secrets: settings.secrets,
       sendError: (code, message) => connection.sendEncoded(encodeV1Error(code, message)),
       disconnectFlood: () => connection.close('rate limited'),
     });

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
+import type { SecretRegistry } from './secret-registry.js';
 
 /** The logger every module receives; always a child with `{ module }` bindings. */
 export type Logger = PinoLogger;
@@ -9,10 +10,16 @@ export interface LoggerOptions {
   json: boolean;
   /** Where lines go; defaults to standard output. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+  /**
+   * Secret values to mask in every line, whatever its level or field (messages, bindings, `err`
+   * messages and stacks, provider texts): the serialized line passes through the registry last.
+   */
+  secrets?: SecretRegistry;
 }
 
 /**
- * Paths pino replaces with "[redacted]". Header names are lower-case in Node; keys and secrets are
+ * Paths pino replaces with "[redacted]" whatever their value; known secret values are masked
+ * wherever they appear by the registry (`LoggerOptions.secrets`). Header names are lower-case in Node; keys and secrets are
  * listed wherever a request, a config object or an event may carry them.
  */
 export const redactedPaths: readonly string[] = [
@@ -46,11 +53,15 @@ export const redactedPaths: readonly string[] = [
 ];
 
 export function createLogger(options: LoggerOptions): Logger {
+  const secrets = options.secrets;
   const pinoOptions = {
     level: options.level,
     base: { service: 'parley' },
     redact: { paths: [...redactedPaths], censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    ...(secrets === undefined
+      ? {}
+      : { hooks: { streamWrite: (line: string) => secrets.maskLogLine(line) } }),
   };
   if (options.destination !== undefined) return pino(pinoOptions, options.destination);
   if (options.json) return pino(pinoOptions);

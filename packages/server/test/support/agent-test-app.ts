@@ -47,7 +47,7 @@ export interface AgentTestApp {
 export async function startAgentTestApp(
   backend: TestDatabaseBackend,
   env: Environment = {},
-  options: Pick<TestApiOptions, 'now' | 'timers'> = {},
+  options: Pick<TestApiOptions, 'now' | 'timers' | 'logger' | 'secretRegistry'> = {},
 ): Promise<AgentTestApp> {
   const llm = await startFakeLlmServer();
   const server = await startRealtimeApp(

@@ -25,6 +25,8 @@ export type FakeLlmBehaviour =
       readonly status: number;
       readonly headers?: Readonly<Record<string, string>>;
       readonly message?: string;
+      /** Append the request's own `Authorization` (or `x-api-key`) header, as some gateways do. */
+      readonly echoAuthorization?: boolean;
     }
   /** Destroy the socket before sending anything. */
   | { readonly kind: 'reset-before-headers' }
@@ -34,6 +36,13 @@ export type FakeLlmBehaviour =
   | { readonly kind: 'stall-before-headers' }
   /** Send headers and `afterChunks` text chunks, then nothing more until the client gives up. */
   | { readonly kind: 'stall'; readonly afterChunks: number }
+  /**
+   * Send headers and `afterChunks` text chunks, then hold the next chunk until the test calls
+   * `release()` on the recorded request; then try to send `thenChunks` more and finish. A test of
+   * a stop releases the gate after the socket closed: `chunksWritten` shows whether any chunk was
+   * written after the stop (order and cause, not time).
+   */
+  | { readonly kind: 'gated'; readonly afterChunks: number; readonly thenChunks: number }
   /** Send `afterChunks` text chunks, then a chunk that is not JSON, then finish normally. */
   | { readonly kind: 'malformed-chunk'; readonly afterChunks: number }
   /** A well-formed stream with no content at all (OpenAI: `choices: []`). */
@@ -68,4 +77,10 @@ export interface RecordedRequest {
   readonly socketClosed: Promise<number>;
   /** Chunks written so far (text pieces, not bytes). */
   chunksWritten: number;
+  /** True once the client's connection closed. */
+  socketIsClosed: boolean;
+  /** Opens the gate of a `gated` behaviour (harmless otherwise). */
+  release(): void;
+  /** Resolves when the server is done with the request (answered, or gave up on a closed socket). */
+  readonly responded: Promise<void>;
 }

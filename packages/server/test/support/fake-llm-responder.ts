@@ -23,20 +23,27 @@ function drained(response: ServerResponse): Promise<void> {
   });
 }
 
-export async function respond(recorded: RecordedRequest, response: ServerResponse): Promise<void> {
+/** `released`: resolves when the test opens a `gated` behaviour's gate. */
+export async function respond(
+  recorded: RecordedRequest,
+  response: ServerResponse,
+  released: Promise<void> = Promise.resolve(),
+): Promise<void> {
   const { behaviour, protocol } = recorded;
   const isStreaming = protocol === 'anthropic' || recorded.body['stream'] === true;
   const model = typeof recorded.body['model'] === 'string' ? recorded.body['model'] : 'fake-model';
   switch (behaviour.kind) {
-    case 'status':
+    case 'status': {
+      let message = behaviour.message ?? `fake ${behaviour.status}`;
+      if (behaviour.echoAuthorization === true) {
+        const presented = recorded.headers['authorization'] ?? recorded.headers['x-api-key'];
+        message += ` (you sent: ${String(presented)})`;
+      }
       response
         .writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers })
-        .end(
-          JSON.stringify(
-            errorBody(protocol, behaviour.status, behaviour.message ?? `fake ${behaviour.status}`),
-          ),
-        );
+        .end(JSON.stringify(errorBody(protocol, behaviour.status, message)));
       return;
+    }
     case 'reset-before-headers':
       response.socket?.destroy();
       return;
@@ -102,6 +109,13 @@ export async function respond(recorded: RecordedRequest, response: ServerRespons
       return;
     case 'stall':
       await writeWords(behaviour.afterChunks);
+      return;
+    case 'gated':
+      if (!(await writeWords(behaviour.afterChunks))) return;
+      await released;
+      if (!(await writeWords(behaviour.thenChunks))) return;
+      await write(encoder.finish(protocol === 'openai' ? 'stop' : 'end_turn'), false);
+      response.end();
       return;
     case 'malformed-chunk':
       if (!(await writeWords(behaviour.afterChunks))) return;

@@ -60,6 +60,33 @@ describe('fake LLM server', () => {
     expect(recorded.body).toEqual({ model: 'm', stream: true, messages: [] });
   });
 
+  it('holds a gated stream after its first chunks until released, then finishes it', async () => {
+    const index = server.requests.length;
+    server.enqueue({ kind: 'gated', afterChunks: 3, thenChunks: 2 });
+    const response = await post(server, '/chat/completions', {
+      model: 'm',
+      stream: true,
+      messages: [],
+    });
+    const recorded = await server.waitForRequest(index);
+    const reader = response.body!.getReader();
+    let text = '';
+    while ((text.match(/"content":/g) ?? []).length < 3) {
+      text += new TextDecoder().decode((await reader.read()).value);
+    }
+    expect(recorded.chunksWritten).toBe(3);
+    // An open connection gets the rest once the gate opens (a closed one would not).
+    recorded.release();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await recorded.responded;
+    expect(recorded.chunksWritten).toBe(5);
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+
   it('streams Anthropic events from message_start to message_stop', async () => {
     server.enqueue({ kind: 'reply', text: ['Hi'], reasoning: ['hmm'] });
     const text = await (await post(server, '/messages', { model: 'claude', messages: [] })).text();

@@ -86,6 +86,10 @@ export async function startFakeLlmServer(
       return;
     }
     const behaviour = queue.shift() ?? options.defaultBehaviour ?? defaultReply;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let responded: () => void = () => undefined;
+    const socketClosed = socketClosedAt.get(request.socket) ?? Promise.resolve(receivedAt);
     const recorded: RecordedRequest = {
       index: requests.length,
       protocol,
@@ -94,13 +98,21 @@ export async function startFakeLlmServer(
       body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>,
       behaviour,
       receivedAt,
-      socketClosed: socketClosedAt.get(request.socket) ?? Promise.resolve(receivedAt),
+      socketClosed,
       chunksWritten: 0,
+      socketIsClosed: false,
+      release,
+      responded: new Promise<void>((resolve) => (responded = resolve)),
     };
+    void socketClosed.then(() => (recorded.socketIsClosed = true));
     requests.push(recorded);
     waiters.get(recorded.index)?.(recorded);
     waiters.delete(recorded.index);
-    await respond(recorded, response);
+    try {
+      await respond(recorded, response, released);
+    } finally {
+      responded();
+    }
   }
 
   const address = await listen(server);

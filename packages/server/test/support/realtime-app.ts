@@ -32,7 +32,7 @@ export interface RealtimeTestApp {
 export async function startRealtimeApp(
   backend: TestDatabaseBackend,
   env: Environment = {},
-  options: Pick<TestApiOptions, 'agentLoops' | 'now' | 'timers'> = {},
+  options: Pick<TestApiOptions, 'agentLoops' | 'now' | 'timers' | 'logger' | 'secretRegistry'> = {},
 ): Promise<RealtimeTestApp> {
   const api = await createTestApi(backend, {
     env,

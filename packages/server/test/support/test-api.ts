@@ -5,6 +5,7 @@ import type { Environment } from '../../src/config/load-config.js';
 import type { ManagerTimers } from '../../src/conversations/conversation-manager.js';
 import type { UserAuth } from '../../src/http/user-auth.js';
 import { createSilentLogger, type Logger } from '../../src/shared/logger.js';
+import type { SecretRegistry } from '../../src/shared/secret-registry.js';
 import { LogOnlyAgentLoops } from './log-only-agent-loops.js';
 import { createTestConfig } from './test-config.js';
 import type { TestDatabase, TestDatabaseBackend } from './test-databases.js';
@@ -12,6 +13,8 @@ import type { TestDatabase, TestDatabaseBackend } from './test-databases.js';
 export interface TestApiOptions {
   env?: Environment;
   logger?: Logger;
+  /** The registry `logger` masks with (see `createCapturingLogger`). */
+  secretRegistry?: SecretRegistry;
   userAuth?: UserAuth;
   /**
    * `manager` (default): the real conversation manager and agent loops. `log-only`: a stand-in
@@ -49,6 +52,9 @@ export async function createTestApi(
     const app = await createApp(config, {
       database,
       logger: buildOptions.logger ?? createSilentLogger(),
+      ...(buildOptions.secretRegistry === undefined
+        ? {}
+        : { secretRegistry: buildOptions.secretRegistry }),
       ...(buildOptions.userAuth === undefined ? {} : { userAuth: buildOptions.userAuth }),
       ...(buildOptions.agentLoops === 'log-only'
         ? { agentLoops: ({ eventStreams }) => new LogOnlyAgentLoops({ eventStreams }) }

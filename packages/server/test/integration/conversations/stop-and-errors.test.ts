@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Environment } from '../../../src/config/load-config.js';
 import type { StoredEvent } from '../../../src/events/event-store.js';
@@ -48,19 +47,23 @@ function say(client: SocketIoTestClient, content: string): void {
 
 for (const backend of backends) {
   describe(`stop means stop (${backend.name})`, () => {
-    it('stops mid-stream: the LLM socket closes within 100 ms, nothing of the turn follows', async () => {
+    it('stops mid-stream: the LLM socket closes before the next chunk, nothing of the turn follows', async () => {
+      // Order and cause, not time (the ≤ 100 ms figure is benchmark B7's): the provider holds its
+      // fourth chunk until the test opens the gate, which it does only after the socket closed.
       const { agent, id, client } = await readyConversation({}, backend);
-      agent.llm.enqueue({ kind: 'reply', text: 'word '.repeat(200), chunkDelayMs: 20 });
+      agent.llm.enqueue({ kind: 'gated', afterChunks: 3, thenChunks: 200 });
       say(client, 'talk for a while');
       const llmRequest = await agent.llm.waitForRequest(0);
       await agent.untilLog(id, (events) => events.some((event) => 'streaming_delta' in event));
-      const stoppedAt = performance.now();
+      expect(llmRequest.socketIsClosed).toBe(false);
       client.socket.emit('oh_user_action', {
         action: 'change_agent_state',
         args: { agent_state: 'stopped' },
       });
-      const closedAt = await llmRequest.socketClosed;
-      expect(closedAt - stoppedAt).toBeLessThanOrEqual(100);
+      await llmRequest.socketClosed;
+      llmRequest.release();
+      await llmRequest.responded;
+      expect(llmRequest.chunksWritten).toBe(3);
       await agent.untilState(id, 'stopped');
       await agent.manager.loop(id)?.settled();
       await agent.app.eventStore.flush();

@@ -2,7 +2,6 @@
  * Stop means stop: aborting the signal closes the HTTP request at once, ends a retry sleep at once,
  * and the stream ends with a typed cancellation error. Upstream's test_acompletion cases in spirit.
  */
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { delay } from '../../../src/shared/abort.js';
 import { AbortedError } from '../../../src/shared/errors.js';
@@ -117,16 +116,16 @@ describe.each(protocols)('cancellation (%s)', (protocol) => {
     await server.requests[before]!.socketClosed;
   });
 
-  it('stop → upstream socket closed within 100 ms', async () => {
-    // abort() to the fake server seeing the client's TCP connection close, both timed with
-    // performance.now() in this process, in 5 rounds. Typically 1-3 ms; the spec's bound is 100 ms.
-    const measurements: number[] = [];
+  it('stop → the upstream socket closes before the next chunk is written', async () => {
+    // Order and cause, not time (the ≤ 100 ms figure is benchmark B7's): the provider holds its
+    // sixth chunk until the test opens the gate, which it does only after the socket closed. A
+    // stop that did not close the connection would let that chunk through. Five rounds.
     for (let round = 0; round < 5; round++) {
       const before = server.requests.length;
-      server.enqueue({ kind: 'stall', afterChunks: 5 });
+      server.enqueue({ kind: 'gated', afterChunks: 5, thenChunks: 5 });
       const { model } = createTestModel(protocol, server);
       const controller = new AbortController();
-      let stoppedAt = 0;
+      let openAtStop: boolean | undefined;
       let chunks = 0;
       const { error } = await drain(
         {
@@ -135,7 +134,7 @@ describe.each(protocols)('cancellation (%s)', (protocol) => {
             for await (const part of model.stream(streamRequest, options)) {
               yield part;
               if (part.type === 'text-delta' && ++chunks === 5) {
-                stoppedAt = performance.now();
+                openAtStop = !server.requests[before]!.socketIsClosed;
                 controller.abort('stop');
               }
             }
@@ -145,10 +144,14 @@ describe.each(protocols)('cancellation (%s)', (protocol) => {
         { signal: controller.signal },
       );
       expect(error).toBeInstanceOf(LlmCancelledError);
-      const closedAt = await server.requests[before]!.socketClosed;
-      measurements.push(closedAt - stoppedAt);
+      const recorded = server.requests[before]!;
+      await recorded.socketClosed;
+      recorded.release();
+      await recorded.responded;
+      expect({ openAtStop, chunksWritten: recorded.chunksWritten }).toEqual({
+        openAtStop: true,
+        chunksWritten: 5,
+      });
     }
-    expect(measurements.every((milliseconds) => milliseconds >= 0)).toBe(true);
-    expect(Math.max(...measurements)).toBeLessThanOrEqual(100);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { HeaderUserAuth, testUserHeader } from '../../support/header-user-auth.js';
 import { SocketIoTestClient, connectError } from '../../support/realtime-clients.js';
 import { startRealtimeApp, type RealtimeTestApp } from '../../support/realtime-app.js';
@@ -38,6 +39,40 @@ describe('Socket.IO connect refusals and admission', () => {
     for (const query of queries) {
       const error = await connectError(server.url, query);
       expect(error.message).toBe('invalid_session_api_key');
+    }
+  });
+
+  it('refuses a repeated session_api_key, whichever copy is right, as a wrong key', async () => {
+    // socket.io-client cannot repeat a query parameter, so this speaks engine.io over a raw
+    // WebSocket: the open packet, then a CONNECT to "/" answered by CONNECT or CONNECT_ERROR.
+    const connectPacket = async (query: string): Promise<string> => {
+      const socket = new WebSocket(
+        `${server.wsUrl}/socket.io/?EIO=4&transport=websocket&${query}`,
+        { headers: { [testUserHeader]: 'alice' } },
+      );
+      try {
+        return await new Promise<string>((resolve, reject) => {
+          socket.on('error', reject);
+          socket.on('message', (data) => {
+            const packet = String(data);
+            if (packet.startsWith('0')) socket.send('40');
+            else if (packet.startsWith('40') || packet.startsWith('44')) resolve(packet);
+          });
+        });
+      } finally {
+        socket.close();
+      }
+    };
+    const id = `conversation_id=${conversationId}`;
+    expect(await connectPacket(`${id}&session_api_key=the-key`)).toMatch(/^40\{"sid"/);
+    for (const keys of [
+      'session_api_key=wrong&session_api_key=the-key',
+      'session_api_key=the-key&session_api_key=wrong',
+      'session_api_key=the-key&session_api_key=the-key',
+    ]) {
+      const packet = await connectPacket(`${id}&${keys}`);
+      expect(packet.startsWith('44')).toBe(true);
+      expect(JSON.parse(packet.slice(2))).toMatchObject({ message: 'invalid_session_api_key' });
     }
   });
 

@@ -79,6 +79,23 @@ describe('V1 WebSocket: authentication and refusals', () => {
     expect(client.events).toEqual([]);
   });
 
+  it('closes with 4001 a repeated session_api_key, whichever copy is right', async () => {
+    await start({ SESSION_API_KEY: 'the-key' });
+    const conversationId = await server.newConversation();
+    for (const keys of [
+      'session_api_key=wrong&session_api_key=the-key',
+      'session_api_key=the-key&session_api_key=wrong',
+      'session_api_key=the-key&session_api_key=the-key',
+    ]) {
+      const client = open(conversationId, `${keys}&resend_all=true`);
+      await client.untilClosed();
+      expect(client.closeCode).toBe(4001);
+      expect(client.events).toEqual([]);
+    }
+    const single = open(conversationId, 'session_api_key=the-key&resend_all=true');
+    await single.untilId(0);
+  });
+
   it('admits a right first auth frame and refuses a wrong one or any other first frame', async () => {
     await start({ SESSION_API_KEY: 'the-key' });
     const conversationId = await server.newConversation();

@@ -3,6 +3,7 @@ import {
   type SecretSettingsField,
   type SettingsUpdate,
 } from '@parley/protocol';
+import { keepHiddenBaseUrlPassword } from './base-url-password.js';
 
 /** One user's settings: the plain fields and the decrypted API keys, kept apart. */
 export interface StoredSettings {
@@ -39,7 +40,10 @@ export function mergeSettings(
       else keys[name] = value as string;
       continue;
     }
-    fields[name] = value;
+    fields[name] =
+      name === 'llm_base_url' && typeof value === 'string'
+        ? keepHiddenBaseUrlPassword(value, current?.fields.llm_base_url ?? undefined)
+        : value;
   }
   return { fields: fields as StoredSettings['fields'], keys };
 }

@@ -8,6 +8,7 @@ import {
   type SettingsResponse,
 } from '@parley/protocol';
 import type { SettingsStore, StoredSettings } from '../../conversations/settings-store.js';
+import { hideBaseUrlPassword } from '../../conversations/base-url-password.js';
 
 const tags = ['settings'];
 
@@ -59,7 +60,10 @@ function settingsResponse(stored: StoredSettings, defaultModel: string): Setting
     confirmation_mode: fields.confirmation_mode ?? false,
     llm_model: fields.llm_model ?? defaultModel,
     llm_api_key: null,
-    llm_base_url: fields.llm_base_url ?? null,
+    llm_base_url:
+      fields.llm_base_url === undefined || fields.llm_base_url === null
+        ? null
+        : hideBaseUrlPassword(fields.llm_base_url),
     remote_runtime_resource_factor: fields.remote_runtime_resource_factor ?? 1,
     enable_default_condenser: fields.enable_default_condenser ?? true,
     enable_sound_notifications: fields.enable_sound_notifications ?? false,

@@ -55,9 +55,36 @@ for (const backend of backends) {
     const start = async (options: TestApiOptions = {}): Promise<App> =>
       (await startApi(options)).app;
 
+    const storedBaseUrl = async (app: App): Promise<unknown> => {
+      const row = await app.database.kysely
+        .selectFrom('settings')
+        .select('fields')
+        .executeTakeFirst();
+      return (JSON.parse(row?.fields ?? '{}') as { llm_base_url?: unknown }).llm_base_url;
+    };
     const getSettings = (app: App) => request(app, 'GET', '/api/settings');
     const postSettings = (app: App, payload: unknown) =>
       request(app, 'POST', '/api/settings', { payload });
+
+    it('answers a base URL password as <secret_hidden> and keeps it when the form posts that back', async () => {
+      const app = await start();
+      const withPassword = 'https://parley:gateway-pass-7f3a91@llm.example.com/v1';
+      expect((await postSettings(app, { llm_base_url: withPassword })).status).toBe(200);
+      const read = await getSettings(app);
+      expect(read.text).not.toContain('gateway-pass-7f3a91');
+      const shown = (read.body as { llm_base_url: string }).llm_base_url;
+      expect(shown).toBe('https://parley:%3Csecret_hidden%3E@llm.example.com/v1');
+      // The settings form sends every field it read back: the stored password stays.
+      expect((await postSettings(app, { llm_base_url: shown, language: 'fr' })).status).toBe(200);
+      expect(await storedBaseUrl(app)).toBe(withPassword);
+      // A new password replaces it; a URL without one clears it.
+      await postSettings(app, { llm_base_url: 'https://parley:other-pass-2b@llm.example.com/v1' });
+      expect(await storedBaseUrl(app)).toBe('https://parley:other-pass-2b@llm.example.com/v1');
+      await postSettings(app, { llm_base_url: 'https://llm.example.com/v1' });
+      expect((await getSettings(app)).body).toMatchObject({
+        llm_base_url: 'https://llm.example.com/v1',
+      });
+    });
 
     it('answers 404 {"error":"Settings not found"} before any are stored', async () => {
       const app = await start();

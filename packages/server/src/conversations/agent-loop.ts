@@ -28,8 +28,11 @@ export interface AgentLoopOptions {
   maxBudgetPerTask: number | null;
   llm: LlmChoice;
   sendStatus(update: StatusUpdate): void;
-  /** Called with the first user message's text when the conversation still has no title. */
-  onFirstMessage?: (text: string) => void;
+  /**
+   * Called with the first user message's text when the conversation still has no title, and the
+   * signal of the conversation's work outside turns: a stop or close aborts it.
+   */
+  onFirstMessage?: (text: string, signal: AbortSignal) => void;
   now(): number;
   logger: Logger;
 }
@@ -58,6 +61,8 @@ export class AgentLoop {
   #closed = false;
   #metrics: LlmMetrics;
   #turn: Turn | undefined;
+  /** Work of the conversation outside any turn (the title); aborted by every stop and close. */
+  #sideWork = new AbortController();
   #lastTurnDone: Promise<void> = Promise.resolve();
   readonly #queue: number[] = [];
   readonly #acceptedClientIds = new Set<string>();
@@ -155,6 +160,7 @@ export class AgentLoop {
     this.#turn = undefined;
     this.#queue.length = 0;
     turn?.controller.abort(new Error(`agent ${state}`));
+    this.#abortSideWork(new Error(`agent ${state}`));
     await this.#appendState(state, { reason });
   }
 
@@ -166,6 +172,7 @@ export class AgentLoop {
     if (this.#closed) return;
     const wasBusy = this.#turn !== undefined;
     if (options.stoppedEvent || wasBusy) await this.stopTurn('stopped', options.reason ?? '');
+    this.#abortSideWork(new Error('agent closed'));
     this.#closed = true;
   }
 
@@ -174,6 +181,13 @@ export class AgentLoop {
     this.#closed = true;
     this.#turn?.controller.abort(new Error('conversation deleted'));
     this.#turn = undefined;
+    this.#abortSideWork(new Error('conversation deleted'));
+  }
+
+  /** Aborts the work outside turns; later work gets a fresh signal. */
+  #abortSideWork(reason: Error): void {
+    this.#sideWork.abort(reason);
+    this.#sideWork = new AbortController();
   }
 
   async #acceptMessage(action: ActionEvent): Promise<void> {
@@ -187,7 +201,7 @@ export class AgentLoop {
     if (stored === undefined) return;
     if (!this.#sawUserMessage) {
       this.#sawUserMessage = true;
-      this.#options.onFirstMessage?.(action.args.content);
+      this.#options.onFirstMessage?.(action.args.content, this.#sideWork.signal);
     }
     this.#queue.push(stored.id);
     this.#pump();

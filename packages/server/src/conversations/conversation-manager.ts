@@ -12,7 +12,7 @@ import type {
   TurnLimits,
 } from './agent-loops.js';
 import { defaultConversationTitle, type ConversationMetadata } from './conversation-metadata.js';
-import { generateTitle } from './conversation-title.js';
+import { ConversationTitles } from './conversation-title.js';
 import type { RealtimeNotifier, StatusUpdate } from './realtime-notifier.js';
 import { ToolRegistry } from './tool-registry.js';
 import type { TurnSettings } from './turn-runner.js';
@@ -98,6 +98,8 @@ export class ConversationManager implements AgentLoops {
   readonly #loops = new Map<string, AgentLoop>();
   readonly #starting = new Map<string, Promise<void>>();
   readonly #tools = new ToolRegistry();
+  /** Title tasks under way; `close` waits for them (they end at once once their loop closed). */
+  readonly #titles = new ConversationTitles();
   #notifier: RealtimeNotifier = silentNotifier;
   #cleanupHandle: unknown;
   #closed = false;
@@ -243,6 +245,7 @@ export class ConversationManager implements AgentLoops {
         loop.close({ stoppedEvent: false, reason: 'The server is shutting down.' }),
       ),
     );
+    await this.#titles.settled();
   }
 
   async #makeRoomFor(userId: string): Promise<void> {
@@ -278,6 +281,7 @@ export class ConversationManager implements AgentLoops {
       contextWindowTokens: this.#settings.contextWindowTokens,
       systemPrompt,
     };
+    const loopLogger = this.#options.logger.child({ conversationId });
     const needsTitle =
       conversation.title === null ||
       conversation.title === defaultConversationTitle(conversationId);
@@ -296,26 +300,22 @@ export class ConversationManager implements AgentLoops {
       llm,
       sendStatus: (update) => this.#notifier.sendStatusUpdate(conversationId, update),
       ...(needsTitle
-        ? { onFirstMessage: (text: string) => void this.#setTitle(conversation, llm, text) }
+        ? {
+            onFirstMessage: (text: string, signal: AbortSignal) =>
+              this.#titles.start(text, signal, {
+                modelFor: () =>
+                  this.#settings.titleFromLlm && llm.model !== 'demo'
+                    ? this.#options.createModel(llm)
+                    : undefined,
+                store: (title) => this.#options.updateTitle(userId, conversationId, title),
+                announce: (title) => this.#notifier.sendTitleUpdate(conversationId, title),
+                logger: loopLogger,
+              }),
+          }
         : {}),
       now: this.#now,
-      logger: this.#options.logger.child({ conversationId }),
+      logger: loopLogger,
     });
     return loop;
-  }
-
-  async #setTitle(conversation: ConversationMetadata, llm: LlmChoice, text: string): Promise<void> {
-    const { conversationId, userId } = conversation;
-    try {
-      let model: LanguageModel | undefined;
-      if (this.#settings.titleFromLlm && llm.model !== 'demo')
-        model = this.#options.createModel(llm);
-      const title = await generateTitle(text, model, AbortSignal.timeout(30_000));
-      if (await this.#options.updateTitle(userId, conversationId, title)) {
-        this.#notifier.sendTitleUpdate(conversationId, title);
-      }
-    } catch (error) {
-      this.#options.logger.warn({ err: error, conversationId }, 'could not set the title');
-    }
   }
 }

@@ -9,9 +9,10 @@ import type { EventStore, NewEvent, StoredEvent } from '../events/event-store.js
 import type { EventStream } from '../events/event-stream.js';
 import type { LanguageModel } from '../llm/language-model.js';
 import { LlmMetrics, type LlmMetricsJson } from '../llm/metrics.js';
-import { AbortedError } from '../shared/errors.js';
+import { AbortedError, ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { LlmChoice } from './agent-loops.js';
+import { interruptedStates } from './interrupted-conversations.js';
 import { describe } from './llm-error-status.js';
 import type { StatusUpdate } from './realtime-notifier.js';
 import type { ToolRegistry } from './tool-registry.js';
@@ -58,7 +59,11 @@ export class AgentLoop {
   #llm: LlmChoice;
   #state: AgentState = 'loading';
   #ready = false;
+  /** Set when closing begins (or on discard): from then on no turn starts and no action is taken. */
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Settles when `start` has ended, however it ended. */
+  #started: Promise<void> = Promise.resolve();
   #metrics: LlmMetrics;
   #turn: Turn | undefined;
   /** Work of the conversation outside any turn (the title); aborted by every stop and close. */
@@ -105,10 +110,21 @@ export class AgentLoop {
   }
 
   /** `loading`, then the log is read back (metrics, accepted client ids), then ready. */
-  async start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
+  start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
+    const started = this.#start(initialMessage);
+    this.#started = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    return started;
+  }
+
+  async #start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
     await this.#appendState('loading');
     await this.#restore();
     this.#ready = true;
+    // Closed while loading: nothing more is logged here, the close records how the loop ended.
+    if (this.#closed) return;
     if (initialMessage === undefined) {
       await this.#appendState('awaiting_user_input');
       return;
@@ -127,6 +143,12 @@ export class AgentLoop {
 
   /** Hands a client action to the agent (upstream `Session.dispatch`). */
   async dispatch(action: ActionEvent): Promise<void> {
+    if (this.#closed) {
+      throw new ParleyError(
+        'CONVERSATION_NOT_RUNNING',
+        'The agent of this conversation has stopped',
+      );
+    }
     this.#touch();
     switch (action.action) {
       case 'message':
@@ -165,15 +187,23 @@ export class AgentLoop {
   }
 
   /**
-   * Ends the loop: aborts any turn and, when `stoppedEvent` is set (or a turn was running), logs
-   * `stopped` with `reason`. Idempotent.
+   * Ends the loop. At once, no turn may start any more (a message whose append is in flight stays
+   * in the log unanswered); a start under way finishes first; then any turn is aborted and, when
+   * `stoppedEvent` is set or work was under way (a turn, or a start still `loading`), `stopped` is
+   * logged with `reason`, so nothing of this loop follows it. Idempotent.
    */
-  async close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
-    if (this.#closed) return;
-    const wasBusy = this.#turn !== undefined;
-    if (options.stoppedEvent || wasBusy) await this.stopTurn('stopped', options.reason ?? '');
-    this.#abortSideWork(new Error('agent closed'));
+  close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
+    // A discarded loop (closed without a close) logs nothing.
+    this.#closing ??= this.#closed ? Promise.resolve() : this.#close(options);
+    return this.#closing;
+  }
+
+  async #close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
     this.#closed = true;
+    if (!this.#ready) await this.#started;
+    const interrupted = this.#turn !== undefined || interruptedStates.has(this.#state);
+    if (options.stoppedEvent || interrupted) await this.stopTurn('stopped', options.reason ?? '');
+    this.#abortSideWork(new Error('agent closed'));
   }
 
   /** Aborts any turn and forgets everything without logging (the conversation is being deleted). */
@@ -214,6 +244,7 @@ export class AgentLoop {
   }
 
   #startTurn(answering: number | undefined): void {
+    if (this.#closed) return;
     const controller = new AbortController();
     const turn: Turn = { controller, done: Promise.resolve() };
     this.#turn = turn;

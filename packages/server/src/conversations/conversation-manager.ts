@@ -2,6 +2,7 @@ import type { ActionEvent, ConversationStatus } from '@parley/protocol';
 import type { EventStore } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import type { LanguageModel } from '../llm/language-model.js';
+import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { AgentLoop } from './agent-loop.js';
 import type {
@@ -157,6 +158,7 @@ export class ConversationManager implements AgentLoops {
     conversation: ConversationMetadata,
     options: StartOptions,
   ): Promise<ConversationStatus> {
+    this.#refuseWhenClosed();
     const { conversationId } = conversation;
     const stream = this.#options.eventStreams.get(conversationId);
     stream.setSecrets(options.secrets);
@@ -164,10 +166,13 @@ export class ConversationManager implements AgentLoops {
     if (existing !== undefined) {
       existing.llm = options.llm;
       await this.#starting.get(conversationId);
+      this.#refuseWhenClosed();
       return this.status(conversationId).status;
     }
-    if (this.#closed) return 'STOPPED';
     await this.#makeRoomFor(conversation.userId);
+    this.#refuseWhenClosed();
+    // Another start of the same conversation may have won the race while room was made.
+    if (this.#loops.has(conversationId)) return this.start(conversation, options);
     const loop = this.#createLoop(conversation, options.llm, options.limits ?? {});
     this.#loops.set(conversationId, loop);
     const starting = loop.start(options.initialMessage).finally(() => {
@@ -177,9 +182,10 @@ export class ConversationManager implements AgentLoops {
     try {
       await starting;
     } catch (error) {
-      this.#loops.delete(conversationId);
+      if (this.#loops.get(conversationId) === loop) this.#loops.delete(conversationId);
       throw error;
     }
+    this.#refuseWhenClosed();
     return this.status(conversationId).status;
   }
 
@@ -195,16 +201,30 @@ export class ConversationManager implements AgentLoops {
     action: ActionEvent,
     options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
   ): Promise<void> {
-    const stream = this.#options.eventStreams.get(conversation.conversationId);
-    stream.updateSecrets(options.secrets);
-    const loop = this.#loops.get(conversation.conversationId);
-    if (loop === undefined) {
-      // No agent runs: the action is recorded (upstream refuses with `no_conversation`).
-      await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
-      return;
+    this.#refuseWhenClosed();
+    const { conversationId } = conversation;
+    const loop = this.#loops.get(conversationId);
+    if (loop !== undefined) {
+      this.#options.eventStreams.get(conversationId).updateSecrets(options.secrets);
+      await this.#starting.get(conversationId);
+      this.#refuseWhenClosed();
+      // Unless the loop was closed meanwhile (a stop), it takes the action.
+      if (this.#loops.get(conversationId) === loop) return loop.dispatch(action);
     }
-    await this.#starting.get(conversation.conversationId);
-    await loop.dispatch(action);
+    // No agent runs: the action is recorded (upstream refuses with `no_conversation`).
+    const stream = this.#options.eventStreams.get(conversationId);
+    stream.updateSecrets(options.secrets);
+    await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
+  }
+
+  /** Once shutdown began, nothing new is taken: REST answers 503, sockets get an error frame. */
+  #refuseWhenClosed(): void {
+    if (this.#closed) {
+      throw new ParleyError(
+        'SERVER_SHUTTING_DOWN',
+        'The server is shutting down; send this again once it is back',
+      );
+    }
   }
 
   async forget(conversationId: string): Promise<void> {
@@ -233,7 +253,11 @@ export class ConversationManager implements AgentLoops {
     }
   }
 
-  /** Stops the cleanup timer and every loop; a running turn is logged as stopped. */
+  /**
+   * Shutdown: from the first (synchronous) step on, `start` and `dispatch` refuse with
+   * `SERVER_SHUTTING_DOWN` and no loop starts a turn; then every loop closes (a turn or start under
+   * way is logged as `stopped`, "The server is shutting down.") and title tasks end.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

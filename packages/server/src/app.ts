@@ -191,6 +191,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
   });
   services.conversationManager?.setNotifier(realtime);
+  metrics.watchConversationStates(() => ({
+    event_stream: eventStreams.openCount,
+    agent_loop: services.conversationManager?.runningConversations().length ?? 0,
+  }));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -21,7 +21,9 @@ import { runTurn, type TurnContext, type TurnSettings } from './turn-runner.js';
 export interface AgentLoopOptions {
   conversationId: string;
   userId: string;
+  /** The conversation's stream, held for the loop: `releaseStream` ends the hold once it closed. */
   stream: EventStream;
+  releaseStream(): void;
   eventStore: EventStore;
   createModel(llm: LlmChoice): LanguageModel;
   tools: ToolRegistry;
@@ -202,8 +204,12 @@ export class AgentLoop {
     this.#closed = true;
     if (!this.#ready) await this.#started;
     const interrupted = this.#turn !== undefined || interruptedStates.has(this.#state);
-    if (options.stoppedEvent || interrupted) await this.stopTurn('stopped', options.reason ?? '');
-    this.#abortSideWork(new Error('agent closed'));
+    try {
+      if (options.stoppedEvent || interrupted) await this.stopTurn('stopped', options.reason ?? '');
+    } finally {
+      this.#abortSideWork(new Error('agent closed'));
+      this.#options.releaseStream();
+    }
   }
 
   /** Aborts any turn and forgets everything without logging (the conversation is being deleted). */
@@ -212,6 +218,7 @@ export class AgentLoop {
     this.#turn?.controller.abort(new Error('conversation deleted'));
     this.#turn = undefined;
     this.#abortSideWork(new Error('conversation deleted'));
+    this.#options.releaseStream();
   }
 
   /** Aborts the work outside turns; later work gets a fresh signal. */

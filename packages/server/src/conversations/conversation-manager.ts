@@ -160,10 +160,10 @@ export class ConversationManager implements AgentLoops {
   ): Promise<ConversationStatus> {
     this.#refuseWhenClosed();
     const { conversationId } = conversation;
-    const stream = this.#options.eventStreams.get(conversationId);
-    stream.setSecrets(options.secrets);
     const existing = this.#loops.get(conversationId);
     if (existing !== undefined) {
+      // The loop holds the stream, so the secrets stay with it.
+      this.#options.eventStreams.get(conversationId).setSecrets(options.secrets);
       existing.llm = options.llm;
       await this.#starting.get(conversationId);
       this.#refuseWhenClosed();
@@ -173,7 +173,7 @@ export class ConversationManager implements AgentLoops {
     this.#refuseWhenClosed();
     // Another start of the same conversation may have won the race while room was made.
     if (this.#loops.has(conversationId)) return this.start(conversation, options);
-    const loop = this.#createLoop(conversation, options.llm, options.limits ?? {});
+    const loop = this.#createLoop(conversation, options);
     this.#loops.set(conversationId, loop);
     const starting = loop.start(options.initialMessage).finally(() => {
       this.#starting.delete(conversationId);
@@ -183,6 +183,7 @@ export class ConversationManager implements AgentLoops {
       await starting;
     } catch (error) {
       if (this.#loops.get(conversationId) === loop) this.#loops.delete(conversationId);
+      loop.discard();
       throw error;
     }
     this.#refuseWhenClosed();
@@ -296,8 +297,13 @@ export class ConversationManager implements AgentLoops {
     }
   }
 
-  #createLoop(conversation: ConversationMetadata, llm: LlmChoice, limits: TurnLimits): AgentLoop {
+  /** A loop holding the conversation's stream, with the start's secrets on it. */
+  #createLoop(conversation: ConversationMetadata, options: StartOptions): AgentLoop {
     const { conversationId, userId } = conversation;
+    const { llm } = options;
+    const limits: TurnLimits = options.limits ?? {};
+    const stream = this.#options.eventStreams.acquire(conversationId);
+    stream.stream.setSecrets(options.secrets);
     const settings: Omit<TurnSettings, 'maxBudgetPerTask'> = {
       maxIterations: limits.maxIterations ?? this.#settings.maxIterations,
       deltaIntervalMs: this.#settings.deltaIntervalMs,
@@ -312,7 +318,8 @@ export class ConversationManager implements AgentLoops {
     const loop: AgentLoop = new AgentLoop({
       conversationId,
       userId,
-      stream: this.#options.eventStreams.get(conversationId),
+      stream: stream.stream,
+      releaseStream: stream.release,
       eventStore: this.#options.eventStore,
       createModel: (choice) => this.#options.createModel(choice),
       tools: this.#tools,

@@ -1,44 +1,19 @@
 import {
   agentStateChangedObservation,
   errorObservation,
-  isAction,
   type ActionEvent,
   type AgentState,
 } from '@parley/protocol';
-import type { EventStore, NewEvent, StoredEvent } from '../events/event-store.js';
-import type { EventStream } from '../events/event-stream.js';
+import type { NewEvent, StoredEvent } from '../events/event-store.js';
 import type { LanguageModel } from '../llm/language-model.js';
-import { LlmMetrics, type LlmMetricsJson } from '../llm/metrics.js';
+import { LlmMetrics } from '../llm/metrics.js';
 import { AbortedError, ParleyError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
 import type { LlmChoice } from './agent-loops.js';
 import { interruptedStates } from './interrupted-conversations.js';
 import { describe } from './llm-error-status.js';
-import type { StatusUpdate } from './realtime-notifier.js';
-import type { ToolRegistry } from './tool-registry.js';
-import { runTurn, type TurnContext, type TurnSettings } from './turn-runner.js';
-
-export interface AgentLoopOptions {
-  conversationId: string;
-  userId: string;
-  /** The conversation's stream, held for the loop: `releaseStream` ends the hold once it closed. */
-  stream: EventStream;
-  releaseStream(): void;
-  eventStore: EventStore;
-  createModel(llm: LlmChoice): LanguageModel;
-  tools: ToolRegistry;
-  settings: Omit<TurnSettings, 'maxBudgetPerTask'>;
-  maxBudgetPerTask: number | null;
-  llm: LlmChoice;
-  sendStatus(update: StatusUpdate): void;
-  /**
-   * Called with the first user message's text when the conversation still has no title, and the
-   * signal of the conversation's work outside turns: a stop or close aborts it.
-   */
-  onFirstMessage?: (text: string, signal: AbortSignal) => void;
-  now(): number;
-  logger: Logger;
-}
+import { readConversationLog, readLoopMemory } from './loop-memory.js';
+import { runTurn, type TurnContext } from './turn-runner.js';
+import type { AgentLoopOptions } from './agent-loop-options.js';
 
 interface Turn {
   controller: AbortController;
@@ -285,7 +260,8 @@ export class AgentLoop {
       metrics: this.#metrics,
       settings: { ...this.#options.settings, maxBudgetPerTask: this.#options.maxBudgetPerTask },
       pendingMessageIds: () => new Set(this.#queue),
-      readLog: (readSignal) => this.#readLog(readSignal),
+      readLog: (readSignal) =>
+        readConversationLog(this.#options.eventStore, this.conversationId, readSignal),
       append: (events) => this.#append(events, signal),
       setState: (state) => void this.#appendState(state, { signal }).catch(() => undefined),
       currentState: () => this.#state,
@@ -331,39 +307,16 @@ export class AgentLoop {
     }
   }
 
-  async #readLog(signal: AbortSignal): Promise<StoredEvent[]> {
-    const events: StoredEvent[] = [];
-    for await (const event of this.#options.eventStore.iterate(this.conversationId, {
-      filter: { excludeTypes: ['StreamingDelta'] },
-      signal,
-    })) {
-      events.push(event);
-    }
-    return events;
-  }
-
-  /** Reads the log back: the latest `llm_metrics`, accepted client ids, whether a user spoke. */
+  /** Takes back from the log what a restarted loop must know (metrics, client ids, a user spoke). */
   async #restore(): Promise<void> {
-    let latestMetrics: LlmMetricsJson | undefined;
-    for await (const event of this.#options.eventStore.iterate(this.conversationId, {
-      filter: { excludeTypes: ['StreamingDelta'] },
-    })) {
-      if (!isAction(event) && !('observation' in event)) continue;
-      if ('llm_metrics' in event && event.llm_metrics !== undefined) {
-        latestMetrics = event.llm_metrics as LlmMetricsJson;
-      }
-      if (isAction(event) && event.action === 'message' && event.source === 'user') {
-        this.#sawUserMessage = true;
-        const clientId = event.args.client_message_id;
-        if (clientId !== undefined) this.#acceptedClientIds.add(clientId);
-      }
-    }
-    if (latestMetrics !== undefined) {
-      try {
-        this.#metrics = LlmMetrics.fromJSON(latestMetrics, this.#llm.model);
-      } catch (error) {
-        this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
-      }
+    const memory = await readLoopMemory(this.#options.eventStore, this.conversationId);
+    if (memory.sawUserMessage) this.#sawUserMessage = true;
+    for (const clientId of memory.acceptedClientIds) this.#acceptedClientIds.add(clientId);
+    if (memory.latestMetrics === undefined) return;
+    try {
+      this.#metrics = LlmMetrics.fromJSON(memory.latestMetrics, this.#llm.model);
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
     }
   }
 

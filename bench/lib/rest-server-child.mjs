@@ -29,7 +29,8 @@ serveRequests({
       });
       if (!response.ok) throw new Error(`creating a conversation: ${response.status}`);
       const { conversation_id: id } = await response.json();
-      const stream = parley.app.eventStreams.get(id);
+      // Held across the awaits below: an unused stream is released.
+      const { stream, release } = parley.app.eventStreams.acquire(id);
       for (let start = 0; start < events; start += 100) {
         const texts = [];
         for (let seq = start; seq < Math.min(events, start + 100); seq++)
@@ -43,6 +44,7 @@ serveRequests({
           })),
         );
       }
+      release();
       return { conversationId: id, latestId: await parley.app.eventStore.latestId(id) };
     } finally {
       await parley.close();

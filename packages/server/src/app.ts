@@ -137,9 +137,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       dataDirectory: config.dataDirectory,
       metrics,
     });
+  let shuttingDown = false;
   const http = createHttpServer({
     logger,
     metrics,
+    isShuttingDown: () => shuttingDown,
     permittedCorsOrigins: config.permittedCorsOrigins,
     rateLimit:
       rateLimitStore === undefined
@@ -207,13 +209,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     secretRegistry,
   });
   services.conversationManager?.setNotifier(realtime);
+  metrics.watchConversationStates(() => ({
+    event_stream: eventStreams.openCount,
+    agent_loop: services.conversationManager?.runningConversations().length ?? 0,
+  }));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('shutting down');
-      // Turns stop first (their `stopped` state reaches the log and the sockets); then pending
-      // appends reach the log (and the sockets) before the sockets close with a reason.
+      // From here on REST writes answer 503 and the agent loops refuse new work (sockets get an
+      // error frame), so no turn starts. Turns stop first (their `stopped` state reaches the log
+      // and the sockets); then pending appends reach the log (and the sockets) before the sockets
+      // close with a reason.
+      shuttingDown = true;
       await services.agentLoops.close();
       await eventStore.flush();
       await realtime.close();

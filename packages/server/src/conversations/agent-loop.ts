@@ -1,38 +1,19 @@
 import {
   agentStateChangedObservation,
   errorObservation,
-  isAction,
   type ActionEvent,
   type AgentState,
 } from '@parley/protocol';
-import type { EventStore, NewEvent, StoredEvent } from '../events/event-store.js';
-import type { EventStream } from '../events/event-stream.js';
+import type { NewEvent, StoredEvent } from '../events/event-store.js';
 import type { LanguageModel } from '../llm/language-model.js';
-import { LlmMetrics, type LlmMetricsJson } from '../llm/metrics.js';
-import { AbortedError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import { LlmMetrics } from '../llm/metrics.js';
+import { AbortedError, ParleyError } from '../shared/errors.js';
 import type { LlmChoice } from './agent-loops.js';
+import { interruptedStates } from './interrupted-conversations.js';
 import { describe } from './llm-error-status.js';
-import type { StatusUpdate } from './realtime-notifier.js';
-import type { ToolRegistry } from './tool-registry.js';
-import { runTurn, type TurnContext, type TurnSettings } from './turn-runner.js';
-
-export interface AgentLoopOptions {
-  conversationId: string;
-  userId: string;
-  stream: EventStream;
-  eventStore: EventStore;
-  createModel(llm: LlmChoice): LanguageModel;
-  tools: ToolRegistry;
-  settings: Omit<TurnSettings, 'maxBudgetPerTask'>;
-  maxBudgetPerTask: number | null;
-  llm: LlmChoice;
-  sendStatus(update: StatusUpdate): void;
-  /** Called with the first user message's text when the conversation still has no title. */
-  onFirstMessage?: (text: string) => void;
-  now(): number;
-  logger: Logger;
-}
+import { readConversationLog, readLoopMemory } from './loop-memory.js';
+import { runTurn, type TurnContext } from './turn-runner.js';
+import type { AgentLoopOptions } from './agent-loop-options.js';
 
 interface Turn {
   controller: AbortController;
@@ -55,9 +36,15 @@ export class AgentLoop {
   #llm: LlmChoice;
   #state: AgentState = 'loading';
   #ready = false;
+  /** Set when closing begins (or on discard): from then on no turn starts and no action is taken. */
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Settles when `start` has ended, however it ended. */
+  #started: Promise<void> = Promise.resolve();
   #metrics: LlmMetrics;
   #turn: Turn | undefined;
+  /** Work of the conversation outside any turn (the title); aborted by every stop and close. */
+  #sideWork = new AbortController();
   #lastTurnDone: Promise<void> = Promise.resolve();
   readonly #queue: number[] = [];
   readonly #acceptedClientIds = new Set<string>();
@@ -100,10 +87,21 @@ export class AgentLoop {
   }
 
   /** `loading`, then the log is read back (metrics, accepted client ids), then ready. */
-  async start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
+  start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
+    const started = this.#start(initialMessage);
+    this.#started = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    return started;
+  }
+
+  async #start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
     await this.#appendState('loading');
     await this.#restore();
     this.#ready = true;
+    // Closed while loading: nothing more is logged here, the close records how the loop ended.
+    if (this.#closed) return;
     if (initialMessage === undefined) {
       await this.#appendState('awaiting_user_input');
       return;
@@ -122,6 +120,12 @@ export class AgentLoop {
 
   /** Hands a client action to the agent (upstream `Session.dispatch`). */
   async dispatch(action: ActionEvent): Promise<void> {
+    if (this.#closed) {
+      throw new ParleyError(
+        'CONVERSATION_NOT_RUNNING',
+        'The agent of this conversation has stopped',
+      );
+    }
     this.#touch();
     switch (action.action) {
       case 'message':
@@ -155,18 +159,32 @@ export class AgentLoop {
     this.#turn = undefined;
     this.#queue.length = 0;
     turn?.controller.abort(new Error(`agent ${state}`));
+    this.#abortSideWork(new Error(`agent ${state}`));
     await this.#appendState(state, { reason });
   }
 
   /**
-   * Ends the loop: aborts any turn and, when `stoppedEvent` is set (or a turn was running), logs
-   * `stopped` with `reason`. Idempotent.
+   * Ends the loop. At once, no turn may start any more (a message whose append is in flight stays
+   * in the log unanswered); a start under way finishes first; then any turn is aborted and, when
+   * `stoppedEvent` is set or work was under way (a turn, or a start still `loading`), `stopped` is
+   * logged with `reason`, so nothing of this loop follows it. Idempotent.
    */
-  async close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
-    if (this.#closed) return;
-    const wasBusy = this.#turn !== undefined;
-    if (options.stoppedEvent || wasBusy) await this.stopTurn('stopped', options.reason ?? '');
+  close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
+    // A discarded loop (closed without a close) logs nothing.
+    this.#closing ??= this.#closed ? Promise.resolve() : this.#close(options);
+    return this.#closing;
+  }
+
+  async #close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
     this.#closed = true;
+    if (!this.#ready) await this.#started;
+    const interrupted = this.#turn !== undefined || interruptedStates.has(this.#state);
+    try {
+      if (options.stoppedEvent || interrupted) await this.stopTurn('stopped', options.reason ?? '');
+    } finally {
+      this.#abortSideWork(new Error('agent closed'));
+      this.#options.releaseStream();
+    }
   }
 
   /** Aborts any turn and forgets everything without logging (the conversation is being deleted). */
@@ -174,6 +192,14 @@ export class AgentLoop {
     this.#closed = true;
     this.#turn?.controller.abort(new Error('conversation deleted'));
     this.#turn = undefined;
+    this.#abortSideWork(new Error('conversation deleted'));
+    this.#options.releaseStream();
+  }
+
+  /** Aborts the work outside turns; later work gets a fresh signal. */
+  #abortSideWork(reason: Error): void {
+    this.#sideWork.abort(reason);
+    this.#sideWork = new AbortController();
   }
 
   async #acceptMessage(action: ActionEvent): Promise<void> {
@@ -187,7 +213,7 @@ export class AgentLoop {
     if (stored === undefined) return;
     if (!this.#sawUserMessage) {
       this.#sawUserMessage = true;
-      this.#options.onFirstMessage?.(action.args.content);
+      this.#options.onFirstMessage?.(action.args.content, this.#sideWork.signal);
     }
     this.#queue.push(stored.id);
     this.#pump();
@@ -200,6 +226,7 @@ export class AgentLoop {
   }
 
   #startTurn(answering: number | undefined): void {
+    if (this.#closed) return;
     const controller = new AbortController();
     const turn: Turn = { controller, done: Promise.resolve() };
     this.#turn = turn;
@@ -233,7 +260,8 @@ export class AgentLoop {
       metrics: this.#metrics,
       settings: { ...this.#options.settings, maxBudgetPerTask: this.#options.maxBudgetPerTask },
       pendingMessageIds: () => new Set(this.#queue),
-      readLog: (readSignal) => this.#readLog(readSignal),
+      readLog: (readSignal) =>
+        readConversationLog(this.#options.eventStore, this.conversationId, readSignal),
       append: (events) => this.#append(events, signal),
       setState: (state) => void this.#appendState(state, { signal }).catch(() => undefined),
       currentState: () => this.#state,
@@ -279,39 +307,16 @@ export class AgentLoop {
     }
   }
 
-  async #readLog(signal: AbortSignal): Promise<StoredEvent[]> {
-    const events: StoredEvent[] = [];
-    for await (const event of this.#options.eventStore.iterate(this.conversationId, {
-      filter: { excludeTypes: ['StreamingDelta'] },
-      signal,
-    })) {
-      events.push(event);
-    }
-    return events;
-  }
-
-  /** Reads the log back: the latest `llm_metrics`, accepted client ids, whether a user spoke. */
+  /** Takes back from the log what a restarted loop must know (metrics, client ids, a user spoke). */
   async #restore(): Promise<void> {
-    let latestMetrics: LlmMetricsJson | undefined;
-    for await (const event of this.#options.eventStore.iterate(this.conversationId, {
-      filter: { excludeTypes: ['StreamingDelta'] },
-    })) {
-      if (!isAction(event) && !('observation' in event)) continue;
-      if ('llm_metrics' in event && event.llm_metrics !== undefined) {
-        latestMetrics = event.llm_metrics as LlmMetricsJson;
-      }
-      if (isAction(event) && event.action === 'message' && event.source === 'user') {
-        this.#sawUserMessage = true;
-        const clientId = event.args.client_message_id;
-        if (clientId !== undefined) this.#acceptedClientIds.add(clientId);
-      }
-    }
-    if (latestMetrics !== undefined) {
-      try {
-        this.#metrics = LlmMetrics.fromJSON(latestMetrics, this.#llm.model);
-      } catch (error) {
-        this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
-      }
+    const memory = await readLoopMemory(this.#options.eventStore, this.conversationId);
+    if (memory.sawUserMessage) this.#sawUserMessage = true;
+    for (const clientId of memory.acceptedClientIds) this.#acceptedClientIds.add(clientId);
+    if (memory.latestMetrics === undefined) return;
+    try {
+      this.#metrics = LlmMetrics.fromJSON(memory.latestMetrics, this.#llm.model);
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
     }
   }
 

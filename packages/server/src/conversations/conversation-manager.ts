@@ -2,6 +2,7 @@ import type { ActionEvent, ConversationStatus } from '@parley/protocol';
 import type { EventStore } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import type { LanguageModel } from '../llm/language-model.js';
+import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { AgentLoop } from './agent-loop.js';
 import type {
@@ -12,43 +13,21 @@ import type {
   TurnLimits,
 } from './agent-loops.js';
 import { defaultConversationTitle, type ConversationMetadata } from './conversation-metadata.js';
-import { generateTitle } from './conversation-title.js';
-import type { RealtimeNotifier, StatusUpdate } from './realtime-notifier.js';
+import { ConversationTitles } from './conversation-title.js';
+import { silentNotifier, type RealtimeNotifier, type StatusUpdate } from './realtime-notifier.js';
 import { ToolRegistry } from './tool-registry.js';
+import {
+  defaultConversationManagerSettings,
+  systemPrompt,
+  type ConversationManagerSettings,
+  type ManagerTimers,
+} from './conversation-manager-settings.js';
 import type { TurnSettings } from './turn-runner.js';
 
-export interface ConversationManagerSettings {
-  /** Running conversations per user; starting one more closes the least recently active (3). */
-  maxRunningPerUser: number;
-  /** Idle time after which a loop without connections and not working is closed; 0 = never. */
-  closeDelayMs: number;
-  /** How often the cleanup runs (15 s). */
-  cleanupIntervalMs: number;
-  maxIterations: number;
-  deltaIntervalMs: number;
-  deltaMaxChars: number;
-  /** Context window assumed for history trimming when the model does not say. */
-  contextWindowTokens: number;
-  /** Ask the LLM for titles (else the first message, truncated). */
-  titleFromLlm: boolean;
-}
-
-export const defaultConversationManagerSettings: ConversationManagerSettings = {
-  maxRunningPerUser: 3,
-  closeDelayMs: 3_600_000,
-  cleanupIntervalMs: 15_000,
-  maxIterations: 500,
-  deltaIntervalMs: 50,
-  deltaMaxChars: 400,
-  contextWindowTokens: 128_000,
-  titleFromLlm: true,
-};
-
-/** Timers the cleanup loop uses; tests pass manual ones. */
-export interface ManagerTimers {
-  setInterval(callback: () => void, milliseconds: number): unknown;
-  clearInterval(handle: unknown): void;
-}
+export type {
+  ConversationManagerSettings,
+  ManagerTimers,
+} from './conversation-manager-settings.js';
 
 export interface ConversationManagerOptions {
   eventStreams: EventStreams;
@@ -63,23 +42,11 @@ export interface ConversationManagerOptions {
   timers?: ManagerTimers;
 }
 
-const systemPrompt =
-  "You are Parley's assistant, a helpful AI agent. Answer the user directly and concisely. " +
-  'You have a `think` tool to note reasoning and a `finish` tool to end a task; you cannot run ' +
-  'commands, read files or browse.';
-
 const tooManyConversations: StatusUpdate = {
   type: 'error',
   id: 'AGENT_ERROR$TOO_MANY_CONVERSATIONS',
   message:
     'Too many conversations at once. If you are still using this one, try reactivating it by prompting the agent to continue',
-};
-
-const silentNotifier: RealtimeNotifier = {
-  sendStatusUpdate: () => undefined,
-  sendTitleUpdate: () => undefined,
-  disconnectConversation: () => undefined,
-  connectionCount: () => 0,
 };
 
 /**
@@ -98,6 +65,8 @@ export class ConversationManager implements AgentLoops {
   readonly #loops = new Map<string, AgentLoop>();
   readonly #starting = new Map<string, Promise<void>>();
   readonly #tools = new ToolRegistry();
+  /** Title tasks under way; `close` waits for them (they end at once once their loop closed). */
+  readonly #titles = new ConversationTitles();
   #notifier: RealtimeNotifier = silentNotifier;
   #cleanupHandle: unknown;
   #closed = false;
@@ -155,18 +124,22 @@ export class ConversationManager implements AgentLoops {
     conversation: ConversationMetadata,
     options: StartOptions,
   ): Promise<ConversationStatus> {
+    this.#refuseWhenClosed();
     const { conversationId } = conversation;
-    const stream = this.#options.eventStreams.get(conversationId);
-    stream.setSecrets(options.secrets);
     const existing = this.#loops.get(conversationId);
     if (existing !== undefined) {
+      // The loop holds the stream, so the secrets stay with it.
+      this.#options.eventStreams.get(conversationId).setSecrets(options.secrets);
       existing.llm = options.llm;
       await this.#starting.get(conversationId);
+      this.#refuseWhenClosed();
       return this.status(conversationId).status;
     }
-    if (this.#closed) return 'STOPPED';
     await this.#makeRoomFor(conversation.userId);
-    const loop = this.#createLoop(conversation, options.llm, options.limits ?? {});
+    this.#refuseWhenClosed();
+    // Another start of the same conversation may have won the race while room was made.
+    if (this.#loops.has(conversationId)) return this.start(conversation, options);
+    const loop = this.#createLoop(conversation, options);
     this.#loops.set(conversationId, loop);
     const starting = loop.start(options.initialMessage).finally(() => {
       this.#starting.delete(conversationId);
@@ -175,9 +148,11 @@ export class ConversationManager implements AgentLoops {
     try {
       await starting;
     } catch (error) {
-      this.#loops.delete(conversationId);
+      if (this.#loops.get(conversationId) === loop) this.#loops.delete(conversationId);
+      loop.discard();
       throw error;
     }
+    this.#refuseWhenClosed();
     return this.status(conversationId).status;
   }
 
@@ -193,16 +168,30 @@ export class ConversationManager implements AgentLoops {
     action: ActionEvent,
     options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
   ): Promise<void> {
-    const stream = this.#options.eventStreams.get(conversation.conversationId);
-    stream.updateSecrets(options.secrets);
-    const loop = this.#loops.get(conversation.conversationId);
-    if (loop === undefined) {
-      // No agent runs: the action is recorded (upstream refuses with `no_conversation`).
-      await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
-      return;
+    this.#refuseWhenClosed();
+    const { conversationId } = conversation;
+    const loop = this.#loops.get(conversationId);
+    if (loop !== undefined) {
+      this.#options.eventStreams.get(conversationId).updateSecrets(options.secrets);
+      await this.#starting.get(conversationId);
+      this.#refuseWhenClosed();
+      // Unless the loop was closed meanwhile (a stop), it takes the action.
+      if (this.#loops.get(conversationId) === loop) return loop.dispatch(action);
     }
-    await this.#starting.get(conversation.conversationId);
-    await loop.dispatch(action);
+    // No agent runs: the action is recorded (upstream refuses with `no_conversation`).
+    const stream = this.#options.eventStreams.get(conversationId);
+    stream.updateSecrets(options.secrets);
+    await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
+  }
+
+  /** Once shutdown began, nothing new is taken: REST answers 503, sockets get an error frame. */
+  #refuseWhenClosed(): void {
+    if (this.#closed) {
+      throw new ParleyError(
+        'SERVER_SHUTTING_DOWN',
+        'The server is shutting down; send this again once it is back',
+      );
+    }
   }
 
   async forget(conversationId: string): Promise<void> {
@@ -231,7 +220,11 @@ export class ConversationManager implements AgentLoops {
     }
   }
 
-  /** Stops the cleanup timer and every loop; a running turn is logged as stopped. */
+  /**
+   * Shutdown: from the first (synchronous) step on, `start` and `dispatch` refuse with
+   * `SERVER_SHUTTING_DOWN` and no loop starts a turn; then every loop closes (a turn or start under
+   * way is logged as `stopped`, "The server is shutting down.") and title tasks end.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -243,6 +236,7 @@ export class ConversationManager implements AgentLoops {
         loop.close({ stoppedEvent: false, reason: 'The server is shutting down.' }),
       ),
     );
+    await this.#titles.settled();
   }
 
   async #makeRoomFor(userId: string): Promise<void> {
@@ -269,8 +263,13 @@ export class ConversationManager implements AgentLoops {
     }
   }
 
-  #createLoop(conversation: ConversationMetadata, llm: LlmChoice, limits: TurnLimits): AgentLoop {
+  /** A loop holding the conversation's stream, with the start's secrets on it. */
+  #createLoop(conversation: ConversationMetadata, options: StartOptions): AgentLoop {
     const { conversationId, userId } = conversation;
+    const { llm } = options;
+    const limits: TurnLimits = options.limits ?? {};
+    const stream = this.#options.eventStreams.acquire(conversationId);
+    stream.stream.setSecrets(options.secrets);
     const settings: Omit<TurnSettings, 'maxBudgetPerTask'> = {
       maxIterations: limits.maxIterations ?? this.#settings.maxIterations,
       deltaIntervalMs: this.#settings.deltaIntervalMs,
@@ -278,13 +277,15 @@ export class ConversationManager implements AgentLoops {
       contextWindowTokens: this.#settings.contextWindowTokens,
       systemPrompt,
     };
+    const loopLogger = this.#options.logger.child({ conversationId });
     const needsTitle =
       conversation.title === null ||
       conversation.title === defaultConversationTitle(conversationId);
     const loop: AgentLoop = new AgentLoop({
       conversationId,
       userId,
-      stream: this.#options.eventStreams.get(conversationId),
+      stream: stream.stream,
+      releaseStream: stream.release,
       eventStore: this.#options.eventStore,
       createModel: (choice) => this.#options.createModel(choice),
       tools: this.#tools,
@@ -296,26 +297,22 @@ export class ConversationManager implements AgentLoops {
       llm,
       sendStatus: (update) => this.#notifier.sendStatusUpdate(conversationId, update),
       ...(needsTitle
-        ? { onFirstMessage: (text: string) => void this.#setTitle(conversation, llm, text) }
+        ? {
+            onFirstMessage: (text: string, signal: AbortSignal) =>
+              this.#titles.start(text, signal, {
+                modelFor: () =>
+                  this.#settings.titleFromLlm && llm.model !== 'demo'
+                    ? this.#options.createModel(llm)
+                    : undefined,
+                store: (title) => this.#options.updateTitle(userId, conversationId, title),
+                announce: (title) => this.#notifier.sendTitleUpdate(conversationId, title),
+                logger: loopLogger,
+              }),
+          }
         : {}),
       now: this.#now,
-      logger: this.#options.logger.child({ conversationId }),
+      logger: loopLogger,
     });
     return loop;
-  }
-
-  async #setTitle(conversation: ConversationMetadata, llm: LlmChoice, text: string): Promise<void> {
-    const { conversationId, userId } = conversation;
-    try {
-      let model: LanguageModel | undefined;
-      if (this.#settings.titleFromLlm && llm.model !== 'demo')
-        model = this.#options.createModel(llm);
-      const title = await generateTitle(text, model, AbortSignal.timeout(30_000));
-      if (await this.#options.updateTitle(userId, conversationId, title)) {
-        this.#notifier.sendTitleUpdate(conversationId, title);
-      }
-    } catch (error) {
-      this.#options.logger.warn({ err: error, conversationId }, 'could not set the title');
-    }
   }
 }

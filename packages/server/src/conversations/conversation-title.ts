@@ -1,5 +1,6 @@
 import { toStorableText } from '@parley/protocol';
 import type { LanguageModel } from '../llm/language-model.js';
+import type { Logger } from '../shared/logger.js';
 
 /** Longest title kept from the model or from the message. */
 const maxTitleLength = 50;
@@ -64,4 +65,56 @@ async function titleFor(
     }
   }
   return truncatedTitle(message);
+}
+
+/** The longest a title request may take, retries included. */
+const titleTimeoutMs = 30_000;
+
+export interface ConversationTitlesOptions {
+  /** The model to ask, or undefined to use the truncated message. */
+  modelFor(): LanguageModel | undefined;
+  /** Stores a title; resolves false when the conversation is gone. */
+  store(title: string): Promise<boolean>;
+  /** Tells the conversation's clients (after the title was stored). */
+  announce(title: string): void;
+  logger: Logger;
+}
+
+/**
+ * Title tasks of the conversation manager. Each runs under its conversation's side-work signal, so
+ * a stop or close aborts the title request and its retry sleeps at once (the truncated message is
+ * stored instead), and within `titleTimeoutMs` in any case. `settled` lets shutdown wait for them.
+ */
+export class ConversationTitles {
+  readonly #tasks = new Set<Promise<void>>();
+
+  /** Starts titling a conversation from its first message; never rejects. */
+  start(message: string, signal: AbortSignal, options: ConversationTitlesOptions): void {
+    const task = this.#run(message, signal, options);
+    this.#tasks.add(task);
+    void task.finally(() => this.#tasks.delete(task));
+  }
+
+  /** Resolves once every title task started so far has ended. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#tasks]);
+  }
+
+  async #run(
+    message: string,
+    signal: AbortSignal,
+    options: ConversationTitlesOptions,
+  ): Promise<void> {
+    try {
+      const model = signal.aborted ? undefined : options.modelFor();
+      const title = await generateTitle(
+        message,
+        model,
+        AbortSignal.any([signal, AbortSignal.timeout(titleTimeoutMs)]),
+      );
+      if (await options.store(title)) options.announce(title);
+    } catch (error) {
+      options.logger.warn({ err: error }, 'could not set the title');
+    }
+  }
 }

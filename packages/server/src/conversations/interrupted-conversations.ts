@@ -4,7 +4,11 @@ import type { Logger } from '../shared/logger.js';
 import type { Database } from '../storage/database.js';
 
 /** States in which a turn (or a loop start) was under way: a crash cut it. */
-const interruptedStates: ReadonlySet<AgentState> = new Set(['running', 'loading', 'rate_limited']);
+export const interruptedStates: ReadonlySet<AgentState> = new Set([
+  'running',
+  'loading',
+  'rate_limited',
+]);
 
 export const interruptedReason =
   'The server stopped while the agent was working, so this turn was interrupted. ' +

@@ -25,3 +25,11 @@ export interface RealtimeNotifier {
   /** Sockets attached to the conversation now (upstream's `num_connections`). */
   connectionCount(conversationId: string): number;
 }
+
+/** Reaches nobody: the manager's notifier until the realtime layer is set. */
+export const silentNotifier: RealtimeNotifier = {
+  sendStatusUpdate: () => undefined,
+  sendTitleUpdate: () => undefined,
+  disconnectConversation: () => undefined,
+  connectionCount: () => 0,
+};

@@ -97,6 +97,16 @@ export interface EventStore {
   onCommit(listener: CommitListener): () => void;
   /** Waits until every accepted append has committed or failed. */
   flush(): Promise<void>;
+  /**
+   * Resolves once every append accepted before the call has committed or failed and its commit
+   * listeners have run (appends accepted later do not hold it up, unlike `flush`).
+   */
+  settled(): Promise<void>;
+  /**
+   * Drops what the store keeps in memory about a conversation (the next id it would assign); its
+   * next append reads that from the database again. For the owner of per-conversation state.
+   */
+  forget(conversationId: string): void;
   /** Flushes, then refuses further appends. Does not close the database. */
   close(): Promise<void>;
 }

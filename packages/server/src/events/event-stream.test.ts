@@ -143,7 +143,8 @@ describe('EventStream', () => {
   });
 
   it('unsubscribe stops delivery; an unknown id only warns', async () => {
-    const stream = streams.get('c7');
+    // Held, so that the stream outlives its last callback (an unused one is released).
+    const { stream } = streams.acquire('c7');
     const seen: number[] = [];
     stream.subscribe('server', 'temporary', (event) => void seen.push(event.id));
     await stream.append([messageAction('before')]);

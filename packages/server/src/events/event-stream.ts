@@ -12,12 +12,19 @@ export interface EventStreamOptions {
   logger: Logger;
   /** Events one callback may fall behind by before it is unsubscribed (default 10,000). */
   maxPendingPerCallback?: number;
+  /**
+   * Called when the stream stops being in use (no callback, no append in flight, no hold), so its
+   * owner can release it.
+   */
+  onUnused?: (stream: EventStream) => void;
 }
 
 /**
  * One conversation's publish/subscribe stream (upstream's EventStream). `append` masks secrets and
  * persists; the store's commit hook publishes through the transport, which calls `publish` here, so
  * subscribers only ever see committed events. Each (subscriber, callback) pair has its own queue.
+ * It is in use while it has a callback, an append in flight or a hold (`hold`); `EventStreams`
+ * releases it once it is not.
  */
 export class EventStream {
   readonly conversationId: string;
@@ -28,6 +35,9 @@ export class EventStream {
   readonly #subscribers = new Map<string, Map<string, CallbackQueue>>();
   readonly #stopListening: () => void;
   readonly #maxPendingPerCallback: number | undefined;
+  readonly #onUnused: ((stream: EventStream) => void) | undefined;
+  #appendsInFlight = 0;
+  #holds = 0;
   #lastPublishedId = -1;
   #closed = false;
 
@@ -36,6 +46,7 @@ export class EventStream {
     this.#store = options.store;
     this.#logger = options.logger.child({ conversationId: options.conversationId });
     this.#maxPendingPerCallback = options.maxPendingPerCallback;
+    this.#onUnused = options.onUnused;
     this.#stopListening = options.transport.listen(
       options.conversationId,
       (_conversationId, events) => this.publish(events),
@@ -82,6 +93,31 @@ export class EventStream {
     queue.close();
     callbacks.delete(callbackId);
     if (callbacks.size === 0) this.#subscribers.delete(subscriberId);
+    this.#noteUse();
+  }
+
+  /** True while a callback is subscribed, an append is in flight or a hold is kept. */
+  get inUse(): boolean {
+    return this.#subscribers.size > 0 || this.#appendsInFlight > 0 || this.#holds > 0;
+  }
+
+  /**
+   * Keeps the stream (and its secrets) in use until the returned function is called (once; later
+   * calls do nothing). For a user that appends across awaits, such as an agent loop.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      this.#noteUse();
+    };
+  }
+
+  #noteUse(): void {
+    if (!this.#closed && !this.inUse) this.#onUnused?.(this);
   }
 
   setSecrets(secrets: Readonly<Record<string, string>>): void {
@@ -99,7 +135,12 @@ export class EventStream {
     const masked = this.#masker.hasSecrets
       ? events.map((event) => this.#masker.mask(event))
       : events;
-    return this.#store.append(this.conversationId, masked, options);
+    // In use until the append settles: its commit has then been published to the callbacks.
+    this.#appendsInFlight++;
+    return this.#store.append(this.conversationId, masked, options).finally(() => {
+      this.#appendsInFlight--;
+      this.#noteUse();
+    });
   }
 
   /**
@@ -138,6 +179,18 @@ export class EventStream {
   async idle(): Promise<void> {
     const queues = [...this.#subscribers.values()].flatMap((callbacks) => [...callbacks.values()]);
     await Promise.all(queues.map((queue) => queue.idle()));
+  }
+
+  /**
+   * Resolves once every append the store took before this call has committed (or failed) and
+   * every callback has handled what those commits published. From then on no event whose id is at
+   * most the highest id committed at the call can still reach a callback: ids committed before
+   * this stream existed never will, the others already have. (The in-process transport publishes
+   * inside the commit; a cross-process one will have to take part in this.)
+   */
+  async settled(): Promise<void> {
+    await this.#store.settled();
+    await this.idle();
   }
 
   /**

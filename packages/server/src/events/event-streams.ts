@@ -3,12 +3,28 @@ import type { EventStore } from './event-store.js';
 import { EventStream } from './event-stream.js';
 import type { EventTransport } from './event-transport.js';
 
-/** Hands out one EventStream per conversation and closes them all at shutdown. */
+/** A stream kept in use (and so with its secrets) until `release` is called; see `acquire`. */
+export interface EventStreamLease {
+  readonly stream: EventStream;
+  /** Ends the hold; idempotent. */
+  release(): void;
+}
+
+/**
+ * The one owner of per-conversation event state: hands out one `EventStream` per conversation
+ * (its callbacks, its transport listener, its secrets) and releases it, together with what the
+ * store caches for the conversation, as soon as nothing uses it: no callback (the realtime hub
+ * unsubscribes when its last client leaves), no append in flight, no lease (an agent loop holds
+ * one while it exists). The next user gets a fresh stream, which takes its secrets again from
+ * that user and, for a reader, catches up from the log (`EventStream.settled`).
+ */
 export class EventStreams {
   readonly #store: EventStore;
   readonly #transport: EventTransport;
   readonly #logger: Logger;
   readonly #streams = new Map<string, EventStream>();
+  /** Streams handed out by `get` whose first use is yet to come (checked on the next microtask). */
+  readonly #unchecked = new Set<EventStream>();
 
   constructor(options: { store: EventStore; transport: EventTransport; logger: Logger }) {
     this.#store = options.store;
@@ -16,6 +32,11 @@ export class EventStreams {
     this.#logger = options.logger;
   }
 
+  /**
+   * The conversation's stream, for use in the same synchronous step (subscribe, or start an
+   * append): one left unused is released on the next microtask. Hold it with `acquire` to keep it
+   * across awaits.
+   */
   get(conversationId: string): EventStream {
     let stream = this.#streams.get(conversationId);
     if (stream === undefined) {
@@ -24,17 +45,30 @@ export class EventStreams {
         store: this.#store,
         transport: this.#transport,
         logger: this.#logger,
+        onUnused: (unused) => this.#releaseIfUnused(unused),
       });
       this.#streams.set(conversationId, stream);
+    }
+    if (!stream.inUse && !this.#unchecked.has(stream)) {
+      const handedOut = stream;
+      this.#unchecked.add(handedOut);
+      queueMicrotask(() => {
+        this.#unchecked.delete(handedOut);
+        this.#releaseIfUnused(handedOut);
+      });
     }
     return stream;
   }
 
-  async release(conversationId: string): Promise<void> {
-    const stream = this.#streams.get(conversationId);
-    if (stream === undefined) return;
-    this.#streams.delete(conversationId);
-    await stream.close();
+  /** The conversation's stream, kept in use until the lease is released. */
+  acquire(conversationId: string): EventStreamLease {
+    const stream = this.get(conversationId);
+    return { stream, release: stream.hold() };
+  }
+
+  /** Conversations whose stream is open now. */
+  get openCount(): number {
+    return this.#streams.size;
   }
 
   /**
@@ -42,7 +76,8 @@ export class EventStreams {
    * from id 0 again instead of dropping the reused ids as already published.
    */
   async deleteConversation(conversationId: string): Promise<number> {
-    await this.release(conversationId);
+    const stream = this.#streams.get(conversationId);
+    if (stream !== undefined) this.#release(stream);
     return this.#store.deleteConversation(conversationId);
   }
 
@@ -50,5 +85,17 @@ export class EventStreams {
     const streams = [...this.#streams.values()];
     this.#streams.clear();
     await Promise.all(streams.map((stream) => stream.close()));
+  }
+
+  #releaseIfUnused(stream: EventStream): void {
+    if (stream.inUse || this.#streams.get(stream.conversationId) !== stream) return;
+    this.#release(stream);
+  }
+
+  #release(stream: EventStream): void {
+    this.#streams.delete(stream.conversationId);
+    this.#unchecked.delete(stream);
+    void stream.close();
+    this.#store.forget(stream.conversationId);
   }
 }

@@ -230,6 +230,16 @@ export class SqlEventStore implements EventStore {
     return this.#committer.flush();
   }
 
+  /** A no-op between group commits: it runs after every batch queued before it. */
+  settled(): Promise<void> {
+    return this.#committer.runExclusive(async () => undefined);
+  }
+
+  /** Safe at any moment: a commit under way sets the next id again, a later one reads it. */
+  forget(conversationId: string): void {
+    this.#nextIds.delete(conversationId);
+  }
+
   close(): Promise<void> {
     return this.#committer.close();
   }

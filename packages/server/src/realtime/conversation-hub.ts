@@ -32,6 +32,8 @@ type Member =
   | { connection: RealtimeConnection; state: 'catching-up'; skipThrough: number }
   | { connection: RealtimeConnection; state: 'live' };
 
+type CatchingUp = Extract<Member, { state: 'catching-up' }>;
+
 let nextHubNumber = 0;
 
 /**
@@ -93,7 +95,8 @@ export class ConversationHub {
    * the backlog) and switches the connection to live, all synchronously, so no event can fall
    * between the drain and the switch. If the replay read ids this hub has not delivered yet (they
    * were committed, but the subscription's queue has not handed them over), the connection
-   * catches up first: those ids are dropped for it as they arrive, and it goes live after the last.
+   * catches up first: those ids are dropped for it as they arrive, and it goes live after the last
+   * or once the stream has settled, whichever comes first.
    */
   goLive(connection: RealtimeConnection, lastReadId: number): void {
     const member = this.#members.get(connection.id);
@@ -102,11 +105,12 @@ export class ConversationHub {
       if (event.id > lastReadId) connection.sendLive(event);
     }
     if (lastReadId > this.#deliveredId) {
-      this.#members.set(connection.id, {
-        connection,
-        state: 'catching-up',
-        skipThrough: lastReadId,
-      });
+      const catchingUp: CatchingUp = { connection, state: 'catching-up', skipThrough: lastReadId };
+      this.#members.set(connection.id, catchingUp);
+      this.#options.stream.settled().then(
+        () => this.#caughtUp(catchingUp),
+        () => undefined,
+      );
       return;
     }
     this.#makeLive(connection);
@@ -164,6 +168,18 @@ export class ConversationHub {
       for (const connection of live) this.#checkBuffered(connection);
     }
     for (const connection of caughtUp) this.#makeLive(connection);
+  }
+
+  /**
+   * The stream has settled after a replay read up to `skipThrough`: every id up to it that would
+   * ever reach this hub has, so one still awaited was published before the hub's stream existed
+   * (a stream released while the conversation was idle and opened again). The connection goes
+   * live now instead of at the next event, and so gets heartbeats meanwhile.
+   */
+  #caughtUp(member: CatchingUp): void {
+    if (member.skipThrough > this.#deliveredId) this.#deliveredId = member.skipThrough;
+    if (this.#members.get(member.connection.id) !== member || member.connection.closed) return;
+    this.#makeLive(member.connection);
   }
 
   #makeLive(connection: RealtimeConnection): void {

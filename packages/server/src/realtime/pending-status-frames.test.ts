@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PendingStatusFrames } from './pending-status-frames.js';
 
 describe('PendingStatusFrames', () => {
@@ -32,5 +32,22 @@ describe('PendingStatusFrames', () => {
     const pending = new PendingStatusFrames({ maxPerConversation: 2, now: () => 0 });
     for (const id of ['1', '2', '3']) pending.hold('c1', { id });
     expect(pending.take('c1')).toEqual([{ id: '2' }, { id: '3' }]);
+  });
+
+  it('drops expired frames on a timer when no other frame follows', () => {
+    vi.useFakeTimers();
+    try {
+      const pending = new PendingStatusFrames({ waitMs: 1000, now: () => Date.now() });
+      pending.hold('c1', { id: 'A' });
+      vi.advanceTimersByTime(500);
+      pending.hold('c2', { id: 'B' });
+      vi.advanceTimersByTime(500);
+      expect(pending.conversationCount).toBe(1);
+      vi.advanceTimersByTime(1000);
+      expect(pending.conversationCount).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,7 +2,9 @@
  * Status frames sent while a conversation has no live Socket.IO client wait here for the first one,
  * as upstream's session waits up to `client_wait_timeout` (30 s) for a client before its first
  * send. Held frames expire after the wait and each conversation holds only the newest few, so a
- * conversation nobody watches costs next to nothing.
+ * conversation nobody watches costs next to nothing. Expired ones are swept at most once per wait
+ * on a hold (so a hold costs O(1) amortised) and by an unref'd timer while any are held, so they
+ * go even when no other frame follows.
  */
 export interface PendingStatusFramesOptions {
   /** How long a frame waits for a client, in ms (upstream: 30 s). */
@@ -22,6 +24,8 @@ export class PendingStatusFrames {
   readonly #maxPerConversation: number;
   readonly #now: () => number;
   readonly #held = new Map<string, HeldFrame[]>();
+  #lastSweepAt = -Infinity;
+  #sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PendingStatusFramesOptions = {}) {
     this.#waitMs = options.waitMs ?? 30_000;
@@ -36,7 +40,8 @@ export class PendingStatusFrames {
     if (frames.length > this.#maxPerConversation)
       frames.splice(0, frames.length - this.#maxPerConversation);
     this.#held.set(conversationId, frames);
-    this.#pruneOthers(now);
+    if (now - this.#lastSweepAt >= this.#waitMs) this.#sweep(now);
+    this.#sweepLater();
   }
 
   /** The frames still waiting for this conversation, oldest first; they are handed out once. */
@@ -54,10 +59,21 @@ export class PendingStatusFrames {
     return (this.#held.get(conversationId) ?? []).filter((frame) => frame.expiresAt > now);
   }
 
-  /** Drops conversations whose frames all expired (checked on each hold, cheap at this size). */
-  #pruneOthers(now: number): void {
+  /** Drops conversations whose frames all expired. */
+  #sweep(now: number): void {
+    this.#lastSweepAt = now;
     for (const [conversationId, frames] of this.#held) {
       if (frames.every((frame) => frame.expiresAt <= now)) this.#held.delete(conversationId);
     }
+  }
+
+  #sweepLater(): void {
+    if (this.#sweepTimer !== undefined) return;
+    this.#sweepTimer = setTimeout(() => {
+      this.#sweepTimer = undefined;
+      this.#sweep(this.#now());
+      if (this.#held.size > 0) this.#sweepLater();
+    }, this.#waitMs);
+    this.#sweepTimer.unref();
   }
 }

@@ -137,6 +137,10 @@ export const errorCodes = {
     description: 'Every allowed attempt of an LLM call failed with a retryable error.',
     messageId: 'STATUS$ERROR_LLM_SERVICE_UNAVAILABLE',
   },
+  SERVER_SHUTTING_DOWN: {
+    httpStatus: 503,
+    description: 'The server is shutting down and takes no new work; retry once it is back.',
+  },
   SOCKET_MESSAGE_INVALID: {
     httpStatus: 400,
     description: 'A socket message is not JSON, is binary, or has the wrong shape.',

@@ -20,6 +20,9 @@ export interface LlmLabels {
 /** The realtime wire faces: Socket.IO (V0) and the raw WebSocket (V1). */
 export type RealtimeFaceName = 'socket.io' | 'websocket';
 
+/** Per-conversation state kept in memory: event streams (with their secrets) and agent loops. */
+export type ConversationStatePart = 'event_stream' | 'agent_loop';
+
 export interface HttpRequestLabels {
   method: string;
   /** The matched route pattern (`/api/conversations/:id`), never the raw URL. */
@@ -46,6 +49,8 @@ export interface Metrics {
   recordLlmCost(labels: LlmLabels, usd: number): void;
   /** Adds tokens of one kind used by an LLM call. */
   recordLlmTokens(labels: LlmLabels & { kind: LlmTokenKind }, count: number): void;
+  /** Reads the live per-conversation states at each scrape (the last call wins). */
+  watchConversationStates(read: () => Readonly<Record<ConversationStatePart, number>>): void;
   /** The Prometheus text exposition of every metric, with its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -110,6 +115,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  let readConversationStates: (() => Readonly<Record<ConversationStatePart, number>>) | undefined;
+  new Gauge({
+    name: 'parley_conversation_states',
+    help: 'Conversations with state held in memory now, by part (an idle one holds none).',
+    labelNames: ['part'] as const,
+    registers: [registry],
+    collect() {
+      const counts = readConversationStates?.();
+      if (counts === undefined) return;
+      for (const [part, count] of Object.entries(counts)) this.set({ part }, count);
+    },
+  });
+
   return {
     registry,
     observeHttpRequest({ method, route, statusCode }, durationSeconds) {
@@ -139,6 +157,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     recordLlmTokens({ provider, model, kind }, count) {
       if (count > 0 && Number.isFinite(count)) llmTokens.inc({ provider, model, kind }, count);
+    },
+    watchConversationStates(read) {
+      readConversationStates = read;
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -75,7 +75,12 @@ export function registerConversationEventRoutes(
       try {
         await service.sendMessage(request.userId, request.params.id, request.body.message);
       } catch (error) {
-        if (isParleyError(error) && errorCodes[error.code].httpStatus < 500) throw error;
+        // Client errors and a shutdown refusal (503, retry later) keep their code.
+        if (
+          isParleyError(error) &&
+          (errorCodes[error.code].httpStatus < 500 || error.code === 'SERVER_SHUTTING_DOWN')
+        )
+          throw error;
         request.log.error({ err: error }, 'adding a message failed');
         return reply.status(500).send({
           success: false,

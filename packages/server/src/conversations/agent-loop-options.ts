@@ -1,0 +1,31 @@
+import type { EventStore } from '../events/event-store.js';
+import type { EventStream } from '../events/event-stream.js';
+import type { LanguageModel } from '../llm/language-model.js';
+import type { Logger } from '../shared/logger.js';
+import type { LlmChoice } from './agent-loops.js';
+import type { StatusUpdate } from './realtime-notifier.js';
+import type { ToolRegistry } from './tool-registry.js';
+import type { TurnSettings } from './turn-runner.js';
+
+/** What an `AgentLoop` is built with (the conversation manager builds it). */
+export interface AgentLoopOptions {
+  conversationId: string;
+  userId: string;
+  /** The conversation's stream, held for the loop: `releaseStream` ends the hold once it closed. */
+  stream: EventStream;
+  releaseStream(): void;
+  eventStore: EventStore;
+  createModel(llm: LlmChoice): LanguageModel;
+  tools: ToolRegistry;
+  settings: Omit<TurnSettings, 'maxBudgetPerTask'>;
+  maxBudgetPerTask: number | null;
+  llm: LlmChoice;
+  sendStatus(update: StatusUpdate): void;
+  /**
+   * Called with the first user message's text when the conversation still has no title, and the
+   * signal of the conversation's work outside turns: a stop or close aborts it.
+   */
+  onFirstMessage?: (text: string, signal: AbortSignal) => void;
+  now(): number;
+  logger: Logger;
+}

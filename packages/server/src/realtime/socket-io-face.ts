@@ -169,12 +169,19 @@ export class SocketIoFace implements LiveBroadcaster {
     // replay budget cannot serve within its wait bound gets a connect_error (SOCKET_REPLAY_BUSY)
     // instead of a connection that stalls. A client gone meanwhile releases its share at once.
     const closed = new AbortController();
-    socket.conn.once('close', () => closed.abort());
-    const firstPage = await this.#options.pages.hold(
-      query.conversationId,
-      query.latestEventId + 1,
-      { priority: 'new', signal: closed.signal },
-    );
+    const onClose = (): void => closed.abort();
+    socket.conn.once('close', onClose);
+    let firstPage: PageHold;
+    try {
+      firstPage = await this.#options.pages.hold(query.conversationId, query.latestEventId + 1, {
+        priority: 'new',
+        signal: closed.signal,
+      });
+    } catch (error) {
+      // A refused client may try again on the same engine.io connection.
+      socket.conn.off('close', onClose);
+      throw error;
+    }
     closed.signal.addEventListener('abort', () => firstPage.release(), { once: true });
     this.#admissions.set(socket, { closed, firstPage });
     Object.assign(socket.data, admitted);

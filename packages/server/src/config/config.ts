@@ -68,6 +68,10 @@ export interface Config {
     readonly messageBurst: number;
     /** How long a V1 socket without a key in its URL has to send its auth frame, in ms. */
     readonly authTimeoutMs: number;
+    /** Bytes every replay together may hold in flight (pages read and not yet sent). */
+    readonly replayBudgetBytes: number;
+    /** How long a replay waits for its share of the budget before the client is refused, in ms. */
+    readonly replayWaitMs: number;
   };
   /** The conversation manager and its agent loops. */
   readonly conversations: {

@@ -147,6 +147,27 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the replay budget: 64 MiB and a 10 s wait by default; too small or too long is refused', () => {
+    expect(loadConfig({}, noDotenv).realtime).toMatchObject({
+      replayBudgetBytes: 64 * 1024 * 1024,
+      replayWaitMs: 10_000,
+    });
+    expect(
+      loadConfig(
+        { PARLEY_REPLAY_BUDGET_BYTES: '16777216', PARLEY_REPLAY_WAIT_MS: '2500' },
+        noDotenv,
+      ).realtime,
+    ).toMatchObject({ replayBudgetBytes: 16 * 1024 * 1024, replayWaitMs: 2_500 });
+    for (const [name, bad] of [
+      ['PARLEY_REPLAY_BUDGET_BYTES', '1000'],
+      ['PARLEY_REPLAY_BUDGET_BYTES', 'lots'],
+      ['PARLEY_REPLAY_WAIT_MS', '0'],
+      ['PARLEY_REPLAY_WAIT_MS', '60000'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: bad }, noDotenv)).toThrow(new RegExp(name));
+    }
+  });
+
   it('returns a frozen object', () => {
     const config = loadConfig({}, noDotenv);
     expect(Object.isFrozen(config)).toBe(true);

@@ -113,6 +113,9 @@ const environmentSchema = z.object({
   PARLEY_SOCKET_MESSAGES_PER_SECOND: positiveInteger.max(100_000).default(20),
   PARLEY_SOCKET_MESSAGE_BURST: positiveInteger.max(100_000).default(40),
   PARLEY_SOCKET_AUTH_TIMEOUT_MS: positiveInteger.min(10).max(600_000).default(10_000),
+  PARLEY_REPLAY_BUDGET_BYTES: positiveInteger.min(1024 * 1024).default(64 * 1024 * 1024),
+  // Below Socket.IO's 45 s connect timeout, which the connect middleware's wait counts against.
+  PARLEY_REPLAY_WAIT_MS: positiveInteger.min(10).max(40_000).default(10_000),
   PARLEY_MAX_RUNNING_CONVERSATIONS: positiveInteger.max(10_000).default(3),
   PARLEY_CLOSE_DELAY_SECONDS: nonNegativeNumber.max(31_536_000).default(3_600),
   PARLEY_CLEANUP_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
@@ -192,6 +195,8 @@ export function loadConfig(
       messagesPerSecond: values.PARLEY_SOCKET_MESSAGES_PER_SECOND,
       messageBurst: values.PARLEY_SOCKET_MESSAGE_BURST,
       authTimeoutMs: values.PARLEY_SOCKET_AUTH_TIMEOUT_MS,
+      replayBudgetBytes: values.PARLEY_REPLAY_BUDGET_BYTES,
+      replayWaitMs: values.PARLEY_REPLAY_WAIT_MS,
     },
     conversations: {
       maxRunningPerUser: values.PARLEY_MAX_RUNNING_CONVERSATIONS,

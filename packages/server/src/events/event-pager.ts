@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { throwIfAborted } from '../shared/abort.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { CompiledEventFilter } from './event-filter.js';
 import { parsePayload } from './event-row.js';
-import type { StoredEvent, StoredEventPage } from './event-store.js';
+import type { PageExtent, StoredEvent, StoredEventPage } from './event-store.js';
+import type { RowSize } from './sqlite-event-reader.js';
 
 export interface PageRange {
   conversationId: string;
@@ -158,7 +159,58 @@ async function readEventPage(
   if (rows.length < range.pageSize) return { events, payloads, last: true, next: undefined };
   const lastId = Number((rows[rows.length - 1] as { id: number }).id);
   const next = range.reverse ? lastId - 1 : lastId + 1;
-  return { events, payloads, last: range.reverse && next < range.startId, next };
+  const past = range.reverse
+    ? next < range.startId
+    : range.endId !== undefined && next > range.endId;
+  return { events, payloads, last: past, next };
+}
+
+export interface MeasuredRange {
+  conversationId: string;
+  startId: number;
+  maxEvents: number;
+  maxBytes: number;
+  signal: AbortSignal | undefined;
+  /** A faster read of the sizes (SQLite's prepared statement); undefined: a Kysely query. */
+  readSizes?: (startId: number, limit: number) => Promise<readonly RowSize[]>;
+}
+
+/**
+ * The next forward page from `startId`: at most `maxEvents` events whose stored JSON adds up to at
+ * most `maxBytes` (the first event counts whatever its size). Reads ids and sizes only.
+ */
+export async function measureEventPage(
+  kysely: Kysely<DatabaseSchema>,
+  range: MeasuredRange,
+): Promise<PageExtent> {
+  throwIfAborted(range.signal);
+  const { startId, maxEvents } = range;
+  const rows =
+    range.readSizes !== undefined
+      ? await range.readSizes(startId, maxEvents)
+      : await kysely
+          .selectFrom('events')
+          .select(['id', sql<number>`octet_length(payload)`.as('bytes')])
+          .where('conversation_id', '=', range.conversationId)
+          .where('id', '>=', startId)
+          .orderBy('id', 'asc')
+          .limit(maxEvents)
+          .execute();
+  let count = 0;
+  let bytes = 0;
+  for (const row of rows) {
+    const size = Number(row.bytes);
+    if (count > 0 && bytes + size > range.maxBytes) break;
+    count++;
+    bytes += size;
+  }
+  const last = rows[count - 1];
+  return {
+    endId: last === undefined ? startId - 1 : Number(last.id),
+    count,
+    bytes,
+    reachedEnd: count === rows.length && rows.length < maxEvents,
+  };
 }
 
 /** The Kysely query of one page (any filter, either direction). */

@@ -57,6 +57,28 @@ export interface StoredEventPage {
   payloads: readonly string[];
 }
 
+/** How far one page of a forward read reaches (`EventStore.measurePage`). */
+export interface PageExtent {
+  /** The page's last id; `startId - 1` when the page is empty. */
+  endId: number;
+  /** Events in the page. */
+  count: number;
+  /** The size of their stored JSON, in bytes (UTF-8). */
+  bytes: number;
+  /** No event followed the page when it was measured. */
+  reachedEnd: boolean;
+}
+
+export interface MeasurePageOptions {
+  /** The page's first id (it starts at the first event at or after it). */
+  startId: number;
+  /** At most this many events … */
+  maxEvents: number;
+  /** … whose stored JSON adds up to at most this many bytes; the first event counts whatever its size. */
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
 export interface OperationOptions {
   signal?: AbortSignal;
 }
@@ -83,6 +105,12 @@ export interface EventStore {
    * page at once; it still yields to the event loop between pages.
    */
   iteratePages(conversationId: string, options?: IterateOptions): AsyncIterable<StoredEventPage>;
+  /**
+   * Measures the next page of a forward read without reading its events: which ids it covers
+   * when it may hold `maxEvents` events and `maxBytes` bytes of stored JSON, so a reader can
+   * reserve memory before it reads (the range is then read with `iteratePages` and `endId`).
+   */
+  measurePage(conversationId: string, options: MeasurePageOptions): Promise<PageExtent>;
   get(
     conversationId: string,
     id: number,

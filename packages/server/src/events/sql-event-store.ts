@@ -8,15 +8,23 @@ import { failedBeforeCommit, isUniqueViolation } from '../storage/database-error
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { AppendRequest, IdAssignment } from './event-batch.js';
 import { compileEventFilter } from './event-filter.js';
-import { readEventPageArrays, readEventPages, readEvents, type PageRange } from './event-pager.js';
+import {
+  measureEventPage,
+  readEventPageArrays,
+  readEventPages,
+  readEvents,
+  type PageRange,
+} from './event-pager.js';
 import { parsePayload, prepareEvent, storedEventFor } from './event-row.js';
 import type {
   CommitListener,
   EventFilter,
   EventStore,
   IterateOptions,
+  MeasurePageOptions,
   NewEvent,
   OperationOptions,
+  PageExtent,
   SearchOptions,
   SearchResult,
   StoredEvent,
@@ -154,6 +162,25 @@ export class SqlEventStore implements EventStore {
                 ),
               ),
     };
+  }
+
+  measurePage(conversationId: string, options: MeasurePageOptions): Promise<PageExtent> {
+    requireConversationId(conversationId);
+    const withSqliteConnection = this.#database.withSqliteConnection;
+    return measureEventPage(this.#kysely, {
+      conversationId,
+      startId: validateId(options.startId, 'startId'),
+      maxEvents: Math.min(Math.max(1, Math.trunc(options.maxEvents)), maxPageSize),
+      maxBytes: options.maxBytes,
+      signal: options.signal,
+      readSizes:
+        withSqliteConnection === undefined
+          ? undefined
+          : (startId, limit) =>
+              withSqliteConnection((connection) =>
+                this.#sqliteReader.readSizes(connection, conversationId, startId, limit),
+              ),
+    });
   }
 
   async get(

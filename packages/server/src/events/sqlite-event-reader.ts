@@ -6,6 +6,12 @@ export interface StoredRow {
   payload: string;
 }
 
+/** A stored row's id and the size of its stored JSON in bytes (`measurePage`). */
+export interface RowSize {
+  id: number;
+  bytes: number;
+}
+
 /** An event type a page leaves out (a REST page leaves out StreamingDelta). */
 export interface ExcludedType {
   kind: string;
@@ -18,6 +24,7 @@ interface PreparedReader {
   bounded: SqliteStatement;
   openExcluding: SqliteStatement;
   boundedExcluding: SqliteStatement;
+  sizes: SqliteStatement;
 }
 
 /**
@@ -53,6 +60,20 @@ export class SqliteEventReader {
         : prepared.bounded.all(conversationId, fromId, endId, limit);
     return rows as StoredRow[];
   }
+
+  /**
+   * The ids and stored sizes of up to `limit` rows from `fromId` on. `octet_length` reads the size
+   * from the record header: a big payload's overflow pages are not read.
+   */
+  readSizes(
+    connection: SqliteConnection,
+    conversationId: string,
+    fromId: number,
+    limit: number,
+  ): RowSize[] {
+    if (this.#prepared?.connection !== connection) this.#prepared = prepareReader(connection);
+    return this.#prepared.sizes.all(conversationId, fromId, limit) as RowSize[];
+  }
 }
 
 function prepareReader(connection: SqliteConnection): PreparedReader {
@@ -67,5 +88,9 @@ function prepareReader(connection: SqliteConnection): PreparedReader {
     bounded: connection.prepare(`${select} AND id <= ? ORDER BY id LIMIT ?`),
     openExcluding: connection.prepare(`${excluding} ORDER BY id LIMIT ?`),
     boundedExcluding: connection.prepare(`${excluding} AND id <= ? ORDER BY id LIMIT ?`),
+    sizes: connection.prepare(
+      'SELECT id, octet_length(payload) AS bytes FROM events WHERE conversation_id = ? ' +
+        'AND id >= ? ORDER BY id LIMIT ?',
+    ),
   };
 }

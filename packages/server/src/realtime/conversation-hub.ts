@@ -122,6 +122,18 @@ export class ConversationHub {
     if (this.#members.size === 0) this.#release();
   }
 
+  /** Closes a connection as a slow consumer (logged and counted) and forgets it. */
+  closeSlowConsumer(connection: RealtimeConnection): void {
+    if (connection.closed) return;
+    this.#options.logger.warn(
+      { connectionId: connection.id, face: connection.face },
+      'closing a slow consumer',
+    );
+    this.#options.onSlowConsumer(connection);
+    connection.close('slow consumer');
+    this.remove(connection);
+  }
+
   /** Resolves once the subscription has handed over every event published so far. */
   delivered(): Promise<void> {
     return this.#options.stream.idle();
@@ -147,7 +159,8 @@ export class ConversationHub {
       }
       if (member.state === 'replaying') {
         member.pending.push(event);
-        if (member.pending.length > this.#options.maxPendingEvents) this.#cut(connection);
+        if (member.pending.length > this.#options.maxPendingEvents)
+          this.closeSlowConsumer(connection);
         continue;
       }
       if (member.state === 'catching-up') {
@@ -216,19 +229,9 @@ export class ConversationHub {
     setImmediate(() => {
       this.#suspects.delete(connection);
       if (connection.closed || !this.#members.has(connection.id)) return;
-      if (connection.bufferedBytes() > this.#options.outboundBufferBytes) this.#cut(connection);
+      if (connection.bufferedBytes() > this.#options.outboundBufferBytes)
+        this.closeSlowConsumer(connection);
     });
-  }
-
-  #cut(connection: RealtimeConnection): void {
-    if (connection.closed) return;
-    this.#options.logger.warn(
-      { connectionId: connection.id, face: connection.face },
-      'closing a slow consumer',
-    );
-    this.#options.onSlowConsumer(connection);
-    connection.close('slow consumer');
-    this.remove(connection);
   }
 
   #release(): void {

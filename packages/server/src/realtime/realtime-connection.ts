@@ -1,9 +1,10 @@
 import type { StoredEvent } from '../events/event-store.js';
 import type { RealtimeFaceName } from '../shared/metrics.js';
+import type { ReplayPage } from './replay-pages.js';
 
 /** Why the server closes a connection. Each face maps it to its own close signal. */
 export type ConnectionCloseReason =
-  'slow consumer' | 'rate limited' | 'server shutting down' | 'conversation closed';
+  'slow consumer' | 'rate limited' | 'server shutting down' | 'conversation closed' | 'server busy';
 
 /**
  * One client connection as a conversation hub sees it, whatever its face. The hub decides when an
@@ -19,11 +20,22 @@ export interface RealtimeConnection {
   /** True once closed by either side; the hub forgets closed connections. */
   readonly closed: boolean;
   /**
-   * Sends one event read from the log during the replay (the face's replay rules). `storedPayload`
-   * is the event's stored JSON, its V0 wire form, when the reader has it: a face that sends V0 JSON
-   * may send it as it is instead of encoding the event again.
+   * Sends event `index` of a replay page (the face's replay rules). The face encodes it through
+   * `page.frame`, so every connection replaying the page writes the same frame by reference; a
+   * face that sends V0 JSON wraps the stored payload as it is instead of encoding the event again.
    */
-  sendReplayed(event: StoredEvent, latestAgentStateId: number, storedPayload?: string): void;
+  sendReplayed(page: ReplayPage, index: number, latestAgentStateId: number): void;
+  /**
+   * True when replayed frames are written by reference (one copy per page, whatever the number of
+   * connections); false when this connection copies them (Socket.IO long-polling), so the replay
+   * counts that copy against the budget too.
+   */
+  readonly sharesReplayFrames: boolean;
+  /**
+   * Calls `onWritten` once everything replayed to this connection so far has been handed to the
+   * kernel (at once when nothing waits), or when the connection closes.
+   */
+  whenWritten(onWritten: () => void): void;
   /**
    * Runs `send` (any number of `sendReplayed` calls) with the connection's writes held back, then
    * hands them to the kernel together: one system call for a page of frames instead of one per

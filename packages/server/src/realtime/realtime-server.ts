@@ -12,6 +12,8 @@ import { ClientMessageDispatches } from './client-message-dispatches.js';
 import type { RealtimeConversations } from './client-message-handler.js';
 import { ConnectionCount } from './connection-count.js';
 import { ConversationHubs } from './conversation-hubs.js';
+import { ReplayBudget } from './replay-budget.js';
+import { ReplayPages } from './replay-pages.js';
 import { SocketIoFace } from './socket-io-face.js';
 import { WebSocketFace } from './websocket-face.js';
 
@@ -40,6 +42,13 @@ const shutdownDispatchTimeoutMs = 5000;
 /** Events a connection may have waiting while it replays before it counts as a slow consumer. */
 const maxPendingEvents = 10_000;
 
+/** A replay page holds at most this many events … */
+const replayPageEvents = 200;
+/** … and this many bytes of stored JSON (one bigger event is a page of its own). */
+const replayPageBytes = 1024 * 1024;
+/** How long a replay page nobody holds is kept for late joiners (while no replay waits for budget). */
+const replayPageRetainMs = 2_000;
+
 /**
  * Both realtime faces on the app's HTTP server: Socket.IO (V0) at `/socket.io` and the raw
  * WebSocket (V1) at `/sockets/events/{id}`, sharing one hub per conversation. It also implements
@@ -52,6 +61,7 @@ export class RealtimeServer implements RealtimeNotifier {
   readonly #httpServer: HttpServer;
   readonly #dispatches = new ClientMessageDispatches();
   readonly #logger: Logger;
+  readonly #replayBudget: ReplayBudget;
   readonly #onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   #closing: Promise<void> | undefined;
 
@@ -68,9 +78,22 @@ export class RealtimeServer implements RealtimeNotifier {
       logger,
       onSlowConsumer: (connection) => metrics.recordSlowConsumerClosed(connection.face),
     });
+    // One budget for the process: every replay's pages, whatever the face or conversation.
+    this.#replayBudget = new ReplayBudget({
+      capacityBytes: settings.replayBudgetBytes,
+      waitMs: settings.replayWaitMs,
+    });
+    const pages = new ReplayPages({
+      eventStore: options.eventStore,
+      budget: this.#replayBudget,
+      maxEvents: replayPageEvents,
+      maxBytes: replayPageBytes,
+      retainMs: replayPageRetainMs,
+    });
     const faceOptions = {
       hubs: this.#hubs,
       eventStore: options.eventStore,
+      pages,
       conversations: options.conversations,
       resolveUser: options.resolveUser,
       sessionApiKey: options.sessionApiKey,
@@ -102,6 +125,11 @@ export class RealtimeServer implements RealtimeNotifier {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     };
     this.#httpServer.on('upgrade', this.#onUpgrade);
+  }
+
+  /** The process-wide replay budget (PARLEY_REPLAY_BUDGET_BYTES): what replays hold now. */
+  get replayBudget(): ReplayBudget {
+    return this.#replayBudget;
   }
 
   sendStatusUpdate(conversationId: string, update: StatusUpdate): void {

@@ -13,6 +13,8 @@ import type {
   LiveBroadcaster,
   RealtimeConnection,
 } from './realtime-connection.js';
+import { ReplayBudget } from './replay-budget.js';
+import { ReplayPages, type ReplayPage } from './replay-pages.js';
 import { replayThenTail } from './replay-then-tail.js';
 
 /**
@@ -26,6 +28,7 @@ class RecordingConnection implements RealtimeConnection {
   readonly face = 'websocket' as const;
   readonly conversationId: string;
   readonly wantsDeltas = false;
+  readonly sharesReplayFrames = true;
   closed = false;
   readonly received: { id: number; path: 'replayed' | 'live'; batch: number | undefined }[] = [];
   /** Ids per `batchWrites` call, in call order. */
@@ -37,6 +40,7 @@ class RecordingConnection implements RealtimeConnection {
   live = false;
   #buffered = 0;
   #batch: number[] | undefined;
+  #writeWaiters: (() => void)[] = [];
 
   constructor(
     conversationId: string,
@@ -56,7 +60,8 @@ class RecordingConnection implements RealtimeConnection {
     }
   }
 
-  sendReplayed(event: StoredEvent, latestAgentStateId: number): void {
+  sendReplayed(page: ReplayPage, index: number, latestAgentStateId: number): void {
+    const event = page.events[index] as StoredEvent;
     if (this.#batch === undefined) throw new Error('replayed frame outside a batch');
     this.agentStateIds.push(latestAgentStateId);
     this.bufferedAtSend.push(this.#buffered);
@@ -76,13 +81,25 @@ class RecordingConnection implements RealtimeConnection {
     return this.#buffered;
   }
 
+  whenWritten(onWritten: () => void): void {
+    if (this.#buffered === 0 || this.closed) onWritten();
+    else this.#writeWaiters.push(onWritten);
+  }
+
   /** The client reads everything waiting. */
   read(): void {
     this.#buffered = 0;
+    const waiters = this.#writeWaiters;
+    this.#writeWaiters = [];
+    for (const waiter of waiters) waiter();
   }
 
-  close(_reason: ConnectionCloseReason): void {
+  closeReason: ConnectionCloseReason | undefined;
+
+  close(reason: ConnectionCloseReason): void {
     this.closed = true;
+    this.closeReason = reason;
+    this.read();
   }
 
   #record(event: StoredEvent, path: 'replayed' | 'live'): void {
@@ -144,6 +161,17 @@ describe('replayThenTail with page batches', () => {
     }
   }
 
+  /** Pages of at most `maxEvents` events, not kept once released, within a roomy budget. */
+  function pagesOf(maxEvents: number): ReplayPages {
+    return new ReplayPages({
+      eventStore: store,
+      budget: new ReplayBudget({ capacityBytes: 64 * 1024 * 1024, waitMs: 1_000 }),
+      maxEvents,
+      maxBytes: 1024 * 1024,
+      retainMs: 0,
+    });
+  }
+
   function range(from: number, to: number): number[] {
     return Array.from({ length: to - from + 1 }, (_, index) => from + index);
   }
@@ -158,9 +186,11 @@ describe('replayThenTail with page batches', () => {
       afterId: -1,
       replayBufferBytes: 4 * 1024 * 1024,
       signal: new AbortController().signal,
-      pageSize: 200,
+      pages: pagesOf(200),
     });
     expect(connection.batches).toEqual([range(0, 199), range(200, 399), range(400, 449)]);
+    // Live once the hub's own delivery has caught up with what the replay read.
+    await hub.delivered();
     expect(connection.live).toBe(true);
 
     await appendMessages(3);
@@ -182,7 +212,7 @@ describe('replayThenTail with page batches', () => {
         afterId: 9,
         replayBufferBytes: 95,
         signal: new AbortController().signal,
-        pageSize: 50,
+        pages: pagesOf(50),
       });
     } finally {
       clearInterval(reader);
@@ -210,7 +240,7 @@ describe('replayThenTail with page batches', () => {
       afterId: 499,
       replayBufferBytes: 4 * 1024 * 1024,
       signal: new AbortController().signal,
-      pageSize: 64,
+      pages: pagesOf(64),
     });
     await appending;
     await hub.delivered();
@@ -228,7 +258,7 @@ describe('replayThenTail with page batches', () => {
       afterId: -1,
       replayBufferBytes: 4 * 1024 * 1024,
       signal: new AbortController().signal,
-      pageSize: 10,
+      pages: pagesOf(10),
     });
     expect(search).not.toHaveBeenCalled();
 
@@ -245,7 +275,7 @@ describe('replayThenTail with page batches', () => {
       afterId: 25,
       replayBufferBytes: 4 * 1024 * 1024,
       signal: new AbortController().signal,
-      pageSize: 4,
+      pages: pagesOf(4),
     });
     expect(search).toHaveBeenCalledTimes(1);
     expect(resumed.received.map((entry) => entry.id)).toEqual(range(26, 49));
@@ -266,7 +296,7 @@ describe('replayThenTail with page batches', () => {
       afterId: -1,
       replayBufferBytes: 50,
       signal: controller.signal,
-      pageSize: 100,
+      pages: pagesOf(100),
     });
     // The client never reads: the replay waits after the first capped batch, then the socket closes.
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -275,5 +305,104 @@ describe('replayThenTail with page batches', () => {
     await replay.catch(() => undefined);
     expect(connection.received.map((entry) => entry.id)).toEqual(range(0, 50));
     expect(connection.live).toBe(false);
+  });
+
+  it('shares a page between replays, yet one that registered after it was measured misses nothing', async () => {
+    await appendMessages(10);
+    const shared = pagesOf(200);
+    const reads = vi.spyOn(store, 'iteratePages');
+    // The first client reads nothing for now: its replay holds page 0–9 (which reached the end).
+    const first = new RecordingConnection(conversationId, 1);
+    const firstReplay = replayThenTail({
+      eventStore: store,
+      pages: shared,
+      hub,
+      connection: first,
+      afterId: -1,
+      replayBufferBytes: 0,
+      signal: new AbortController().signal,
+    });
+    await vi.waitFor(() => expect(first.received).toHaveLength(1));
+    // Committed after that page was measured, before the second client registers.
+    await appendMessages(1);
+    await hub.delivered();
+    const second = new RecordingConnection(conversationId);
+    await replayThenTail({
+      eventStore: store,
+      pages: shared,
+      hub,
+      connection: second,
+      afterId: -1,
+      replayBufferBytes: 4 * 1024 * 1024,
+      signal: new AbortController().signal,
+    });
+    // One read of page 0–9 served both; the second then read on past the stale end.
+    expect(reads.mock.calls.map((call) => call[1]?.startId)).toEqual([0, 10]);
+    const reader = setInterval(() => first.read(), 1);
+    try {
+      await firstReplay;
+    } finally {
+      clearInterval(reader);
+    }
+    await hub.delivered();
+    expect(first.received.map((entry) => entry.id)).toEqual(range(0, 10));
+    expect(second.received.map((entry) => entry.id)).toEqual(range(0, 10));
+    expect(shared.budget.inUseBytes).toBe(0);
+  });
+
+  it('lets go of its page at once when the connection goes away mid-page', async () => {
+    await appendMessages(50);
+    const shared = pagesOf(100);
+    const connection = new RecordingConnection(conversationId, 1);
+    const controller = new AbortController();
+    const replay = replayThenTail({
+      eventStore: store,
+      pages: shared,
+      hub,
+      connection,
+      afterId: -1,
+      replayBufferBytes: 10,
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(connection.received.length).toBeGreaterThan(0));
+    expect(shared.budget.inUseBytes).toBeGreaterThan(0);
+    connection.closed = true;
+    controller.abort();
+    await replay.catch(() => undefined);
+    expect(shared.budget.inUseBytes).toBe(0);
+    expect(shared.heldCount).toBe(0);
+  });
+
+  it('cuts a client that holds its page unread while other replays wait for budget', async () => {
+    await appendMessages(20);
+    const budget = new ReplayBudget({ capacityBytes: 1024 * 1024, waitMs: 20 });
+    const shared = new ReplayPages({
+      eventStore: store,
+      budget,
+      maxEvents: 100,
+      maxBytes: 1024 * 1024,
+      retainMs: 0,
+    });
+    const stalled = new RecordingConnection(conversationId, 1);
+    const replay = replayThenTail({
+      eventStore: store,
+      pages: shared,
+      hub,
+      connection: stalled,
+      afterId: -1,
+      replayBufferBytes: 1024,
+      signal: new AbortController().signal,
+    });
+    // Nobody waits: a client that reads slowly is left alone.
+    await vi.waitFor(() => expect(stalled.received).toHaveLength(20));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(stalled.closed).toBe(false);
+    // Another replay needs the memory the unread page holds.
+    const waiting = budget.acquire(1024 * 1024, { priority: 'new' });
+    await replay;
+    expect(stalled.closeReason).toBe('slow consumer');
+    expect(stalled.live).toBe(false);
+    (await waiting).release();
+    expect(budget.inUseBytes).toBe(0);
   });
 });

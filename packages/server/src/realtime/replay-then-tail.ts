@@ -1,25 +1,33 @@
 import { isObservation } from '@parley/protocol';
 import type { EventStore, StoredEvent } from '../events/event-store.js';
-import { delay } from '../shared/abort.js';
+import { abortedErrorFrom } from '../shared/abort.js';
 import type { ConversationHub } from './conversation-hub.js';
 import type { RealtimeConnection } from './realtime-connection.js';
+import type { ReplayBudget } from './replay-budget.js';
+import type { PageHold, ReplayPage, ReplayPages } from './replay-pages.js';
 
 export interface ReplayThenTailOptions {
+  /** Where the latest agent-state change is looked up (the pages come from `pages`). */
   eventStore: EventStore;
+  pages: ReplayPages;
   hub: ConversationHub;
   connection: RealtimeConnection;
   /** The client's cursor: the replay sends ids greater than this (-1: everything). */
   afterId: number;
   /** The replay pauses while the connection has more than this many bytes waiting. */
   replayBufferBytes: number;
-  /** Fires when the connection goes away; the replay then stops quietly. */
+  /** Fires when the connection goes away; the replay then stops quietly and lets go of its page. */
   signal: AbortSignal;
-  /** Events read per query (default 200). */
-  pageSize?: number;
+  /** The page from `afterId + 1`, already held: the face waited for it before taking the client. */
+  firstPage?: PageHold;
 }
 
-/** How often a paused replay looks at the connection's buffer again. */
-const bufferPollMs = 5;
+/**
+ * What a connection that copies the frames it is written (Socket.IO long-polling, whose payloads
+ * are strings made per response) holds of the budget besides the shared page, in multiples of the
+ * page's stored size: the packets and the response they are joined into.
+ */
+const ownCopyFactor = 2;
 
 /**
  * Design.md §3: register with the hub first (it buffers live events from then on), read the backlog
@@ -27,77 +35,164 @@ const bufferPollMs = 5;
  * read) and switch the connection to live in one synchronous step. Every id after the cursor reaches
  * the client exactly once, in order, whatever is appended meanwhile.
  *
+ * Pages come from `ReplayPages`: shared with every replay of the same range and counted against the
+ * replay budget until written. The replay holds one page at a time and lets go of it once every
+ * frame of it has been handed to the kernel (or the connection closed), so a replay's memory is one
+ * page however long the log. A page that reached the log's end ends the replay only if it was
+ * measured after this connection registered with the hub (else events committed in between could
+ * be missing: it reads on from there).
+ *
  * The replay is this connection's own work, so unlike the live fan-out it may wait: it pauses while
- * the client has not read what was already sent, and so never floods a slow client's buffer. Each
- * page read goes out as one batch of writes (`batchWrites`), in id order; a batch ends early when
- * more than `replayBufferBytes` wait, and the rest of the page follows once the client has read.
+ * the client has more than `replayBufferBytes` unsent, and so never floods a slow client's buffer.
+ * A client that holds a page unsent for the budget's wait bound while other replays wait for
+ * budget is closed as a slow consumer (it resumes later from its last id).
  */
 export async function replayThenTail(options: ReplayThenTailOptions): Promise<void> {
-  const { eventStore, hub, connection, signal } = options;
+  const { pages, hub, connection, signal } = options;
   const conversationId = hub.conversationId;
-  hub.register(connection);
-  // Read at the first agent-state change the replay meets: a log without one after the cursor (or
-  // a face whose rules ignore it) then costs no backwards scan of the whole range.
-  let latestAgentStateId: number | undefined;
-  let lastReadId = options.afterId;
-  const stopped = (): boolean => connection.closed || signal.aborted;
-  for await (const { events: page, payloads } of eventStore.iteratePages(conversationId, {
-    startId: options.afterId + 1,
-    pageSize: options.pageSize ?? 200,
-    signal,
-  })) {
-    if (latestAgentStateId === undefined && page.some(isAgentStateChange)) {
-      latestAgentStateId = await findLatestAgentStateId(
-        eventStore,
-        conversationId,
-        options.afterId,
+  let hold = options.firstPage;
+  try {
+    hub.register(connection);
+    const registeredAt = pages.mark();
+    // Read at the first agent-state change the replay meets: a log without one after the cursor
+    // (or a face whose rules ignore it) then costs no backwards scan of the whole range.
+    let latestAgentStateId: number | undefined;
+    let lastReadId = options.afterId;
+    let measuredAfter: number | undefined;
+    for (;;) {
+      hold ??= await pages.hold(conversationId, lastReadId + 1, {
+        priority: 'continuing',
         signal,
-      );
+        measuredAfter,
+      });
+      const page = hold.page;
+      if (page.events.length > 0) {
+        if (latestAgentStateId === undefined && page.events.some(isAgentStateChange)) {
+          latestAgentStateId = await findLatestAgentStateId(options);
+        }
+        if (!(await sendPage(page, latestAgentStateId ?? -1, options))) return;
+        lastReadId = page.endId;
+      }
+      hold.release();
+      hold = undefined;
+      if (page.reachedEnd && page.measuredAt > registeredAt) break;
+      // An end seen before this connection registered is stale: look again past it.
+      measuredAfter = page.reachedEnd ? registeredAt : undefined;
     }
-    const agentStateId = latestAgentStateId ?? -1;
+    if (connection.closed || signal.aborted) return;
+    hub.goLive(connection, lastReadId);
+  } finally {
+    hold?.release();
+  }
+}
+
+/**
+ * Writes one page in batches (each ends early once the client has enough waiting), then waits
+ * until all of it has left the process. False when the replay must stop: the connection closed or
+ * was cut as a slow consumer.
+ */
+async function sendPage(
+  page: ReplayPage,
+  agentStateId: number,
+  options: ReplayThenTailOptions,
+): Promise<boolean> {
+  const { connection, hub, signal } = options;
+  const budget = options.pages.budget;
+  const stopped = (): boolean => connection.closed || signal.aborted;
+  const ownCopy = connection.sharesReplayFrames
+    ? undefined
+    : await budget.acquire(page.bytes * ownCopyFactor, { priority: 'continuing', signal });
+  try {
     let next = 0;
-    while (next < page.length) {
-      if (stopped()) return;
+    while (next < page.events.length) {
+      if (stopped()) return false;
       // A page leaves in one batch of writes, cut short when the client has enough waiting.
       connection.batchWrites(() => {
         do {
-          const event = page[next] as StoredEvent;
-          lastReadId = event.id;
-          hub.noteEventId(event.id);
-          connection.sendReplayed(event, agentStateId, payloads[next]);
+          hub.noteEventId((page.events[next] as StoredEvent).id);
+          connection.sendReplayed(page, next, agentStateId);
           next++;
         } while (
-          next < page.length &&
+          next < page.events.length &&
           connection.bufferedBytes() <= options.replayBufferBytes &&
           !connection.closed
         );
       });
-      while (connection.bufferedBytes() > options.replayBufferBytes && !stopped()) {
-        await delay(bufferPollMs, { signal });
+      if (connection.bufferedBytes() > options.replayBufferBytes) {
+        if (!(await untilWritten(connection, budget, signal))) return cutSlowConsumer(options);
       }
     }
+    // The page counts against the budget until it has left the process.
+    if (!(await untilWritten(connection, budget, signal))) return cutSlowConsumer(options);
+    return !stopped();
+  } finally {
+    ownCopy?.release();
   }
-  if (connection.closed || signal.aborted) return;
-  hub.goLive(connection, lastReadId);
+}
+
+function cutSlowConsumer(options: ReplayThenTailOptions): false {
+  options.hub.closeSlowConsumer(options.connection);
+  return false;
+}
+
+/**
+ * Resolves true once everything written to the connection has been handed to the kernel. Every
+ * `budget.waitMs` it is not, it looks whether other replays wait for budget: then it resolves false
+ * (the client holds memory others need). Rejects with `AbortedError` when `signal` fires.
+ */
+function untilWritten(
+  connection: RealtimeConnection,
+  budget: ReplayBudget,
+  signal: AbortSignal,
+): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortedErrorFrom(signal));
+      return;
+    }
+    // whenWritten may call back at once, before the timer and listener below exist.
+    let written = false;
+    let waiting = false;
+    connection.whenWritten(() => {
+      written = true;
+      if (!waiting) return;
+      finish();
+      resolve(true);
+    });
+    if (written) {
+      resolve(true);
+      return;
+    }
+    const timer = setInterval(() => {
+      if (budget.waitingCount === 0) return;
+      finish();
+      resolve(false);
+    }, budget.waitMs);
+    const onAbort = (): void => {
+      finish();
+      reject(abortedErrorFrom(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    waiting = true;
+    function finish(): void {
+      clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  });
 }
 
 function isAgentStateChange(event: StoredEvent): boolean {
   return isObservation(event) && event.observation === 'agent_state_changed';
 }
 
-/** The id of the conversation's latest agent-state change after `afterId`, or -1. */
-async function findLatestAgentStateId(
-  eventStore: EventStore,
-  conversationId: string,
-  afterId: number,
-  signal: AbortSignal,
-): Promise<number> {
-  const result = await eventStore.search(conversationId, {
-    startId: afterId + 1,
+/** The id of the conversation's latest agent-state change after the replay's cursor, or -1. */
+async function findLatestAgentStateId(options: ReplayThenTailOptions): Promise<number> {
+  const result = await options.eventStore.search(options.hub.conversationId, {
+    startId: options.afterId + 1,
     reverse: true,
     limit: 1,
     filter: { includeTypes: ['AgentStateChangedObservation'] },
-    signal,
+    signal: options.signal,
   });
   return result.events[0]?.id ?? -1;
 }

@@ -1,13 +1,16 @@
 import type { SocketIoClientToServerEvents, SocketIoServerToClientEvents } from '@parley/protocol';
 import type { Socket } from 'socket.io';
+import * as webSocketModule from 'ws';
 import type { StoredEvent } from '../events/event-store.js';
 import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
+import type { ReplayPage } from './replay-pages.js';
 import {
   v0LiveMessage,
   v0ReplayEventName,
   v0ReplayMessage,
   type SocketIoMessage,
 } from './v0-event-rules.js';
+import { WriteTracker } from './write-tracker.js';
 
 export type ParleySocket = Socket<SocketIoClientToServerEvents, SocketIoServerToClientEvents>;
 
@@ -21,9 +24,10 @@ export function deltaRoom(conversationId: string): string {
   return `room:${conversationId}:deltas`;
 }
 
-/** The parts of engine.io's socket used to measure what waits to be sent (not in its types). */
+/** The parts of engine.io's socket used to write and to measure what waits (not in its types). */
 interface EngineSocketInternals {
   writeBuffer?: { data?: unknown }[];
+  write(data: string, options: { wsPreEncodedFrame?: Buffer[] }, callback: () => void): void;
   transport?: {
     name?: string;
     socket?: { bufferedAmount?: number; terminate?: () => void; _socket?: CorkableSocket };
@@ -64,9 +68,49 @@ export function batchEngineFlushes(engineServer: {
   });
 }
 
-/** socket.io's `Client#_packet` as broadcasts use it: an already encoded packet, written as it is. */
-interface PreEncodedPacketWriter {
-  _packet(encoded: string, options: { preEncoded: true }): void;
+/** `ws`'s frame encoder (its `Sender.frame`, not in its types), as socket.io-adapter uses it. */
+const frameEncoder = (
+  webSocketModule as unknown as {
+    Sender: {
+      frame(
+        data: Buffer,
+        options: { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean },
+      ): Buffer[];
+    };
+  }
+).Sender;
+
+/** A replayed event as Socket.IO writes it: the EVENT packet and its finished WebSocket frame. */
+interface PreEncodedEvent {
+  /** `2["name",payload]`, for transports that encode packets themselves (long-polling). */
+  packet: string;
+  /** The frame of the engine.io message `42["name",payload]`, written as it is (header, data). */
+  frame: Buffer[];
+}
+
+/**
+ * Wraps an event's stored JSON (its V0 wire form, serializeEvent's output) in the Socket.IO EVENT
+ * packet without serializing, walking (for binary) and stringifying the event again, and frames it
+ * once for every WebSocket connection (as socket.io-adapter's broadcasts do). The frame's data is
+ * written straight into one buffer: no intermediate string as long as the event.
+ */
+function preEncodedEvent(name: string, payload: string): PreEncodedEvent {
+  const head = `42["${name}",`;
+  const size = head.length + Buffer.byteLength(payload) + 1;
+  const data = Buffer.allocUnsafe(size);
+  data.write(head, 0, 'latin1');
+  data.write(payload, head.length, 'utf8');
+  data[size - 1] = 0x5d; // ]
+  return {
+    packet: `2["${name}",${payload}]`,
+    frame: frameEncoder.frame(data, {
+      readOnly: false,
+      mask: false,
+      rsv1: false,
+      opcode: 1,
+      fin: true,
+    }),
+  };
 }
 
 /** One Socket.IO client as a conversation hub sees it. */
@@ -77,6 +121,8 @@ export class SocketIoConnection implements RealtimeConnection {
   readonly wantsDeltas: boolean;
   readonly #socket: ParleySocket;
   readonly #onLive: (() => void) | undefined;
+  /** Made at the first replayed frame: an idle live connection needs none. */
+  #writes: WriteTracker | undefined;
   #closed = false;
 
   constructor(
@@ -97,21 +143,34 @@ export class SocketIoConnection implements RealtimeConnection {
   /** Called when the socket disconnected on its own. */
   markClosed(): void {
     this.#closed = true;
+    this.#writes?.closed();
   }
 
-  sendReplayed(event: StoredEvent, latestAgentStateId: number, storedPayload?: string): void {
+  /** Replayed frames are shared over a WebSocket; long-polling encodes its own payload strings. */
+  get sharesReplayFrames(): boolean {
+    return (this.#socket.conn as unknown as EngineSocketInternals).transport?.name === 'websocket';
+  }
+
+  sendReplayed(page: ReplayPage, index: number, latestAgentStateId: number): void {
+    const event = page.events[index] as StoredEvent;
     const options = { wantsDeltas: this.wantsDeltas, latestAgentStateId };
-    if (storedPayload === undefined || this.#socket.nsp.name !== '/') {
+    if (this.#socket.nsp.name !== '/') {
       this.#emit(v0ReplayMessage(event, options));
       return;
     }
-    // The stored JSON is the payload `emit` would encode (serializeEvent's output): write the
-    // Socket.IO EVENT packet around it, as a broadcast's pre-encoded packet, without serializing,
-    // walking (for binary) and stringifying the event again.
     const name = v0ReplayEventName(event, options);
-    if (name === undefined || this.#closed) return;
-    const client = this.#socket.client as unknown as PreEncodedPacketWriter;
-    client._packet(`2["${name}",${storedPayload}]`, { preEncoded: true });
+    if (name === undefined || this.closed) return;
+    const encoded = page.frame(`socket.io ${name}`, index, () =>
+      preEncodedEvent(name, page.payloads[index] as string),
+    );
+    this.#writes ??= new WriteTracker();
+    const engine = this.#socket.conn as unknown as EngineSocketInternals;
+    engine.write(encoded.packet, { wsPreEncodedFrame: encoded.frame }, this.#writes.started());
+  }
+
+  whenWritten(onWritten: () => void): void {
+    if (this.#writes === undefined || this.closed) onWritten();
+    else this.#writes.whenWritten(onWritten);
   }
 
   batchWrites(send: () => void): void {
@@ -148,6 +207,7 @@ export class SocketIoConnection implements RealtimeConnection {
   close(reason: ConnectionCloseReason): void {
     if (this.closed) return;
     this.#closed = true;
+    this.#writes?.closed();
     const engine = this.#socket.conn as unknown as EngineSocketInternals;
     if (reason === 'slow consumer') {
       // The client is not reading, so a disconnect packet would wait behind megabytes: drop the
@@ -159,6 +219,14 @@ export class SocketIoConnection implements RealtimeConnection {
         engine.close(true);
       }
       return;
+    }
+    if (reason === 'server busy') {
+      // After the part of the replay already sent: the client knows why the stream ends here.
+      this.#socket.emit('oh_event', {
+        error: true,
+        code: 'SOCKET_REPLAY_BUSY',
+        message: 'The server is replaying too much at once; try again later',
+      });
     }
     this.#socket.disconnect(true);
   }

@@ -14,6 +14,7 @@ import type { ConversationHubs } from './conversation-hubs.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { originPermitted } from './origin-check.js';
 import type { LiveBroadcaster } from './realtime-connection.js';
+import type { PageHold, ReplayPages } from './replay-pages.js';
 import { replayThenTail } from './replay-then-tail.js';
 import {
   SocketIoConnection,
@@ -29,6 +30,8 @@ export interface SocketIoFaceOptions {
   httpServer: HttpServer;
   hubs: ConversationHubs;
   eventStore: EventStore;
+  /** Replay pages, shared and counted against the replay budget. */
+  pages: ReplayPages;
   conversations: RealtimeConversations;
   resolveUser: ResolveUser;
   sessionApiKey: string | undefined;
@@ -62,6 +65,13 @@ type ParleyServer = Server<
   Partial<AdmittedConnection>
 >;
 
+/** What the connect middleware made for a socket it let through: its abort and its first page. */
+interface Admission {
+  /** Aborted when the connection goes away, before or after it was accepted. */
+  closed: AbortController;
+  firstPage: PageHold;
+}
+
 /** Largest Socket.IO message, as upstream (3 MB files pass after base64). */
 const maxHttpBufferSize = 4 * 1024 * 1024;
 
@@ -76,6 +86,7 @@ export class SocketIoFace implements LiveBroadcaster {
   readonly #server: ParleyServer;
   readonly #connections = new Set<SocketIoConnection>();
   readonly #pendingStatusFrames: PendingStatusFrames;
+  readonly #admissions = new WeakMap<ParleySocket, Admission>();
 
   constructor(options: SocketIoFaceOptions) {
     this.#options = options;
@@ -174,6 +185,25 @@ export class SocketIoFace implements LiveBroadcaster {
       latestEventId: query.latestEventId,
       wantsDeltas: query.wantsDeltas,
     };
+    // The replay's first page is waited for here, before the connection is accepted: a client the
+    // replay budget cannot serve within its wait bound gets a connect_error (SOCKET_REPLAY_BUSY)
+    // instead of a connection that stalls. A client gone meanwhile releases its share at once.
+    const closed = new AbortController();
+    const onClose = (): void => closed.abort();
+    socket.conn.once('close', onClose);
+    let firstPage: PageHold;
+    try {
+      firstPage = await this.#options.pages.hold(query.conversationId, query.latestEventId + 1, {
+        priority: 'new',
+        signal: closed.signal,
+      });
+    } catch (error) {
+      // A refused client may try again on the same engine.io connection.
+      socket.conn.off('close', onClose);
+      throw error;
+    }
+    closed.signal.addEventListener('abort', () => firstPage.release(), { once: true });
+    this.#admissions.set(socket, { closed, firstPage });
     Object.assign(socket.data, admitted);
   }
 
@@ -207,7 +237,8 @@ export class SocketIoFace implements LiveBroadcaster {
         }
       },
     });
-    const closed = new AbortController();
+    const { closed, firstPage } = this.#admissions.get(socket) as Admission;
+    this.#admissions.delete(socket);
     const hub = options.hubs.hubFor(conversationId);
     this.#connections.add(connection);
     options.connectionCount.opened();
@@ -246,13 +277,20 @@ export class SocketIoFace implements LiveBroadcaster {
     });
     replayThenTail({
       eventStore: options.eventStore,
+      pages: options.pages,
       hub,
       connection,
       afterId: latestEventId,
       replayBufferBytes: Math.floor(options.outboundBufferBytes / 2),
       signal: closed.signal,
+      firstPage,
     }).catch((error: unknown) => {
       if (closed.signal.aborted) return;
+      if (isParleyError(error) && error.code === 'SOCKET_REPLAY_BUSY') {
+        // An error event with the reason, then the disconnect: never a silent end mid-replay.
+        connection.close('server busy');
+        return;
+      }
       log().error({ err: error }, 'replay failed; disconnecting');
       socket.disconnect(true);
     });

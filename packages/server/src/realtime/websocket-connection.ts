@@ -1,12 +1,15 @@
 import type { WebSocket } from 'ws';
 import type { StoredEvent } from '../events/event-store.js';
 import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
+import type { ReplayPage } from './replay-pages.js';
 import { encodeV1Event } from './v1-frames.js';
+import { WriteTracker } from './write-tracker.js';
 
 /** WebSocket close codes the V1 face uses. */
 export const closeCodes = {
   goingAway: 1001,
   internalError: 1011,
+  tryAgainLater: 1013,
   authenticationFailed: 4001,
   conversationNotFound: 4004,
   slowConsumer: 4008,
@@ -18,6 +21,12 @@ const closeByReason: Readonly<Record<ConnectionCloseReason, number>> = {
   'rate limited': closeCodes.policyViolation,
   'server shutting down': closeCodes.goingAway,
   'conversation closed': closeCodes.goingAway,
+  'server busy': closeCodes.tryAgainLater,
+};
+
+/** The close reason text, when it is not the reason's own name (1013's usual wording). */
+const closeTextByReason: Partial<Record<ConnectionCloseReason, string>> = {
+  'server busy': 'try again later',
 };
 
 /** The part of `ws`'s underlying `net.Socket` (its private `_socket`) used to batch writes. */
@@ -32,7 +41,10 @@ export class WebSocketConnection implements RealtimeConnection {
   readonly id: string;
   readonly conversationId: string;
   readonly wantsDeltas: boolean;
+  readonly sharesReplayFrames = true;
   readonly #socket: WebSocket;
+  /** Made at the first replayed frame: an idle live connection needs none. */
+  #writes: WriteTracker | undefined;
   #closed = false;
 
   constructor(
@@ -51,10 +63,20 @@ export class WebSocketConnection implements RealtimeConnection {
 
   markClosed(): void {
     this.#closed = true;
+    this.#writes?.closed();
   }
 
-  sendReplayed(event: StoredEvent): void {
-    this.sendLive(event);
+  sendReplayed(page: ReplayPage, index: number): void {
+    // One buffer per event of the page, written by reference to every connection replaying it.
+    const frame = page.frame('v1', index, () => encodeV1Event(page.events[index] as StoredEvent));
+    if (frame === undefined || (frame.isDelta && !this.wantsDeltas) || this.closed) return;
+    this.#writes ??= new WriteTracker();
+    this.#socket.send(frame.data, { binary: false }, this.#writes.started());
+  }
+
+  whenWritten(onWritten: () => void): void {
+    if (this.#writes === undefined || this.closed) onWritten();
+    else this.#writes.whenWritten(onWritten);
   }
 
   sendLive(event: StoredEvent): void {
@@ -91,6 +113,7 @@ export class WebSocketConnection implements RealtimeConnection {
   close(reason: ConnectionCloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#socket.close(closeByReason[reason], reason);
+    this.#writes?.closed();
+    this.#socket.close(closeByReason[reason], closeTextByReason[reason] ?? reason);
   }
 }

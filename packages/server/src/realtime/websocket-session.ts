@@ -16,6 +16,7 @@ import { parseEventCursor, presentedKey } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
 import type { ConversationHubs } from './conversation-hubs.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
+import type { ReplayPages } from './replay-pages.js';
 import { replayThenTail } from './replay-then-tail.js';
 import { encodeV1Error } from './v1-frames.js';
 import { encodeV1FullState, readV1FullState, snapshotCursor } from './v1-state-snapshot.js';
@@ -26,6 +27,8 @@ import { WebSocketConnection, closeCodes } from './websocket-connection.js';
 export interface WebSocketSessionSettings {
   hubs: ConversationHubs;
   eventStore: EventStore;
+  /** Replay pages, shared and counted against the replay budget. */
+  pages: ReplayPages;
   conversations: RealtimeConversations;
   resolveUser: ResolveUser;
   sessionApiKey: string | undefined;
@@ -178,17 +181,33 @@ class WebSocketSession {
       // The state snapshot goes first, then the log after the cursor (upstream's order).
       const state = await readV1FullState(settings.eventStore, conversationId, signal);
       const afterId = resumeCursor(query, state.latest_event_id);
-      connection.sendEncoded(encodeV1FullState(state, afterId));
-      await replayThenTail({
-        eventStore: settings.eventStore,
-        hub: settings.hubs.hubFor(conversationId),
-        connection,
-        afterId,
-        replayBufferBytes: Math.floor(settings.outboundBufferBytes / 2),
+      // Waited for before anything is sent: a client the replay budget cannot serve within its
+      // wait bound is closed with 1013 "try again later" (as it is if that happens mid-replay).
+      const firstPage = await settings.pages.hold(conversationId, afterId + 1, {
+        priority: 'new',
         signal,
       });
+      try {
+        connection.sendEncoded(encodeV1FullState(state, afterId));
+        await replayThenTail({
+          eventStore: settings.eventStore,
+          pages: settings.pages,
+          hub: settings.hubs.hubFor(conversationId),
+          connection,
+          afterId,
+          replayBufferBytes: Math.floor(settings.outboundBufferBytes / 2),
+          signal,
+          firstPage,
+        });
+      } finally {
+        firstPage.release();
+      }
     } catch (error) {
       if (signal.aborted) return;
+      if (isParleyError(error) && error.code === 'SOCKET_REPLAY_BUSY') {
+        connection.close('server busy');
+        return;
+      }
       this.logger.error({ err: error }, 'V1 replay failed; closing');
       this.#socket.close(closeCodes.internalError, 'replay failed');
       return;

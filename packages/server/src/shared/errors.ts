@@ -153,6 +153,10 @@ export const errorCodes = {
     httpStatus: 503,
     description: 'A socket fell behind its outbound buffer cap and was closed.',
   },
+  SOCKET_REPLAY_BUSY: {
+    httpStatus: 503,
+    description: 'Replay memory stayed full past the wait bound; try again later.',
+  },
 } as const satisfies Record<
   string,
   { httpStatus: number; description: string; messageId?: string }

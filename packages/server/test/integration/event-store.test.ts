@@ -376,6 +376,58 @@ for (const backend of backends) {
         expect(await iterator.next()).toEqual({ done: true, value: undefined });
       });
 
+      it('measures a page by count and stored bytes without reading it; a range read ends at its end id', async () => {
+        const sized = 'sized';
+        await store.append(sized, [
+          messageAction('é'.repeat(100)),
+          messageAction('b'),
+          messageAction('x'.repeat(5_000)),
+          messageAction('c'),
+        ]);
+        const payloadBytes: number[] = [];
+        for await (const page of store.iteratePages(sized)) {
+          for (const payload of page.payloads) payloadBytes.push(Buffer.byteLength(payload));
+        }
+        const [first = 0, second = 0, big = 0, last = 0] = payloadBytes;
+        const measure = (startId: number, maxEvents: number, maxBytes: number) =>
+          store.measurePage(sized, { startId, maxEvents, maxBytes });
+        expect(await measure(0, 10, first + second)).toEqual({
+          endId: 1,
+          count: 2,
+          bytes: first + second,
+          reachedEnd: false,
+        });
+        // One event bigger than the limit is a page of its own.
+        expect(await measure(2, 10, 100)).toEqual({
+          endId: 2,
+          count: 1,
+          bytes: big,
+          reachedEnd: false,
+        });
+        expect(await measure(3, 10, 100_000)).toEqual({
+          endId: 3,
+          count: 1,
+          bytes: last,
+          reachedEnd: true,
+        });
+        expect(await measure(0, 4, 100_000)).toMatchObject({
+          endId: 3,
+          count: 4,
+          reachedEnd: false,
+        });
+        expect(await measure(4, 10, 100)).toEqual({
+          endId: 3,
+          count: 0,
+          bytes: 0,
+          reachedEnd: true,
+        });
+        const pages: number[][] = [];
+        for await (const page of store.iteratePages(sized, { startId: 0, endId: 1, pageSize: 2 })) {
+          pages.push(page.events.map((event) => event.id));
+        }
+        expect(pages).toEqual([[0, 1]]);
+      });
+
       it('hands out each page with the stored JSON of its events, their wire form', async () => {
         const mixed = 'mixed-kinds';
         await store.append(mixed, [

@@ -1,0 +1,281 @@
+import type { EventStore, StoredEvent } from '../events/event-store.js';
+import { abortable, abortedErrorFrom } from '../shared/abort.js';
+import type { BudgetLease, BudgetPriority, ReplayBudget } from './replay-budget.js';
+
+/**
+ * What a page costs the budget, in multiples of its stored size: the stored JSON, the parsed
+ * events, each face's encoded frames (V1 buffers, Socket.IO frames) and the string the V1 encoding
+ * passes through. Frames are shared by every connection the page is written to.
+ */
+export const replayPageCopies = 5;
+
+/**
+ * One page of a conversation's log as replays read it: the events, their stored JSON, and the
+ * frames each face encodes from them, made once and written by reference to every connection
+ * replaying the same range while the page is held.
+ */
+export class ReplayPage {
+  readonly conversationId: string;
+  readonly startId: number;
+  /** The last id; `startId - 1` for an empty page. */
+  readonly endId: number;
+  readonly events: readonly StoredEvent[];
+  /** Each event's stored JSON (its V0 wire form), index for index. */
+  readonly payloads: readonly string[];
+  /** The stored JSON's size, in bytes. */
+  readonly bytes: number;
+  /** Nothing followed the page when it was measured. */
+  readonly reachedEnd: boolean;
+  /** When the page was measured, on the `ReplayPages.mark()` clock. */
+  readonly measuredAt: number;
+  readonly #frames = new Map<string, unknown[]>();
+
+  constructor(fields: {
+    conversationId: string;
+    startId: number;
+    endId: number;
+    events: readonly StoredEvent[];
+    payloads: readonly string[];
+    bytes: number;
+    reachedEnd: boolean;
+    measuredAt: number;
+  }) {
+    this.conversationId = fields.conversationId;
+    this.startId = fields.startId;
+    this.endId = fields.endId;
+    this.events = fields.events;
+    this.payloads = fields.payloads;
+    this.bytes = fields.bytes;
+    this.reachedEnd = fields.reachedEnd;
+    this.measuredAt = fields.measuredAt;
+  }
+
+  /** The frame of event `index` in encoding `encoding`, made by `encode` the first time it is asked for. */
+  frame<T>(encoding: string, index: number, encode: () => T): T {
+    let frames = this.#frames.get(encoding);
+    if (frames === undefined) {
+      frames = new Array<unknown>(this.events.length);
+      this.#frames.set(encoding, frames);
+    }
+    if (!(index in frames)) frames[index] = encode();
+    return frames[index] as T;
+  }
+}
+
+/** A replay's use of a page; `release` once the page has been written and handed to the kernel. */
+export interface PageHold {
+  readonly page: ReplayPage;
+  release(): void;
+}
+
+export interface HoldOptions {
+  priority: BudgetPriority;
+  /** Fires when the connection went away: the hold ends at once. */
+  signal: AbortSignal;
+  /** Join only a page measured after this mark (a replay that found a stale empty end). */
+  measuredAfter?: number;
+}
+
+export interface ReplayPagesOptions {
+  eventStore: EventStore;
+  budget: ReplayBudget;
+  /** Events per page at most. */
+  maxEvents: number;
+  /** Stored bytes per page at most (a single bigger event is a page of its own). */
+  maxBytes: number;
+  /**
+   * How long a page nobody holds is kept (with its share of the budget) for replays that reach it
+   * later; given back at once when another replay waits for budget. 0: never kept.
+   */
+  retainMs: number;
+}
+
+interface Entry {
+  key: string;
+  measuredAt: number;
+  ready: Promise<ReplayPage>;
+  holders: number;
+  lease: BudgetLease | undefined;
+  /** Read in full: only such a page is kept once nobody holds it. */
+  loaded: boolean;
+  /** Set while the page is kept without holders; it drops the page when it fires. */
+  idleTimer: NodeJS.Timeout | undefined;
+  /** Aborted when the last holder left: a measurement, wait or read still running stops. */
+  abandon: AbortController;
+}
+
+/**
+ * The pages replays read, shared: concurrent replays of the same conversation from the same id get
+ * the same page (one read, one share of the budget, one encoding per face), so a storm of clients
+ * replaying one log costs about one page, not one page per client. A page is measured first (ids
+ * and sizes only), then holds `replayPageCopies` times its size of the budget from before it is
+ * read until its last holder released it. It is then kept for `retainMs` for replays that reach
+ * it later (a storm's clients arrive over seconds, and each re-read makes another page of garbage),
+ * unless a replay waits for budget; then it is forgotten, and its memory is garbage.
+ */
+export class ReplayPages {
+  readonly #options: ReplayPagesOptions;
+  readonly #entries = new Map<string, Entry>();
+  #clock = 0;
+
+  constructor(options: ReplayPagesOptions) {
+    this.#options = options;
+    options.budget.onPressure(() => {
+      for (const entry of [...this.#entries.values()]) {
+        if (entry.holders === 0 && entry.idleTimer !== undefined) this.#drop(entry);
+      }
+    });
+  }
+
+  /**
+   * A mark on the clock that orders hub registrations and page measurements: a page measured
+   * after a replay registered saw every event the hub will not deliver to that replay.
+   */
+  mark(): number {
+    return ++this.#clock;
+  }
+
+  get budget(): ReplayBudget {
+    return this.#options.budget;
+  }
+
+  /** Pages held now (for tests and metrics). */
+  get heldCount(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The page from `startId` (the next events at or after it), shared with every replay holding the
+   * same range. Waits for its share of the budget (see `ReplayBudget.acquire`): rejects with
+   * `SOCKET_REPLAY_BUSY` past the wait bound, or `AbortedError` when `signal` fires.
+   */
+  async hold(conversationId: string, startId: number, options: HoldOptions): Promise<PageHold> {
+    const key = `${startId}:${conversationId}`;
+    let entry = this.#entries.get(key);
+    if (entry === undefined || entry.measuredAt <= (options.measuredAfter ?? -1)) {
+      entry = this.#open(key, conversationId, startId, options.priority);
+    }
+    const held = entry;
+    held.holders++;
+    clearTimeout(held.idleTimer);
+    held.idleTimer = undefined;
+    let page: ReplayPage;
+    try {
+      page = await abortable(held.ready, options.signal);
+    } catch (error) {
+      this.#leave(held);
+      throw error;
+    }
+    let released = false;
+    return {
+      page,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#leave(held);
+      },
+    };
+  }
+
+  #open(key: string, conversationId: string, startId: number, priority: BudgetPriority): Entry {
+    const opened = {
+      key,
+      measuredAt: this.mark(),
+      holders: 0,
+      lease: undefined,
+      loaded: false,
+      idleTimer: undefined,
+      abandon: new AbortController(),
+    };
+    const entry: Entry = Object.assign(opened, {
+      ready: this.#load(opened, conversationId, startId, priority),
+    });
+    entry.ready.then(
+      () => {
+        entry.loaded = true;
+      },
+      // A failed page is not shared with later replays; its holders each get the error.
+      () => this.#forget(entry),
+    );
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /** Measures the page, waits for its share of the budget, then reads it. */
+  async #load(
+    entry: Omit<Entry, 'ready'>,
+    conversationId: string,
+    startId: number,
+    priority: BudgetPriority,
+  ): Promise<ReplayPage> {
+    const { eventStore, budget } = this.#options;
+    const signal = entry.abandon.signal;
+    const extent = await eventStore.measurePage(conversationId, {
+      startId,
+      maxEvents: this.#options.maxEvents,
+      maxBytes: this.#options.maxBytes,
+      signal,
+    });
+    const events: StoredEvent[] = [];
+    const payloads: string[] = [];
+    if (extent.count > 0) {
+      const lease = await budget.acquire(extent.bytes * replayPageCopies, { priority, signal });
+      if (signal.aborted) {
+        // Granted just as the last holder left.
+        lease.release();
+        throw abortedErrorFrom(signal);
+      }
+      entry.lease = lease;
+      for await (const read of eventStore.iteratePages(conversationId, {
+        startId,
+        endId: extent.endId,
+        pageSize: extent.count,
+        signal,
+      })) {
+        events.push(...read.events);
+        payloads.push(...read.payloads);
+      }
+    }
+    return new ReplayPage({
+      conversationId,
+      startId,
+      endId: extent.endId,
+      events,
+      payloads,
+      bytes: extent.bytes,
+      reachedEnd: extent.reachedEnd,
+      measuredAt: entry.measuredAt,
+    });
+  }
+
+  #leave(entry: Entry): void {
+    entry.holders--;
+    if (entry.holders > 0) return;
+    const keep =
+      entry.loaded &&
+      entry.lease !== undefined &&
+      this.#options.retainMs > 0 &&
+      this.#options.budget.waitingCount === 0 &&
+      this.#entries.get(entry.key) === entry;
+    if (!keep) {
+      this.#drop(entry);
+      return;
+    }
+    entry.idleTimer = setTimeout(() => this.#drop(entry), this.#options.retainMs);
+    entry.idleTimer.unref();
+  }
+
+  /** Forgets the page and gives back its share; a read still running stops. */
+  #drop(entry: Entry): void {
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
+    this.#forget(entry);
+    entry.abandon.abort();
+    entry.lease?.release();
+    entry.lease = undefined;
+  }
+
+  #forget(entry: Entry): void {
+    if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+  }
+}

@@ -1,5 +1,6 @@
 /** Every reliability scenario, in the order of ../shared/spec/reliability.md. */
 import type { Scenario } from '../scenario.js';
 import { killMidStream } from './r01-kill-mid-stream.js';
+import { malformedInput } from './r05-malformed-input.js';
 
-export const scenarios: readonly Scenario[] = [killMidStream];
+export const scenarios: readonly Scenario[] = [killMidStream, malformedInput];

@@ -2,5 +2,6 @@
 import type { Scenario } from '../scenario.js';
 import { killMidStream } from './r01-kill-mid-stream.js';
 import { malformedInput } from './r05-malformed-input.js';
+import { authBypass } from './r06-auth-bypass.js';
 
-export const scenarios: readonly Scenario[] = [killMidStream, malformedInput];
+export const scenarios: readonly Scenario[] = [killMidStream, malformedInput, authBypass];

@@ -3,5 +3,6 @@ import type { Scenario } from '../scenario.js';
 import { killMidStream } from './r01-kill-mid-stream.js';
 import { malformedInput } from './r05-malformed-input.js';
 import { authBypass } from './r06-auth-bypass.js';
+import { flood } from './r07-flood.js';
 
-export const scenarios: readonly Scenario[] = [killMidStream, malformedInput, authBypass];
+export const scenarios: readonly Scenario[] = [killMidStream, malformedInput, authBypass, flood];

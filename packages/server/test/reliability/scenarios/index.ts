@@ -4,5 +4,12 @@ import { killMidStream } from './r01-kill-mid-stream.js';
 import { malformedInput } from './r05-malformed-input.js';
 import { authBypass } from './r06-auth-bypass.js';
 import { flood } from './r07-flood.js';
+import { bigHistory } from './r08-big-history.js';
 
-export const scenarios: readonly Scenario[] = [killMidStream, malformedInput, authBypass, flood];
+export const scenarios: readonly Scenario[] = [
+  killMidStream,
+  malformedInput,
+  authBypass,
+  flood,
+  bigHistory,
+];

@@ -5,6 +5,7 @@ import { malformedInput } from './r05-malformed-input.js';
 import { authBypass } from './r06-auth-bypass.js';
 import { flood } from './r07-flood.js';
 import { bigHistory } from './r08-big-history.js';
+import { soak } from './r09-soak.js';
 
 export const scenarios: readonly Scenario[] = [
   killMidStream,
@@ -12,4 +13,5 @@ export const scenarios: readonly Scenario[] = [
   authBypass,
   flood,
   bigHistory,
+  soak,
 ];

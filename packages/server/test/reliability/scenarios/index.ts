@@ -6,6 +6,7 @@ import { authBypass } from './r06-auth-bypass.js';
 import { flood } from './r07-flood.js';
 import { bigHistory } from './r08-big-history.js';
 import { soak } from './r09-soak.js';
+import { redisOutage } from './r10-redis-outage.js';
 
 export const scenarios: readonly Scenario[] = [
   killMidStream,
@@ -14,4 +15,5 @@ export const scenarios: readonly Scenario[] = [
   flood,
   bigHistory,
   soak,
+  redisOutage,
 ];

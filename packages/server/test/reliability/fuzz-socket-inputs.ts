@@ -17,11 +17,24 @@ export type SocketIoInput =
       readonly token: string | undefined;
     };
 
-export function socketIoInputs(options: {
+/**
+ * Each well-formed message starts an agent turn that reads the whole log, so a long fuzz run
+ * caps them at `maxMessages`; past the cap a `valid` draw becomes a wrong-typed one.
+ */
+interface FuzzOptions {
   count: number;
   seed: number;
+  maxMessages: number;
   token: () => string;
-}): SocketIoInput[] {
+}
+
+function messageBudget(maximum: number): () => boolean {
+  let used = 0;
+  return () => used++ < maximum;
+}
+
+export function socketIoInputs(options: FuzzOptions): SocketIoInput[] {
+  const mayWrite = messageBudget(options.maxMessages);
   const shapes = fc.sample(
     fc.record({
       category: fc.constantFrom('json', 'wrong-types', 'valid', 'unknown-action', 'binary', 'deep'),
@@ -36,7 +49,8 @@ export function socketIoInputs(options: {
     { numRuns: options.count, seed: options.seed },
   );
   return shapes.map((shape): SocketIoInput => {
-    switch (shape.category) {
+    const category = shape.category === 'valid' && !mayWrite() ? 'wrong-types' : shape.category;
+    switch (category) {
       case 'json':
         return { kind: 'payload', payload: shape.json, token: undefined };
       case 'wrong-types':
@@ -61,8 +75,9 @@ export function socketIoInputs(options: {
       case 'deep': {
         // Either the whole payload is nested, or a well-formed message carries the nesting.
         const nested = deeplyNested(shape.depth, 'array');
-        const token = shape.nestedInMessage ? options.token() : undefined;
-        const text = shape.nestedInMessage
+        const inMessage = shape.nestedInMessage && mayWrite();
+        const token = inMessage ? options.token() : undefined;
+        const text = inMessage
           ? `{"action":"message","args":{"content":"${token} deep","deep":${nested}}}`
           : nested;
         return { kind: 'raw', packet: `2["oh_user_action",${text}]`, payload: parsed(text), token };
@@ -78,7 +93,8 @@ export interface V1Input {
   readonly token: string | undefined;
 }
 
-export function v1Inputs(options: { count: number; seed: number; token: () => string }): V1Input[] {
+export function v1Inputs(options: FuzzOptions): V1Input[] {
+  const mayWrite = messageBudget(options.maxMessages);
   const shapes = fc.sample(
     fc.record({
       category: fc.constantFrom('json', 'text', 'wrong-types', 'valid', 'binary', 'deep'),
@@ -94,7 +110,8 @@ export function v1Inputs(options: { count: number; seed: number; token: () => st
   );
   return shapes.map((shape): V1Input => {
     const text = (data: string, token?: string): V1Input => ({ data, binary: false, token });
-    switch (shape.category) {
+    const category = shape.category === 'valid' && !mayWrite() ? 'wrong-types' : shape.category;
+    switch (category) {
       case 'json':
         return text(JSON.stringify(shape.json));
       case 'text':
@@ -109,8 +126,9 @@ export function v1Inputs(options: { count: number; seed: number; token: () => st
       case 'binary':
         return { data: Buffer.from(shape.bytes), binary: true, token: undefined };
       case 'deep': {
-        const nested = deeplyNested(shape.depth, shape.nestedInMessage ? 'array' : 'object');
-        if (!shape.nestedInMessage) return text(nested);
+        const inMessage = shape.nestedInMessage && mayWrite();
+        const nested = deeplyNested(shape.depth, inMessage ? 'array' : 'object');
+        if (!inMessage) return text(nested);
         const token = options.token();
         const content = `[{"type":"text","text":"${token} deep","deep":${nested}}]`;
         return text(`{"role":"user","content":${content},"deep":${nested}}`, token);

@@ -41,8 +41,8 @@ export const malformedInput: Scenario = {
     const full = context.profile === 'full';
     const seed = Number(process.env['PARLEY_RELIABILITY_SEED'] ?? Date.now() % 2 ** 31);
     const sizes = full
-      ? { rest: 5_000, edgeRounds: 3, socketIo: 5_000, v1: 5_000 }
-      : { rest: 400, edgeRounds: 1, socketIo: 300, v1: 300 };
+      ? { rest: 5_000, edgeRounds: 3, socketIo: 5_000, v1: 5_000, messages: 150 }
+      : { rest: 400, edgeRounds: 1, socketIo: 300, v1: 300, messages: 60 };
     let tokens = 0;
     const token = (): string => `r5t_${++tokens}_${randomBytes(3).toString('hex')}`;
     const environment = await ScenarioEnvironment.create(context.database);
@@ -56,6 +56,8 @@ export const malformedInput: Scenario = {
       });
       const baseUrl = server.url;
       const target = await createConversation(baseUrl);
+      // The sockets get their own conversation: each turn reads its whole log.
+      const socketTarget = await createConversation(baseUrl);
       const bystander = await createConversation(baseUrl);
       const fixedSecret = 'r5_fixed_secret';
       await rest(baseUrl, 'POST', '/api/secrets', {
@@ -82,7 +84,7 @@ export const malformedInput: Scenario = {
           await sleep(200);
         }
       })();
-      const slow = await slowUpgrades(baseUrl, `/sockets/events/${target}`, 5);
+      const slow = await slowUpgrades(baseUrl, `/sockets/events/${socketTarget}`, 5);
       await sleep(500);
       const baselineRss = server.rssBytes();
       await scrapeMetrics(baseUrl);
@@ -105,15 +107,25 @@ export const malformedInput: Scenario = {
       const lags = [loopLag(await scrapeMetrics(baseUrl))];
 
       context.progress(`R5: ${sizes.socketIo} Socket.IO payloads, ${sizes.v1} V1 frames`);
-      const probeTarget = { baseUrl, conversationId: target };
+      const probeTarget = { baseUrl, conversationId: socketTarget };
       const socketOutcomes = await Promise.all([
         fuzzSocketIo(
           probeTarget,
-          socketIoInputs({ count: sizes.socketIo, seed: seed + 1, token }),
+          socketIoInputs({
+            count: sizes.socketIo,
+            seed: seed + 1,
+            maxMessages: sizes.messages,
+            token,
+          }),
           token(),
           60_000,
         ),
-        fuzzV1(probeTarget, v1Inputs({ count: sizes.v1, seed: seed + 2, token }), token(), 60_000),
+        fuzzV1(
+          probeTarget,
+          v1Inputs({ count: sizes.v1, seed: seed + 2, maxMessages: sizes.messages, token }),
+          token(),
+          60_000,
+        ),
       ]);
       lags.push(loopLag(await scrapeMetrics(baseUrl)));
       context.progress('R5: connections that must be dropped');
@@ -132,14 +144,18 @@ export const malformedInput: Scenario = {
       for (const outcome of socketOutcomes) {
         const counted = outcome.errorFrames === outcome.invalid && outcome.ended === undefined;
         for (const validToken of outcome.validTokens) {
-          await environment.history.record(`${outcome.face}-fuzzer`, target, validToken, () =>
-            counted
-              ? Promise.resolve({ acknowledged: true })
-              : Promise.reject(new Error('error frames do not match the invalid frames')),
+          await environment.history.record(
+            `${outcome.face}-fuzzer`,
+            socketTarget,
+            validToken,
+            () =>
+              counted
+                ? Promise.resolve({ acknowledged: true })
+                : Promise.reject(new Error('error frames do not match the invalid frames')),
           );
         }
       }
-      const stored = await untilQuiet(environment);
+      const stored = await untilQuiet(environment, { maximumReads: full ? 2000 : 400 });
       await within(untilCaughtUp(watchers, stored), 60_000, 'bystanders catching up');
       const bystanderSessions = watchers.map((watcher) => watcher.stream.sessions.length);
       const bystandersStayed = watchers.every(
@@ -161,7 +177,7 @@ export const malformedInput: Scenario = {
       const createdMissing = createdTokens.filter(
         (created) => markersFound(databaseText.rows, [created], tokenPattern).length === 0,
       );
-      const expectedConversations = 2 + createdTokens.length;
+      const expectedConversations = 3 + createdTokens.length;
       const stallPeakRss = environment.peakRssBytes;
       await server.stop('SIGTERM');
 

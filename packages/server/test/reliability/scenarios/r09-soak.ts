@@ -7,6 +7,11 @@
  * (after a full collection forced over the inspector) flat after warm-up: at the end within a
  * margin of its size at a third of the run. Figures: p99 write→receive on the Socket.IO clients,
  * events per second reached, RSS at both points.
+ *
+ * The full profile does not finish on one 2-core machine today: every assistant message carries
+ * `llm_metrics` lists with one entry per call so far (59 KB after 200 turns) and every turn reads
+ * the whole log, so turns slow down quadratically; a 10-minute run reached ~18 % of the target
+ * rate with a 666 MB heap.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';

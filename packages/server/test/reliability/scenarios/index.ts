@@ -4,6 +4,12 @@ import { killMidStream } from './r01-kill-mid-stream.js';
 import { reconnectChaos } from './r02-reconnect-chaos.js';
 import { slowConsumer } from './r03-slow-consumer.js';
 import { llmProviderFaults } from './r04-llm-provider-faults.js';
+import { malformedInput } from './r05-malformed-input.js';
+import { authBypass } from './r06-auth-bypass.js';
+import { flood } from './r07-flood.js';
+import { bigHistory } from './r08-big-history.js';
+import { soak } from './r09-soak.js';
+import { redisOutage } from './r10-redis-outage.js';
 import { gracefulShutdown } from './r11-graceful-shutdown.js';
 import { acceptedMeansStored } from './r13-accepted-means-stored.js';
 import { secretsStaySecret } from './r14-secrets-stay-secret.js';
@@ -13,6 +19,12 @@ export const scenarios: readonly Scenario[] = [
   reconnectChaos,
   slowConsumer,
   llmProviderFaults,
+  malformedInput,
+  authBypass,
+  flood,
+  bigHistory,
+  soak,
+  redisOutage,
   gracefulShutdown,
   acceptedMeansStored,
   secretsStaySecret,

@@ -1,0 +1,125 @@
+/**
+ * Sends R5's fuzzed frames over one connection per face and counts what came back. The protocol's
+ * own parsers are the oracle: every frame they refuse must draw exactly one error frame, every
+ * one they take none (a well-formed message is then stored: the scenario records it as a write).
+ * A closing well-formed message (the sentinel) marks the end: once its echo arrives, every
+ * earlier frame has been handled.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { parseIncomingAction, v1ClientFrameSchema, v1UserMessageAction } from '@parley/protocol';
+import { within } from './deadline.js';
+import type { SocketIoInput, V1Input } from './fuzz-socket-inputs.js';
+import { SocketIoProbe, V1Probe, type ProbeTarget } from './socket-probes.js';
+
+export interface SocketFuzzOutcome {
+  readonly face: 'socket.io' | 'v1';
+  readonly sent: number;
+  /** Frames the protocol's parsers refuse: each must draw one error frame. */
+  readonly invalid: number;
+  readonly errorFrames: number;
+  /** Tokens of the well-formed messages sent (the sentinel's last). */
+  readonly validTokens: string[];
+  /** How the connection ended during the run (undefined: it stayed open, as it must). */
+  readonly ended: string | undefined;
+}
+
+function acceptedAction(payload: unknown): boolean {
+  try {
+    parseIncomingAction(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the V1 face makes of a frame: an error, a message, or an ignored auth frame. */
+function v1Verdict(input: V1Input): 'invalid' | 'message' | 'ignored' {
+  if (input.binary) return 'invalid';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(input.data));
+  } catch {
+    return 'invalid';
+  }
+  const frame = v1ClientFrameSchema.safeParse(parsed);
+  if (!frame.success) return 'invalid';
+  if ('type' in frame.data) return 'ignored';
+  return acceptedAction(v1UserMessageAction(frame.data)) ? 'message' : 'invalid';
+}
+
+export async function fuzzSocketIo(
+  target: ProbeTarget,
+  inputs: readonly SocketIoInput[],
+  sentinel: string,
+  timeoutMs: number,
+): Promise<SocketFuzzOutcome> {
+  const probe = new SocketIoProbe(target);
+  if (!(await within(probe.untilOpenOrEnded(), timeoutMs, 'Socket.IO fuzz connect'))) {
+    throw new Error(`the Socket.IO fuzz connection was refused: ${probe.ended ?? ''}`);
+  }
+  let invalid = 0;
+  const validTokens: string[] = [];
+  for (const [index, input] of inputs.entries()) {
+    if (input.kind === 'raw') probe.sendRawPacket(input.packet);
+    else probe.send(input.payload);
+    if (!acceptedAction(input.payload)) invalid += 1;
+    else if (input.token !== undefined) validTokens.push(input.token);
+    if (index % 20 === 19) await yieldToLoop();
+  }
+  probe.send({ action: 'message', args: { content: `${sentinel} end of fuzz` } });
+  validTokens.push(sentinel);
+  await within(
+    Promise.race([probe.untilText(sentinel), probe.untilEnded()]),
+    timeoutMs,
+    'Socket.IO fuzz sentinel',
+  );
+  const ended = probe.ended;
+  probe.close();
+  return {
+    face: 'socket.io',
+    sent: inputs.length,
+    invalid,
+    errorFrames: probe.errorFrames.length,
+    validTokens,
+    ended,
+  };
+}
+
+export async function fuzzV1(
+  target: ProbeTarget,
+  inputs: readonly V1Input[],
+  sentinel: string,
+  timeoutMs: number,
+): Promise<SocketFuzzOutcome> {
+  const probe = new V1Probe(target);
+  if (!(await within(probe.untilOpenOrEnded(), timeoutMs, 'V1 fuzz connect'))) {
+    throw new Error(`the V1 fuzz connection was refused: ${probe.ended ?? ''}`);
+  }
+  let invalid = 0;
+  const validTokens: string[] = [];
+  for (const [index, input] of inputs.entries()) {
+    probe.send(input.data, { binary: input.binary });
+    const verdict = v1Verdict(input);
+    if (verdict === 'invalid') invalid += 1;
+    else if (verdict === 'message' && input.token !== undefined) validTokens.push(input.token);
+    if (index % 20 === 19) await yieldToLoop();
+  }
+  const content = [{ type: 'text', text: `${sentinel} end of fuzz` }];
+  probe.send(JSON.stringify({ role: 'user', content }));
+  validTokens.push(sentinel);
+  await within(
+    Promise.race([probe.untilText(sentinel), probe.untilEnded()]),
+    timeoutMs,
+    'V1 fuzz sentinel',
+  );
+  const ended = probe.ended;
+  probe.close();
+  return {
+    face: 'v1',
+    sent: inputs.length,
+    invalid,
+    errorFrames: probe.errorFrames.length,
+    validTokens,
+    ended,
+  };
+}

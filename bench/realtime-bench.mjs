@@ -48,17 +48,22 @@
 //
 // Writes bench/results/realtime-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  placeProcesses,
+  printOutcome,
+  runProgram,
+  runRounds,
+  selectParticipants,
+  writeResultFiles,
+} from './lib/bench-program.mjs';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
-import { benchSessionApiKey } from './lib/realtime-payload.mjs';
-import { defaultTextChars } from './lib/realtime-payload.mjs';
+import { resultHeader } from './lib/harness-report.mjs';
+import { benchSessionApiKey, defaultTextChars } from './lib/realtime-payload.mjs';
 import { chart, markdownTable, participantName, summarise } from './lib/realtime-report.mjs';
 import { profilePathFor } from './lib/realtime-command-trace.mjs';
-import { startChild } from './lib/realtime-rpc.mjs';
-import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { withChildren } from './lib/realtime-rpc.mjs';
 import { formatNumber } from './lib/store-report.mjs';
 import { latencySummary } from './lib/store-stats.mjs';
 
@@ -114,34 +119,29 @@ function parseArguments(argv) {
   return options;
 }
 
-/** A server process and a client process for one participant, with progress relayed between them. */
-async function startPair(participant, cores, conversations) {
-  const server = startChild(serverEntry, { core: cores.server });
-  const clients = startChild(clientsEntry, { core: cores.clients });
-  const closed = [];
-  clients.on('progress', (fully) => server.notify('progress', { fully }));
-  clients.on('closed', (detail) => closed.push(detail));
-  try {
+/**
+ * Runs `work` with a fresh server process and client process for one participant (progress relayed
+ * from the clients to the server's producer, sockets the server closed collected in `closed`),
+ * once the server has started; stops both afterwards.
+ */
+function withPair(participant, cores, conversations, work) {
+  const specs = [
+    { entry: serverEntry, core: cores.server },
+    { entry: clientsEntry, core: cores.clients },
+  ];
+  return withChildren(specs, async ([server, clients]) => {
+    const closed = [];
+    clients.on('progress', (fully) => server.notify('progress', { fully }));
+    clients.on('closed', (detail) => closed.push(detail));
     const started = await server.call('start', { participant, conversations }, 120_000);
-    return { server, clients, closed, ...started };
-  } catch (error) {
-    await Promise.all([server.stop(), clients.stop()]);
-    throw error;
-  }
-}
-
-async function stopPair(pair) {
-  await Promise.all([pair.clients.stop(), pair.server.stop()]);
+    if (!started.available) return { unavailable: started.reason };
+    return work({ server, clients, closed, ...started });
+  });
 }
 
 /** B1, then B6 on the same connections. */
-async function fanOut(participant, options, cores) {
-  const pair = await startPair(participant, cores, 1);
-  if (!pair.available) {
-    await stopPair(pair);
-    return { unavailable: pair.reason };
-  }
-  try {
+function fanOut(participant, options, cores) {
+  return withPair(participant, cores, 1, async (pair) => {
     const conversation = pair.conversations[0];
     const subscribers = options.clients;
     await pair.clients.call('connect', {
@@ -225,19 +225,12 @@ async function fanOut(participant, options, cores) {
     }
     b1.socketsClosedEarly = pair.closed.length;
     return { b1, b6 };
-  } finally {
-    await stopPair(pair);
-  }
+  });
 }
 
 /** B4: idle connections, the server's memory before and after. */
-async function idleConnections(participant, options, cores) {
-  const pair = await startPair(participant, cores, options.conversations);
-  if (!pair.available) {
-    await stopPair(pair);
-    return { unavailable: pair.reason };
-  }
-  try {
+function idleConnections(participant, options, cores) {
+  return withPair(participant, cores, options.conversations, async (pair) => {
     const before = await pair.server.call('memory');
     const connected = await pair.clients.call('connect', {
       kind: participant,
@@ -268,9 +261,7 @@ async function idleConnections(participant, options, cores) {
       after,
       socketsClosedEarly: pair.closed.length,
     };
-  } finally {
-    await stopPair(pair);
-  }
+  });
 }
 
 /**
@@ -371,46 +362,35 @@ function describeB4(result) {
 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
-  const machine = machineInfo();
-  const pinned = options.pin && machine.cores >= 2 && hasTaskset();
-  const cores = pinned ? { server: machine.cores - 1, clients: 0 } : {};
-  const participants = options.participants.filter(
-    (participant) => !options.peersOnly || !participant.startsWith('parley-'),
-  );
+  const { machine, pinned, cores, placement } = placeProcesses(options.pin);
+  const participants = selectParticipants(options.participants, options.peersOnly);
   const runFanOut = options.only.includes('b1') || options.only.includes('b6');
   if (options.b6Profile !== undefined) mkdirSync(options.b6Profile, { recursive: true });
   const startedAt = new Date();
   console.log(
     `realtime bench: ${options.quick ? 'quick' : 'full'} mode, 1 warm-up + ${options.rounds} counted rounds; ` +
       `${machine.cpuModel} x${machine.cores}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; ` +
-      `${pinned ? `server on core ${cores.server}, clients on core ${cores.clients}` : 'not pinned'}; ` +
-      `B1/B6 ${options.clients} sockets × ${options.events} events, B4 ${options.idle} connections`,
+      `${placement}; B1/B6 ${options.clients} sockets × ${options.events} events, B4 ${options.idle} connections`,
   );
 
-  const unavailable = {};
-  const rounds = [];
-  for (let round = 0; round <= options.rounds; round++) {
-    const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
-    const record = { round, warmUp: round === 0, loadAverage: os.loadavg() };
-    for (const participant of participants) {
-      if (unavailable[participant] !== undefined) {
-        for (const workload of options.only) {
-          record[workload] ??= {};
-          record[workload][participant] = { unavailable: unavailable[participant] };
-        }
-        continue;
-      }
+  const markUnavailable = (record, participant, reason) => {
+    for (const workload of options.only) {
+      record[workload] ??= {};
+      record[workload][participant] = { unavailable: reason };
+    }
+  };
+  const { rounds, counted, unavailable } = await runRounds({
+    rounds: options.rounds,
+    participants,
+    markUnavailable,
+    measure: async (participant, record, label) => {
       const name = participantName(participant);
       if (runFanOut) {
         const result = await fanOut(participant, options, cores);
         if (result.unavailable !== undefined) {
-          unavailable[participant] = result.unavailable;
           console.log(`  ${label} ${name}: not available yet (${result.unavailable})`);
-          for (const workload of options.only) {
-            record[workload] ??= {};
-            record[workload][participant] = { unavailable: result.unavailable };
-          }
-          continue;
+          markUnavailable(record, participant, result.unavailable);
+          return result.unavailable;
         }
         if (options.only.includes('b1')) {
           (record.b1 ??= {})[participant] = result.b1;
@@ -421,20 +401,16 @@ async function main() {
           console.log(`  B6 ${label} ${name}: ${describeB6(result.b6)}`);
         }
       }
-      if (options.only.includes('b4')) {
-        const result = await idleConnections(participant, options, cores);
-        if (result.unavailable !== undefined) unavailable[participant] = result.unavailable;
-        (record.b4 ??= {})[participant] = result;
-        console.log(`  B4 ${label} ${name}: ${describeB4(result)}`);
-      }
-    }
-    rounds.push(record);
-  }
+      if (!options.only.includes('b4')) return undefined;
+      const result = await idleConnections(participant, options, cores);
+      (record.b4 ??= {})[participant] = result;
+      console.log(`  B4 ${label} ${name}: ${describeB4(result)}`);
+      return result.unavailable;
+    },
+  });
 
-  const counted = rounds.filter((round) => !round.warmUp);
   const skipped = allParticipants.filter((participant) => !participants.includes(participant));
   const rows = summarise(counted, unavailable, skipped);
-  const table = markdownTable(rows);
   const busy = counted.flatMap((round) =>
     Object.entries(round.b1 ?? {})
       .filter(([, result]) => result.clientBusy === true)
@@ -477,39 +453,33 @@ async function main() {
     summary: rows,
   };
 
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'realtime',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `Realtime benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `${machine.totalMemoryGiB} GiB, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up; ` +
     `B1/B6 ${options.clients} sockets, B4 ${options.idle} connections`;
-  const notes = [
-    ...Object.entries(unavailable).map(
-      ([participant, reason]) =>
-        `- ${participantName(participant)}: not available yet (${reason}).`,
-    ),
-    ...(busy.length > 0
-      ? [`- Client process above 90% CPU (the clients may be the limit): ${busy.join(', ')}.`]
-      : []),
-  ];
-  const markdown = `${heading}\n\n${table}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
-  writeFileSync(`${basePath}.md`, markdown);
-  writeFileSync(`${basePath}.svg`, `${chart(rows, heading)}\n`);
-
-  console.log(`\n${markdown}`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'No target missed among those measured.'
-      : `Targets missed: ${missed.map((row) => `${row.id} (${row.ratio.toFixed(2)}x vs ${row.target})`).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'realtime',
+    startedAt,
+    json: options.json,
+    heading,
+    table: markdownTable(rows),
+    notes: [
+      ...Object.entries(unavailable).map(
+        ([participant, reason]) =>
+          `- ${participantName(participant)}: not available yet (${reason}).`,
+      ),
+      ...(busy.length > 0
+        ? [`- Client process above 90% CPU (the clients may be the limit): ${busy.join(', ')}.`]
+        : []),
+    ],
+    chart: chart(rows, heading),
+  });
+  printOutcome(rows, {
+    jsonPath,
+    allMet: 'No target missed among those measured.',
+    describe: (row) => `${row.id} (${row.ratio.toFixed(2)}x vs ${row.target})`,
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+runProgram(main);

@@ -40,3 +40,17 @@ export async function startParleyApp(dataDirectory, environment = {}) {
   const address = await app.listen();
   return { app, port: Number(new URL(address.url).port) };
 }
+
+/** Creates a conversation over REST, as a client would; resolves with its id. */
+export async function createConversation(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/api/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey },
+    body: '{}',
+  });
+  if (!response.ok) {
+    throw new Error(`creating a conversation: ${response.status} ${await response.text()}`);
+  }
+  const { conversation_id: id } = await response.json();
+  return id;
+}

@@ -4,17 +4,9 @@
 // latency from the send time embedded in the event (lib/realtime-payload.mjs). The process reports
 // `progress` (how many events every subscriber has) so the producer can stay a bounded window ahead,
 // and runs B6's command client. Driven over IPC (realtime-rpc.mjs).
-import { io } from 'socket.io-client';
-import WebSocket from 'ws';
+import { openSocketIo, openWebSocket } from './bench-sockets.mjs';
 import { serveRequests } from './realtime-rpc.mjs';
-import {
-  benchText,
-  benchTextInFrame,
-  defaultTextChars,
-  now,
-  readBenchText,
-  textOf,
-} from './realtime-payload.mjs';
+import { benchText, defaultTextChars, now, readBenchText } from './realtime-payload.mjs';
 import { cpuMicros, latencySummary } from './store-stats.mjs';
 
 const subscribers = [];
@@ -35,74 +27,50 @@ const emit = serveRequests({ connect, record, waitFor, commands, close, stop: cl
 
 function urlFor(kind, port, conversation, apiKey) {
   const id = encodeURIComponent(conversation.id);
-  switch (kind) {
-    case 'raw-ws':
-      return `ws://127.0.0.1:${port}/?conversation_id=${id}`;
-    case 'parley-v1':
-      return `ws://127.0.0.1:${port}/sockets/events/${id}?after_id=${conversation.latestId}&session_api_key=${apiKey}`;
-    default:
-      return `http://127.0.0.1:${port}`;
-  }
+  return kind === 'raw-ws'
+    ? `ws://127.0.0.1:${port}/?conversation_id=${id}`
+    : `ws://127.0.0.1:${port}/sockets/events/${id}?after_id=${conversation.latestId}&session_api_key=${apiKey}`;
 }
 
 /** Opens one connection; resolves with { send(text), close() } once it is open. */
-function open(kind, port, conversation, apiKey, onText) {
-  return new Promise((resolve, reject) => {
-    if (kind === 'raw-ws' || kind === 'parley-v1') {
-      const socket = new WebSocket(urlFor(kind, port, conversation, apiKey), {
-        perMessageDeflate: false,
-      });
-      socket.on('message', (data) => onText(benchTextInFrame(data)));
-      socket.once('open', () =>
-        resolve({
-          send: (text) =>
-            socket.send(
-              JSON.stringify(
-                kind === 'raw-ws'
-                  ? { command: text }
-                  : { role: 'user', content: [{ type: 'text', text }] },
-              ),
-            ),
-          close: () => socket.terminate(),
-        }),
-      );
-      socket.once('unexpected-response', (_request, response) => {
-        response.resume();
-        reject(new Error(`upgrade refused: HTTP ${response.statusCode}`));
-      });
-      socket.once('error', reject);
-      socket.on('close', (code, reason) => {
-        if (settings?.closing !== true) emit('closed', { code, reason: reason.toString() });
-      });
-      return;
-    }
-    const socket = io(urlFor(kind, port, conversation, apiKey), {
-      path: '/socket.io',
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      query:
-        kind === 'parley-socketio'
-          ? {
-              conversation_id: conversation.id,
-              latest_event_id: String(conversation.latestId),
-              session_api_key: apiKey,
-            }
-          : { conversation_id: conversation.id },
+async function open(kind, port, conversation, apiKey, onText) {
+  if (kind === 'raw-ws' || kind === 'parley-v1') {
+    const socket = await openWebSocket(urlFor(kind, port, conversation, apiKey), {
+      onText,
+      onClose: (code, reason) => {
+        if (settings?.closing !== true) emit('closed', { code, reason });
+      },
     });
-    socket.on('oh_event', (event) => onText(textOf(event)));
-    socket.once('connect', () =>
-      resolve({
-        send: (text) =>
-          socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
-        close: () => socket.disconnect(),
-      }),
-    );
-    socket.once('connect_error', (error) => reject(error));
-    socket.on('disconnect', (reason) => {
+    return {
+      send: (text) =>
+        socket.send(
+          JSON.stringify(
+            kind === 'raw-ws'
+              ? { command: text }
+              : { role: 'user', content: [{ type: 'text', text }] },
+          ),
+        ),
+      close: () => socket.terminate(),
+    };
+  }
+  const query =
+    kind === 'parley-socketio'
+      ? {
+          conversation_id: conversation.id,
+          latest_event_id: String(conversation.latestId),
+          session_api_key: apiKey,
+        }
+      : { conversation_id: conversation.id };
+  const socket = await openSocketIo(port, query, {
+    onText,
+    onDisconnect: (reason) => {
       if (settings?.closing !== true) emit('closed', { reason });
-    });
+    },
   });
+  return {
+    send: (text) => socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
+    close: () => socket.disconnect(),
+  };
 }
 
 function delivered(index, text) {

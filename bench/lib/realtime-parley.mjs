@@ -8,9 +8,9 @@
 //
 // PARLEY_SERVER_DIST points it at another build, as for the store benchmark.
 import WebSocket from 'ws';
-import { benchSessionApiKey } from './realtime-payload.mjs';
+import { agentMessage, benchSessionApiKey } from './realtime-payload.mjs';
 import { startCommandTrace } from './realtime-command-trace.mjs';
-import { startParleyApp } from './parley-dist.mjs';
+import { createConversation, startParleyApp } from './parley-dist.mjs';
 
 /**
  * Starts Parley and creates `conversations` conversations. Resolves with `available: false` and a
@@ -25,20 +25,9 @@ export async function startParley({ face, conversations, dataDirectory }) {
   const { app, port } = await startParleyApp(dataDirectory, {
     PARLEY_MAX_RUNNING_CONVERSATIONS: String(Math.max(3, conversations)),
   });
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey };
-
   const created = [];
   for (let index = 0; index < conversations; index++) {
-    const response = await fetch(`${base}/api/conversations`, {
-      method: 'POST',
-      headers,
-      body: '{}',
-    });
-    if (!response.ok) {
-      throw new Error(`creating a conversation: ${response.status} ${await response.text()}`);
-    }
-    const { conversation_id: id } = await response.json();
+    const id = await createConversation(port);
     created.push({ id, latestId: await app.eventStore.latestId(id) });
   }
 
@@ -53,22 +42,15 @@ export async function startParley({ face, conversations, dataDirectory }) {
     },
     /** Appends agent messages with these texts in one batch (B3's seeding); resolves with the last id. */
     async appendTexts(conversationId, texts) {
-      const stored = await app.eventStreams.get(conversationId).append(texts.map(agentMessage));
+      const stored = await app.eventStreams
+        .get(conversationId)
+        .append(texts.map((text) => agentMessage(text)));
       return stored[stored.length - 1].id;
     },
     latestId: (conversationId) => app.eventStore.latestId(conversationId),
     /** B6: times each client command's way through this server; `stop()` returns the stages. */
     traceCommands: (conversationId, options) => startCommandTrace(app, conversationId, options),
     close: () => app.close(),
-  };
-}
-
-function agentMessage(text) {
-  return {
-    source: 'agent',
-    message: text,
-    action: 'message',
-    args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
   };
 }
 

@@ -26,16 +26,19 @@ export function readBenchText(text) {
   return { kind: parts[1], seq: Number(parts[2]), sentAt: Number(parts[3]) };
 }
 
-/** A V0 agent message event (reference §4.1), the shape of a Socket.IO `oh_event`. */
-export function v0MessageEvent(id, text, source = 'agent') {
+/** An agent message as Parley's event log takes it (`EventStream.append`): V0 without id and time. */
+export function agentMessage(text, source = 'agent') {
   return {
-    id,
-    timestamp: new Date().toISOString(),
     source,
     message: text,
     action: 'message',
     args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
   };
+}
+
+/** A V0 agent message event (reference §4.1), the shape of a Socket.IO `oh_event`. */
+export function v0MessageEvent(id, text, source = 'agent') {
+  return { id, timestamp: new Date().toISOString(), ...agentMessage(text, source) };
 }
 
 /** A V1 `MessageEvent` frame (reference §3.2), the shape of Parley's V1 face. */

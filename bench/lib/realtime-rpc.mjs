@@ -104,6 +104,23 @@ export function startChild(entry, options = {}) {
 }
 
 /**
+ * Starts one child per spec (pinned to `core` when given), runs `work` with them in that order, and
+ * stops them all, at the same time, when it ends, however it ends.
+ * @template T
+ * @param {{ entry: string, core?: number }[]} specs
+ * @param {(children: Child[]) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export async function withChildren(specs, work) {
+  const children = specs.map(({ entry, core }) => startChild(entry, { core }));
+  try {
+    return await work(children);
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+  }
+}
+
+/**
  * The child's side: answers requests with `methods[name](args)`; `stop` answers, then disconnects so
  * the process can exit once its handles close. Returns `emit(event, value)` for notifications.
  */

@@ -1,13 +1,11 @@
 // The server process of one realtime-benchmark participant (bench/realtime-bench.mjs): a peer from
 // bench/peers/ or Parley from dist, plus the producer that feeds it. Driven over IPC (realtime-rpc.mjs).
 // The producer lives in the server process, as an agent loop does: its cost is part of the server's.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchText, defaultTextChars, now } from './realtime-payload.mjs';
+import { newDataDirectory, startPacer, stopServerProcess, trackErrors } from './server-child.mjs';
 import { cpuMicros } from './store-stats.mjs';
 
 let server;
@@ -22,14 +20,6 @@ let pacing;
 
 function waitForProgress() {
   return new Promise((resolve) => progressWaiters.push(resolve));
-}
-
-function track(result, errors) {
-  if (result !== undefined && typeof result.then === 'function') {
-    result.catch((error) => errors.push(error instanceof Error ? error.message : String(error)));
-    return result;
-  }
-  return undefined;
 }
 
 async function start({ participant, conversations = 1 }) {
@@ -47,7 +37,7 @@ async function start({ participant, conversations = 1 }) {
     case 'parley-socketio':
     case 'parley-v1': {
       const { startParley } = await import('./realtime-parley.mjs');
-      dataDirectory = mkdtempSync(join(tmpdir(), 'parley-realtime-bench-'));
+      dataDirectory = newDataDirectory('parley-realtime-bench-');
       server = await startParley({
         face: participant === 'parley-v1' ? 'v1' : 'socketio',
         conversations,
@@ -91,7 +81,7 @@ function produce({ conversationId, count, window, burst = 10, textChars = defaul
       while (produced - fully >= window) await waitForProgress();
       const text = benchText('ev', produced, now(), textChars);
       produced++;
-      const pendingAppend = track(server.publish(conversationId, text), errors);
+      const pendingAppend = trackErrors(server.publish(conversationId, text), errors);
       if (pendingAppend !== undefined) {
         pendingAppends.add(pendingAppend);
         pendingAppend.finally(() => pendingAppends.delete(pendingAppend)).catch(() => {});
@@ -128,40 +118,21 @@ async function finishProduce() {
  */
 function pace({ conversationId, rate, window, textChars = defaultTextChars }) {
   if (pacing !== undefined) throw new Error('already pacing');
-  const errors = [];
-  const startedAt = now();
-  const cpuStart = process.cpuUsage();
-  const state = { produced: 0, stalls: 0, errors, startedAt, cpuStart };
-  state.timer = setInterval(() => {
-    const due = Math.floor((rate * (now() - startedAt)) / 1000);
-    while (state.produced < due) {
-      if (produced - fully >= window) {
-        state.stalls++;
-        break;
-      }
-      track(server.publish(conversationId, benchText('ev', produced, now(), textChars)), errors);
+  pacing = startPacer({
+    rate,
+    publishNext: () => {
+      if (produced - fully >= window) return false;
+      const pending = server.publish(conversationId, benchText('ev', produced, now(), textChars));
       produced++;
-      state.produced++;
-    }
-  }, 5);
-  pacing = state;
-  return { startedAt };
+      return pending;
+    },
+  });
+  return { startedAt: pacing.startedAt };
 }
 
 function stopPace() {
   if (pacing === undefined) throw new Error('not pacing');
-  clearInterval(pacing.timer);
-  const cpu = process.cpuUsage(pacing.cpuStart);
-  const wallMs = now() - pacing.startedAt;
-  const result = {
-    produced: pacing.produced,
-    eventsPerSecond: (pacing.produced * 1000) / wallMs,
-    stalls: pacing.stalls,
-    cpuMicros: cpuMicros(cpu),
-    wallMs,
-    errors: pacing.errors.length,
-    firstError: pacing.errors[0],
-  };
+  const result = pacing.stop();
   pacing = undefined;
   return result;
 }
@@ -210,15 +181,8 @@ async function heapSnapshot({ path }) {
 }
 
 async function stop() {
-  if (pacing !== undefined) clearInterval(pacing.timer);
-  try {
-    await server?.close();
-  } finally {
-    if (dataDirectory !== undefined) rmSync(dataDirectory, { recursive: true, force: true });
-  }
-  // Parley may keep timers (heartbeats, idle cleanup) until its close resolves; nothing else remains.
-  setTimeout(() => process.exit(0), 200).unref();
-  return { ok: true };
+  pacing?.stop();
+  return stopServerProcess(server, dataDirectory);
 }
 
 serveRequests({

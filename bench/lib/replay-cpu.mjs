@@ -17,7 +17,8 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchSessionApiKey, benchText, defaultTextChars } from './realtime-payload.mjs';
+import { benchSessionApiKey, defaultTextChars } from './realtime-payload.mjs';
+import { startReplayParticipant } from './replay-participant.mjs';
 import { startChild } from './realtime-rpc.mjs';
 import { hasTaskset, machineInfo } from './store-machine.mjs';
 import { median } from './store-stats.mjs';
@@ -33,39 +34,18 @@ const repetitions = Number(numbers[1] ?? 9);
 const peer = participant.startsWith('raw-replay');
 
 const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-replay-cpu-'));
-const texts = Array.from({ length: events }, (_, seq) => benchText('rp', seq, 0, defaultTextChars));
-const agentMessage = (text) => ({
-  source: 'agent',
-  message: text,
-  action: 'message',
-  args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
+const started = await startReplayParticipant({
+  participant,
+  events,
+  textChars: defaultTextChars,
+  dataDirectory,
 });
-
-let server;
-if (peer) {
-  const { startRawSqliteWsReplay } = await import('../peers/raw-sqlite-ws-replay.mjs');
-  const started = await startRawSqliteWsReplay({
-    dataDirectory,
-    corkPages: participant === 'raw-replay-corked',
-  });
-  for (let first = 0; first < events; first += 100) {
-    started.append('replayed', texts.slice(first, first + 100).map(agentMessage));
-  }
-  server = { port: started.port, id: 'replayed', baseId: -1, close: () => started.close() };
-} else {
-  const { startParley } = await import('./realtime-parley.mjs');
-  const parley = await startParley({
-    face: participant === 'parley-v1' ? 'v1' : 'socketio',
-    conversations: 1,
-    dataDirectory,
-  });
-  const [conversation] = parley.conversations;
-  for (let first = 0; first < events; first += 100) {
-    await parley.appendTexts(conversation.id, texts.slice(first, first + 100));
-  }
-  const baseId = conversation.latestId;
-  server = { port: parley.port, id: conversation.id, baseId, close: () => parley.close() };
-}
+const server = {
+  port: started.port,
+  id: started.replay.id,
+  baseId: started.replay.baseId,
+  close: () => started.server.close(),
+};
 
 // The client on core 0, as in replay-bench.mjs (run this process with `taskset -c 1`): a child would
 // otherwise inherit the server's core and share it.

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { serveRequests } from './realtime-rpc.mjs';
-import { benchSessionApiKey, benchText } from './realtime-payload.mjs';
-import { startParleyApp } from './parley-dist.mjs';
+import { agentMessage, benchText } from './realtime-payload.mjs';
+import { createConversation, startParleyApp } from './parley-dist.mjs';
 
 let server;
 let profiler;
@@ -22,26 +22,13 @@ serveRequests({
   async seed({ dataDirectory, events, textChars }) {
     const parley = await startParley(dataDirectory);
     try {
-      const response = await fetch(`http://127.0.0.1:${parley.port}/api/conversations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey },
-        body: '{}',
-      });
-      if (!response.ok) throw new Error(`creating a conversation: ${response.status}`);
-      const { conversation_id: id } = await response.json();
+      const id = await createConversation(parley.port);
       const stream = parley.app.eventStreams.get(id);
       for (let start = 0; start < events; start += 100) {
         const texts = [];
         for (let seq = start; seq < Math.min(events, start + 100); seq++)
           texts.push(benchText('rest', seq, 0, textChars));
-        await stream.append(
-          texts.map((text) => ({
-            source: 'agent',
-            message: text,
-            action: 'message',
-            args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
-          })),
-        );
+        await stream.append(texts.map((text) => agentMessage(text)));
       }
       return { conversationId: id, latestId: await parley.app.eventStore.latestId(id) };
     } finally {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run bench [-- B1 B3] [-- --quick] [-- --rounds N] [-- --tiny] [-- --no-pin] [-- --json path]
 // [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B7) or a
 // chosen subset, each side by side with its peers. It runs the per-area benchmark programs as child
@@ -142,10 +143,12 @@ function runProgram(program, programArgs) {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const prefix = `[${program.workloads.join(' ')}]`;
-    for (const [stream, sink] of [
+    /** @type {[import('node:stream').Readable, NodeJS.WriteStream][]} */
+    const pipes = [
       [child.stdout, process.stdout],
       [child.stderr, process.stderr],
-    ]) {
+    ];
+    for (const [stream, sink] of pipes) {
       createInterface({ input: stream }).on('line', (line) => sink.write(`${prefix} ${line}\n`));
     }
     child.on('exit', (code, signal) => resolvePromise(code ?? (signal === null ? 1 : 128)));

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // LLM relay benchmark: workload B7 of /work/shared/spec/benchmarks.md. A local OpenAI-compatible
 // SSE server (bench/lib/llm-stream-server.mjs, its own process) streams; Parley's compiled LLM layer
 // (LanguageModels → OpenAI-compatible provider + retries + logging, from packages/server/dist) reads
@@ -24,12 +25,12 @@
 //
 // Writes bench/results/llm-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
 import { fork, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
 import { summariseLlm } from './lib/llm-report.mjs';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
+import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.mjs';
+import { resultHeader } from './lib/harness-report.mjs';
 import { formatNumber, markdownTable, svgChart } from './lib/store-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 
@@ -155,24 +156,19 @@ async function main() {
     rounds,
     summary: rows,
   };
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'llm',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `LLM relay benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up`;
-  writeFileSync(`${basePath}.md`, `${heading}\n\n${table}\n`);
-  writeFileSync(`${basePath}.svg`, `${svgChart(rows, heading)}\n`);
-  console.log(`\n${heading}\n\n${table}\n`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'All targets met.'
-      : `Targets missed: ${missed.map((row) => row.id).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'llm',
+    startedAt,
+    json: options.json,
+    heading,
+    table,
+    chart: svgChart(rows, heading),
+  });
+  printOutcome(rows, { jsonPath, allMet: 'All targets met.', describe: (row) => row.id });
 }
 
-await main();
+runProgram(main);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Realtime benchmark: workloads B1 (fan-out), B4 (idle connections) and B6 (command latency under
 // load) of /work/shared/spec/benchmarks.md, Parley's two realtime faces side by side with their peers:
 // bench/peers/raw-ws-broadcast.mjs (the near-limit, compared with the V1 WebSocket face) and
@@ -73,6 +74,33 @@ const clientsEntry = fileURLToPath(new URL('./lib/realtime-clients.mjs', import.
 const allParticipants = ['raw-ws', 'parley-v1', 'plain-socketio', 'parley-socketio'];
 const workloads = ['b1', 'b4', 'b6'];
 
+/**
+ * @typedef {{
+ *   quick: boolean,
+ *   rounds: number,
+ *   clients: number,
+ *   events: number,
+ *   window: number,
+ *   burst: number,
+ *   participants: string[],
+ *   idle: number,
+ *   conversations: number,
+ *   commands: number,
+ *   commandIntervalMs: number,
+ *   textChars: number,
+ *   only: string[],
+ *   peersOnly: boolean,
+ *   b6Profile: string | undefined,
+ *   b6Rate: number | undefined,
+ *   json: string | undefined,
+ *   pin: boolean,
+ * }} RealtimeOptions
+ */
+
+/**
+ * @param {string[]} argv
+ * @returns {RealtimeOptions}
+ */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -116,7 +144,7 @@ function parseArguments(argv) {
   options.idle ??= options.quick ? 1_000 : 5_000;
   options.commands ??= options.quick ? 30 : 100;
   options.conversations = Math.min(options.conversations, options.idle);
-  return options;
+  return /** @type {RealtimeOptions} */ (options);
 }
 
 /**
@@ -478,7 +506,7 @@ async function main() {
   printOutcome(rows, {
     jsonPath,
     allMet: 'No target missed among those measured.',
-    describe: (row) => `${row.id} (${row.ratio.toFixed(2)}x vs ${row.target})`,
+    describe: (row) => `${row.id} (${row.ratio?.toFixed(2)}x vs ${row.target})`,
   });
 }
 

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBenchProgram } from './test-support/run-bench-program.js';
 
 const program = fileURLToPath(new URL('./realtime-bench.mjs', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'parley-realtime-bench-test-'));
@@ -39,11 +39,9 @@ describe('realtime benchmark, peers only', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('runs B1, B4 and B6 against both peers and writes the JSON, Markdown and SVG results', () => {
-    const json = join(directory, 'realtime.json');
-    const run = spawnSync(
-      process.execPath,
+    const result = runBenchProgram<ResultFile>(
+      program,
       [
-        program,
         '--peers-only',
         '--quick',
         '--rounds',
@@ -61,17 +59,9 @@ describe('realtime benchmark, peers only', () => {
         '--command-interval',
         '5',
         '--no-pin',
-        '--json',
-        json,
       ],
-      { encoding: 'utf8', timeout: 110_000 },
+      join(directory, 'realtime.json'),
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(existsSync(join(directory, 'realtime.md'))).toBe(true);
-    expect(readFileSync(join(directory, 'realtime.svg'), 'utf8')).toMatch(/^<svg /);
-
-    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.settings).toMatchObject({
       peersOnly: true,
@@ -140,12 +130,10 @@ if (!parleyBuilt && !isCi) {
 
 describe.skipIf(!parleyBuilt && !isCi)('realtime benchmark, Parley', () => {
   it('keeps every idle connection and traces B6 commands through the server', () => {
-    const json = join(directory, 'parley.json');
     const profiles = join(directory, 'profiles');
-    const run = spawnSync(
-      process.execPath,
+    const result = runBenchProgram<ResultFile>(
+      program,
       [
-        program,
         '--participants',
         'parley-v1,parley-socketio',
         '--quick',
@@ -166,14 +154,9 @@ describe.skipIf(!parleyBuilt && !isCi)('realtime benchmark, Parley', () => {
         '--b6-profile',
         profiles,
         '--no-pin',
-        '--json',
-        json,
       ],
-      { encoding: 'utf8', timeout: 110_000 },
+      join(directory, 'parley.json'),
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
     expect(result.unavailable).toEqual({});
     for (const round of result.rounds) {
       for (const b4 of Object.values(round.b4)) {

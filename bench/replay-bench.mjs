@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Replay benchmark: workload B3, socket half, of /work/shared/spec/benchmarks.md ("reconnect to a
 // 10,000-event conversation from id -1 and from the middle: time to last event; event-loop lag of
 // other clients during replay"). The storage half is in bench/store-bench.mjs. Parley's two faces
@@ -67,6 +68,28 @@ const clientsEntry = fileURLToPath(new URL('./lib/replay-clients.mjs', import.me
 
 const allParticipants = ['raw-replay', 'raw-replay-corked', 'parley-v1', 'parley-socketio'];
 
+/**
+ * @typedef {{
+ *   quick: boolean,
+ *   rounds: number,
+ *   events: number,
+ *   middle: number,
+ *   repetitions: number,
+ *   warmups: number,
+ *   watchers: number,
+ *   rate: number,
+ *   textChars: number,
+ *   participants: string[],
+ *   peersOnly: boolean,
+ *   json: string | undefined,
+ *   pin: boolean,
+ * }} ReplayOptions
+ */
+
+/**
+ * @param {string[]} argv
+ * @returns {ReplayOptions}
+ */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -110,7 +133,7 @@ function parseArguments(argv) {
   options.middle ??= Math.floor(options.events / 2);
   if (options.middle >= options.events) throw new Error('--middle must be below --events');
   if (options.quick) options.repetitions = Math.min(options.repetitions, 2);
-  return options;
+  return /** @type {ReplayOptions} */ (options);
 }
 
 const pause = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
@@ -166,6 +189,7 @@ function runParticipant(participant, options, cores) {
 
     for (let pass = 0; pass < options.warmups; pass++) await replayOnce('fromStart');
 
+    /** @type {Record<string, any[]>} */
     const samples = { fromStart: [], fromMiddle: [] };
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       for (const variant of variants) {
@@ -191,6 +215,7 @@ function runParticipant(participant, options, cores) {
       }
     }
     const trickled = await server.call('stopTrickle');
+    /** @type {Record<string, any>} */
     const result = {
       events: options.events,
       quiet: {

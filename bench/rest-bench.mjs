@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // B5, REST under load: `GET /api/conversations/{id}/events?limit=50` and `GET /alive`, autocannon with
 // 100 connections and 10 requests pipelined on each (`-c 100 -p 10`), against Parley and two peers
 // serving the identical handler (bench/lib/rest-events-page.mjs): bare Fastify and bare node:http.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Store benchmark: workloads B2 (durable append) and B3 (replay, storage half) of
 // /work/shared/spec/benchmarks.md, Parley's SqlEventStore side by side with its raw peers.
 //
@@ -26,10 +27,11 @@
 //
 // Writes bench/results/store-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
+import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.mjs';
+import { resultHeader } from './lib/harness-report.mjs';
 import { parseOptions } from './lib/cli-options.mjs';
 import { defaultTextChars } from './lib/store-events.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
@@ -157,6 +159,7 @@ async function main() {
 
     for (let round = 0; round <= options.rounds; round++) {
       const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
+      /** @type {{ round: number, warmUp: boolean, b2: any, b3: any, loadAverage: number[] }} */
       const record = {
         round,
         warmUp: round === 0,
@@ -273,28 +276,24 @@ async function main() {
     summary: rows,
   };
 
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'store',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `Store benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `${machine.totalMemoryGiB} GiB, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up`;
-  writeFileSync(`${basePath}.md`, `${heading}\n\n${table}\n`);
-  writeFileSync(`${basePath}.svg`, `${svgChart(rows, heading)}\n`);
-
-  console.log(`\n${heading}\n\n${table}\n`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'All targets met.'
-      : `Targets missed: ${missed.map((row) => `${row.id} (${row.ratio?.toFixed(2) ?? formatNumber(row.parley, 1)} vs ${row.target})`).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'store',
+    startedAt,
+    json: options.json,
+    heading,
+    table,
+    chart: svgChart(rows, heading),
+  });
+  printOutcome(rows, {
+    jsonPath,
+    allMet: 'All targets met.',
+    describe: (row) =>
+      `${row.id} (${row.ratio?.toFixed(2) ?? formatNumber(row.parley, 1)} vs ${row.target})`,
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+runProgram(main);

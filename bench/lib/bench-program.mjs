@@ -15,7 +15,7 @@ import { hasTaskset, machineInfo } from './store-machine.mjs';
  *   round: number,
  *   warmUp: boolean,
  *   loadAverage: number[],
- *   [workload: string]: unknown,
+ *   [workload: string]: any,
  * }} RoundRecord  one round's figures, by workload and participant
  */
 

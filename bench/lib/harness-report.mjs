@@ -1,3 +1,4 @@
+// @ts-check
 // Shared reporting for the benchmark harness (bench/harness.mjs) and B5 (bench/rest-bench.mjs): one
 // row shape for every workload's summary, a Markdown table and a hand-written SVG bar chart of
 // Parley ÷ peer per targeted row with each row's target marked.
@@ -104,6 +105,16 @@ function escapeXml(text) {
 }
 
 /**
+ * The ratio target of a row the chart draws (it draws only rows that have one).
+ * @param {{ target?: string }} row
+ */
+function targetOf(row) {
+  const target = ratioTarget(row.target);
+  if (target === undefined) throw new Error(`no ratio target: ${row.target}`);
+  return target;
+}
+
+/**
  * A horizontal bar per row that has a ratio target: bar length Parley ÷ peer, a dark tick at the
  * target, green when the target is met and red when missed; a dashed line at 1x (parity).
  */
@@ -122,7 +133,7 @@ export function svgChart(rows, title) {
   const width = labelWidth + plotWidth + 130;
   const maxRatio = Math.min(
     4,
-    Math.max(1.5, ...charted.map((row) => Math.max(row.ratio, ratioTarget(row.target).value))),
+    Math.max(1.5, ...charted.map((row) => Math.max(row.ratio, targetOf(row).value))),
   );
   const x = (ratio) => labelWidth + (Math.min(ratio, maxRatio) / maxRatio) * plotWidth;
   const parts = [
@@ -143,7 +154,7 @@ export function svgChart(rows, title) {
   }
   charted.forEach((row, index) => {
     const y = top + index * rowHeight;
-    const target = ratioTarget(row.target);
+    const target = targetOf(row);
     const colour =
       row.status === 'pass' ? '#2e7d32' : row.status === 'miss' ? '#c62828' : '#757575';
     const workload = String(row.workload).startsWith(String(row.workloadId))

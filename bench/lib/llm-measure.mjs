@@ -1,3 +1,4 @@
+// @ts-check
 // The three B7 measurements, run the same way for Parley and for the direct-fetch peer. `stream` is
 // ({ baseUrl, model, signal, onText }) => Promise, ending when the stream ends or rejecting on abort.
 import { randomUUID } from 'node:crypto';
@@ -6,7 +7,9 @@ import { latencySummary } from './store-stats.mjs';
 
 /** The stream server's own process.cpuUsage() in µs (its GET /cpu). */
 async function serverCpuMicros(baseUrl) {
-  const usage = await (await fetch(`${baseUrl.replace(/\/v1$/, '')}/cpu`)).json();
+  const usage = /** @type {NodeJS.CpuUsage} */ (
+    await (await fetch(`${baseUrl.replace(/\/v1$/, '')}/cpu`)).json()
+  );
   return usage.user + usage.system;
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Parley's side of benchmark B7: the compiled LLM layer from packages/server/dist, built the way the
 // composition root builds it (`LanguageModels` → OpenAI-compatible provider + retries + logging),
 // streaming from the local SSE server. PARLEY_SERVER_DIST points it at another build.

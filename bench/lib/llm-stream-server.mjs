@@ -1,3 +1,4 @@
+// @ts-check
 // The local OpenAI-compatible SSE server of benchmark B7, run as its own process:
 //   node bench/lib/llm-stream-server.mjs      → prints {"port": N} on stdout, serves until killed.
 //
@@ -11,6 +12,7 @@
 // GET /cpu answers this process's process.cpuUsage() (µs) as JSON, so a client can tell whether the
 // load generator itself was saturated during a flood (then the client's figure is a lower bound).
 import { createServer } from 'node:http';
+import { portOf } from './listening.mjs';
 
 const closedAt = new Map();
 const closeWaiters = new Map();
@@ -29,7 +31,7 @@ function drained(response) {
     const done = () => {
       response.off('drain', done);
       response.off('close', done);
-      resolve();
+      resolve(undefined);
     };
     response.on('drain', done);
     response.on('close', done);
@@ -107,10 +109,10 @@ const server = createServer(async (request, response) => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     await stream(String(body.model), request, response);
   } catch (error) {
-    response.destroy(error);
+    response.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
-  console.log(JSON.stringify({ port: server.address().port }));
+  console.log(JSON.stringify({ port: portOf(server) }));
 });

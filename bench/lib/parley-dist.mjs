@@ -1,3 +1,4 @@
+// @ts-check
 // Where the bench programs load Parley from: the compiled packages/server/dist, or the build that
 // PARLEY_SERVER_DIST names (for example a patched copy of dist/ with a node_modules symlink beside
 // it, to measure a change side by side with the original).
@@ -51,6 +52,8 @@ export async function createConversation(port) {
   if (!response.ok) {
     throw new Error(`creating a conversation: ${response.status} ${await response.text()}`);
   }
-  const { conversation_id: id } = await response.json();
+  const { conversation_id: id } = /** @type {{ conversation_id: string }} */ (
+    await response.json()
+  );
   return id;
 }

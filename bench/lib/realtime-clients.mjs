@@ -1,3 +1,4 @@
+// @ts-check
 // The client process of the realtime benchmark: N subscribers of one kind (raw `ws` or
 // `socket.io-client`), in a process of their own so that the server's CPU figures are the server's.
 // Each subscriber counts the bench events it receives and, while recording, the append→receive
@@ -53,6 +54,7 @@ async function open(kind, port, conversation, apiKey, onText) {
       close: () => socket.terminate(),
     };
   }
+  /** @type {Record<string, string>} */
   const query =
     kind === 'parley-socketio'
       ? {
@@ -130,9 +132,12 @@ async function connect({ kind, port, count, conversations, apiKey, concurrency =
 }
 
 class Samples {
+  /** @param {number} capacity */
   constructor(capacity) {
     this.values = new Float64Array(Math.max(16, capacity));
     this.length = 0;
+    this.cpuStart = process.cpuUsage();
+    this.startedAt = now();
   }
   add(value) {
     if (this.length === this.values.length) {
@@ -150,8 +155,6 @@ class Samples {
 /** Starts recording latencies and this process's CPU (B1's timed section). */
 function record({ expected }) {
   recording = new Samples(expected);
-  recording.cpuStart = process.cpuUsage();
-  recording.startedAt = now();
   return { startedAt: recording.startedAt };
 }
 
@@ -172,7 +175,7 @@ async function waitFor({ count, stallMs = 60_000 }) {
         count,
         resolve: () => {
           clearInterval(watchdog);
-          resolve();
+          resolve(undefined);
         },
       };
     });

@@ -1,3 +1,4 @@
+// @ts-check
 // B6's timing breakdown on Parley's side: where a client command's round trip goes between the
 // client's send and the echo reaching it. Every bench command carries its send time (the machine
 // clock shared by all processes, realtime-payload.mjs), so each stage is a difference of absolute
@@ -71,7 +72,12 @@ function commandInFrame(data) {
   return start < 0 ? undefined : readBenchText(text.slice(start, start + 64));
 }
 
-/** Starts tracing; returns `{ stop() }`, which undoes every wrap and returns the stage figures. */
+/**
+ * Starts tracing; returns `{ stop() }`, which undoes every wrap and returns the stage figures.
+ * @param {any} app  Parley's app from dist
+ * @param {string} conversationId
+ * @param {{ profilePath?: string }} [options]
+ */
 export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   const commands = new Map();
   const record = (bench) => {
@@ -181,7 +187,9 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   return {
     async stop() {
       loopDelay.disable();
-      if (profiler !== undefined) writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
+      if (profiler !== undefined && profilePath !== undefined) {
+        writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
+      }
       for (const step of undo.reverse()) step();
       const stages = {
         sentToReceived: [],

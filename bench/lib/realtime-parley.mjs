@@ -1,3 +1,4 @@
+// @ts-check
 // Parley's side of the realtime benchmark: the whole app from packages/server/dist (`createApp`, the
 // same composition root `main.js` runs) on 127.0.0.1 and a free port, with its durable defaults
 // (SQLite WAL, synchronous=FULL, group commit) and a session API key, so every socket is

@@ -1,3 +1,4 @@
+// @ts-check
 // The events of the realtime benchmark. Every bench event carries, in its text, what it is (`ev` for
 // a produced event, `cmd` for a client command), its sequence number and the absolute time (ms, a
 // clock shared by every process on the machine) at which the producer handed it to the server, so a

@@ -1,3 +1,4 @@
+// @ts-check
 // The server process of one realtime-benchmark participant (bench/realtime-bench.mjs): a peer from
 // bench/peers/ or Parley from dist, plus the producer that feeds it. Driven over IPC (realtime-rpc.mjs).
 // The producer lives in the server process, as an agent loop does: its cost is part of the server's.

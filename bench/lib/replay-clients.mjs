@@ -1,3 +1,4 @@
+// @ts-check
 // A client process of the B3 benchmark (bench/replay-bench.mjs), in one of two roles:
 //  - watchers: N live connections on a second conversation, each timing the delivery delay of the
 //    trickle of live events (receive time − the producer's clock reading in the event) while a

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // B3 socket half, server CPU only: one participant's server in this process, the replaying client
 // (replay-clients.mjs) in a child, no watchers and no trickle, so the server's process.cpuUsage()
 // over each timed replay is the replay's own cost. For comparing builds and for profiles, where
@@ -91,7 +92,7 @@ for (const [name, variant] of Object.entries(variants)) {
     samples,
   };
 }
-if (session !== undefined) {
+if (session !== undefined && profilePath !== undefined) {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   writeFileSync(profilePath, JSON.stringify(profile));

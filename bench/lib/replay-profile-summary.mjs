@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Splits a CPU profile of the B3 replay (bench/lib/replay-cpu.mjs --profile) into the replay's
 // parts: each sample's whole stack goes to the first bucket below that any of its frames matches,
 // idle samples are left out. Prints ms, share of the busy time and µs per replayed event.
@@ -8,6 +9,7 @@
 // <replayed events>: repetitions × (events + events / 2) for replay-cpu.mjs's two variants.
 import { readFileSync } from 'node:fs';
 
+/** @type {[string, RegExp][]} */
 const buckets = [
   ['profiler itself', /node:inspector/],
   ['garbage collector', /garbage collector/],

@@ -103,10 +103,12 @@ export function metricDefinitions(options, subjects) {
     );
     add({ ...cpu, id: `${base}.cpu`, workload, variant }, subjects);
     if (corked) {
-      for (const [metric, suffix] of [
+      /** @type {[typeof timeToLast, string][]} */
+      const corkedMetrics = [
         [timeToLast, 'ms'],
         [cpu, 'cpu'],
-      ]) {
+      ];
+      for (const [metric, suffix] of corkedMetrics) {
         add(
           { ...metric, id: `${base}.${suffix}`, workload, variant },
           parleySubjects,

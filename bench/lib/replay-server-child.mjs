@@ -1,3 +1,4 @@
+// @ts-check
 // The server process of one B3 participant (bench/replay-bench.mjs): a raw SQLite + `ws` peer or
 // Parley from dist, a seeded conversation to replay, a second conversation that gets a steady trickle
 // of live events for the watching clients, and the event-loop delay monitor. Driven over IPC

@@ -1,3 +1,4 @@
+// @ts-check
 // The events-page handler the B5 peers share (bench/peers/bare-fastify.mjs, bare-node-http.mjs):
 // the same page Parley's `GET /api/conversations/{id}/events?limit=N` returns, read from the same
 // SQLite file with the same query Parley's store compiles (Kysely, SQLite dialect) for that request:
@@ -31,7 +32,9 @@ export function openEventsPage(databasePath) {
       );
       const hasMore = rows.length > limit;
       if (hasMore) rows.pop();
-      const events = rows.map((row) => JSON.parse(row.payload));
+      const events = rows.map((row) =>
+        JSON.parse(/** @type {{ payload: string }} */ (row).payload),
+      );
       return JSON.stringify({ events, has_more: hasMore });
     },
     close: () => database.close(),

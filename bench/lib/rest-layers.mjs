@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // What each of Parley's HTTP layers costs on `GET /alive` (B5): bare Fastify, then Parley's layers
 // added one at a time from packages/server/dist, each step in a fresh server process (core 1) loaded
 // by autocannon `-c 100 -p 10` (this process, core 0). Prints server CPU µs/request per step and
@@ -35,6 +36,7 @@ const steps = [
     rounds: { type: 'integer', default: 3 },
   });
   const pin = machineInfo().cores >= 2 && hasTaskset();
+  /** @type {Record<string, number[]>} */
   const figures = Object.fromEntries(steps.map((step) => [step, []]));
   for (let round = 0; round <= options.rounds; round++) {
     for (const step of steps) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Summarises a V8 `.cpuprofile` (as written by `node bench/rest-bench.mjs --cpu-prof dir`): the
 // share of sampled time per function, self and inclusive (a function counted once per sample however
 // often it recurs on the stack), and self time per package (`node_modules/<name>`, Node's own
@@ -73,6 +74,11 @@ for (let index = 0; index < profile.samples.length; index++) {
 }
 
 const percent = (value) => `${((value / total) * 100).toFixed(1).padStart(5)}%`;
+/**
+ * @param {string} title
+ * @param {Map<string, number>} map
+ * @param {(key: string) => boolean} [filter]
+ */
 function print(title, map, filter = () => true) {
   console.log(`\n${title}`);
   const rows = [...map].filter(([key]) => filter(key)).sort((a, b) => b[1] - a[1]);

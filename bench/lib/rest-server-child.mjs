@@ -1,3 +1,4 @@
+// @ts-check
 // The server process of one B5 participant (bench/rest-bench.mjs): Parley's whole app from
 // packages/server/dist (`createApp`, the composition root main.js runs; SQLite WAL, synchronous=FULL,
 // a session API key, REST rate limit off because every request comes from 127.0.0.1), or a peer

@@ -1,3 +1,4 @@
+// @ts-check
 // The events the store benchmark appends: OpenHands V0 user messages of about 1 KB serialized.
 
 const filler =

@@ -1,3 +1,4 @@
+// @ts-check
 // What the store benchmark ran on, for the JSON result and docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// @ts-check
 // Parley's side of the store benchmark: the compiled SqlEventStore from packages/server/dist, with its
 // durable defaults (SQLite WAL, synchronous=FULL, group commit of up to 100 events, 0 ms delay).
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // The producer loop of B2, shared by Parley and its group-commit peer so that both run the very same
 // client code: `producers` conversations append concurrently, each awaiting its ack before its next
 // append (1 event per append).

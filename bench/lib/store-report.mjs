@@ -1,5 +1,69 @@
+// @ts-check
 // Turns the store benchmark's rounds into medians, ratios, a Markdown table and an SVG chart.
 import { finite, judgeMetric } from './metric-verdict.mjs';
+
+/**
+ * The figure at `path` (dot-separated keys) of a round record, or undefined where any part is missing.
+ * @param {string} path
+ * @returns {(round: any) => any}
+ */
+export function figureAt(path) {
+  const keys = path.split('.');
+  return (round) => keys.reduce((value, key) => value?.[key], round);
+}
+
+/**
+ * One metric of a group that compares the same two records: Parley's figure is `key` of
+ * `group.parley`, the peer's `key` of `group.other` (no peer figure when the group has none).
+ */
+function metric(group, id, name, key, digits, target) {
+  return {
+    id,
+    workload: group.workload,
+    metric: name,
+    peer: group.peer,
+    parley: figureAt(`${group.parley}.${key}`),
+    other: group.other === undefined ? () => undefined : figureAt(`${group.other}.${key}`),
+    target,
+    digits,
+  };
+}
+
+const concurrent = {
+  workload: 'B2 durable append, 20 conversations',
+  peer: 'raw better-sqlite3 group commit',
+  parley: 'b2.parleyConcurrent',
+  other: 'b2.rawGroupCommit',
+};
+const single = {
+  workload: 'B2 single producer, sequential',
+  peer: 'raw write + fdatasync loop',
+  parley: 'b2.parleySingle',
+  other: 'b2.rawFdatasync',
+};
+const singleVsRawSqlite = {
+  ...single,
+  peer: 'raw better-sqlite3, 1 row per commit',
+  other: 'b2.rawSqliteSingle',
+};
+const fromStart = {
+  workload: 'B3 store replay, whole log from id 0',
+  peer: 'raw SELECT + JSON.parse, 500-row pages',
+  parley: 'b3.parleyReplay.fromStart',
+  other: 'b3.rawReplay.fromStart',
+};
+const fromMiddle = {
+  workload: 'B3 store replay from the middle',
+  peer: fromStart.peer,
+  parley: 'b3.parleyReplay.fromMiddle',
+  other: 'b3.rawReplay.fromMiddle',
+};
+const fromStartAlone = { ...fromStart, peer: '—', other: undefined };
+const fromStartVsOneGo = {
+  ...fromStart,
+  peer: 'raw SELECT + JSON.parse, one query, no yielding',
+  other: 'b3.rawReplay.oneGoFromStart',
+};
 
 /**
  * Each metric takes a counted round and returns Parley's figure and the peer's. The ratio is
@@ -7,164 +71,37 @@ import { finite, judgeMetric } from './metric-verdict.mjs';
  * target: { ratioAtLeast } | { ratioAtMost } | { atMost, unit } (absolute, on Parley's figure) | none.
  */
 export const storeMetrics = [
-  {
-    id: 'b2.eventsPerSecond',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'events/s',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.eventsPerSecond,
-    other: (round) => round.b2?.rawGroupCommit.eventsPerSecond,
-    target: { ratioAtLeast: 0.8 },
-    digits: 0,
-  },
-  {
-    id: 'b2.p50AckMs',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'p50 ack (ms)',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.p50Ms,
-    other: (round) => round.b2?.rawGroupCommit.p50Ms,
-    digits: 2,
-  },
-  {
-    id: 'b2.p99AckMs',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'p99 ack (ms)',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.p99Ms,
-    other: (round) => round.b2?.rawGroupCommit.p99Ms,
-    digits: 2,
-  },
-  {
-    id: 'b2.cpuMicrosPerEvent',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'CPU µs/event',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.cpuMicrosPerEvent,
-    other: (round) => round.b2?.rawGroupCommit.cpuMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b2.cpuUserMicrosPerEvent',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'CPU µs/event, user only',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.cpuUserMicrosPerEvent,
-    other: (round) => round.b2?.rawGroupCommit.cpuUserMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b2.cpuUtilisation',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'process CPU ÷ wall time',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.cpuUtilisation,
-    other: (round) => round.b2?.rawGroupCommit.cpuUtilisation,
-    digits: 2,
-  },
-  {
-    id: 'b2.meanBatch',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'events per transaction',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.meanBatch,
-    other: (round) => round.b2?.rawGroupCommit.meanBatch,
-    digits: 1,
-  },
-  {
-    id: 'b2.singleP50AckMs',
-    workload: 'B2 single producer, sequential',
-    metric: 'p50 ack (ms)',
-    peer: 'raw write + fdatasync loop',
-    parley: (round) => round.b2?.parleySingle.p50Ms,
-    other: (round) => round.b2?.rawFdatasync.p50Ms,
-    digits: 3,
-  },
-  {
-    id: 'b2.singleP99AckMs',
-    workload: 'B2 single producer, sequential',
-    metric: 'p99 ack (ms)',
-    peer: 'raw write + fdatasync loop',
-    parley: (round) => round.b2?.parleySingle.p99Ms,
-    other: (round) => round.b2?.rawFdatasync.p99Ms,
-    target: { ratioAtMost: 2 },
-    digits: 3,
-  },
-  {
-    id: 'b2.singleP99VsRawSqlite',
-    workload: 'B2 single producer, sequential',
-    metric: 'p99 ack (ms)',
-    peer: 'raw better-sqlite3, 1 row per commit',
-    parley: (round) => round.b2?.parleySingle.p99Ms,
-    other: (round) => round.b2?.rawSqliteSingle?.p99Ms,
-    digits: 3,
-  },
-  {
-    id: 'b2.singleCpuMicrosPerEvent',
-    workload: 'B2 single producer, sequential',
-    metric: 'CPU µs/event',
-    peer: 'raw write + fdatasync loop',
-    parley: (round) => round.b2?.parleySingle.cpuMicrosPerEvent,
-    other: (round) => round.b2?.rawFdatasync.cpuMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b2.singleCpuMicrosPerEventVsRawSqlite',
-    workload: 'B2 single producer, sequential',
-    metric: 'CPU µs/event',
-    peer: 'raw better-sqlite3, 1 row per commit',
-    parley: (round) => round.b2?.parleySingle.cpuMicrosPerEvent,
-    other: (round) => round.b2?.rawSqliteSingle?.cpuMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b3.fromStartMs',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'time to last event (ms)',
-    peer: 'raw SELECT + JSON.parse, 500-row pages',
-    parley: (round) => round.b3?.parleyReplay.fromStart.ms,
-    other: (round) => round.b3?.rawReplay.fromStart.ms,
-    target: { ratioAtMost: 1.3 },
-    digits: 1,
-  },
-  {
-    id: 'b3.fromStartAbsolute',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'time to last event, absolute (ms)',
-    peer: '—',
-    parley: (round) => round.b3?.parleyReplay.fromStart.ms,
-    other: () => undefined,
-    target: { atMost: 300 },
-    digits: 1,
-  },
-  {
-    id: 'b3.fromMiddleMs',
-    workload: 'B3 store replay from the middle',
-    metric: 'time to last event (ms)',
-    peer: 'raw SELECT + JSON.parse, 500-row pages',
-    parley: (round) => round.b3?.parleyReplay.fromMiddle.ms,
-    other: (round) => round.b3?.rawReplay.fromMiddle.ms,
-    target: { ratioAtMost: 1.3 },
-    digits: 1,
-  },
-  {
-    id: 'b3.fromStartCpuMicrosPerEvent',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'CPU µs/event',
-    peer: 'raw SELECT + JSON.parse, 500-row pages',
-    parley: (round) => round.b3?.parleyReplay.fromStart.cpuMicrosPerEvent,
-    other: (round) => round.b3?.rawReplay.fromStart.cpuMicrosPerEvent,
-    digits: 2,
-  },
-  {
-    id: 'b3.oneGoFromStartMs',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'time to last event (ms)',
-    peer: 'raw SELECT + JSON.parse, one query, no yielding',
-    parley: (round) => round.b3?.parleyReplay.fromStart.ms,
-    other: (round) => round.b3?.rawReplay.oneGoFromStart.ms,
-    digits: 1,
-  },
+  metric(concurrent, 'b2.eventsPerSecond', 'events/s', 'eventsPerSecond', 0, { ratioAtLeast: 0.8 }),
+  metric(concurrent, 'b2.p50AckMs', 'p50 ack (ms)', 'p50Ms', 2),
+  metric(concurrent, 'b2.p99AckMs', 'p99 ack (ms)', 'p99Ms', 2),
+  metric(concurrent, 'b2.cpuMicrosPerEvent', 'CPU µs/event', 'cpuMicrosPerEvent', 1),
+  metric(
+    concurrent,
+    'b2.cpuUserMicrosPerEvent',
+    'CPU µs/event, user only',
+    'cpuUserMicrosPerEvent',
+    1,
+  ),
+  metric(concurrent, 'b2.cpuUtilisation', 'process CPU ÷ wall time', 'cpuUtilisation', 2),
+  metric(concurrent, 'b2.meanBatch', 'events per transaction', 'meanBatch', 1),
+  metric(single, 'b2.singleP50AckMs', 'p50 ack (ms)', 'p50Ms', 3),
+  metric(single, 'b2.singleP99AckMs', 'p99 ack (ms)', 'p99Ms', 3, { ratioAtMost: 2 }),
+  metric(singleVsRawSqlite, 'b2.singleP99VsRawSqlite', 'p99 ack (ms)', 'p99Ms', 3),
+  metric(single, 'b2.singleCpuMicrosPerEvent', 'CPU µs/event', 'cpuMicrosPerEvent', 1),
+  metric(
+    singleVsRawSqlite,
+    'b2.singleCpuMicrosPerEventVsRawSqlite',
+    'CPU µs/event',
+    'cpuMicrosPerEvent',
+    1,
+  ),
+  metric(fromStart, 'b3.fromStartMs', 'time to last event (ms)', 'ms', 1, { ratioAtMost: 1.3 }),
+  metric(fromStartAlone, 'b3.fromStartAbsolute', 'time to last event, absolute (ms)', 'ms', 1, {
+    atMost: 300,
+  }),
+  metric(fromMiddle, 'b3.fromMiddleMs', 'time to last event (ms)', 'ms', 1, { ratioAtMost: 1.3 }),
+  metric(fromStart, 'b3.fromStartCpuMicrosPerEvent', 'CPU µs/event', 'cpuMicrosPerEvent', 2),
+  metric(fromStartVsOneGo, 'b3.oneGoFromStartMs', 'time to last event (ms)', 'ms', 1),
 ];
 
 /** Medians over the counted rounds, per-round ratios and the verdict of each metric. */

@@ -1,3 +1,4 @@
+// @ts-check
 // Runs one benchmark participant in a fresh Node process (so one participant's heap, GC and JIT state
 // never affect another's) and returns the result it reports over IPC.
 import { fork } from 'node:child_process';
@@ -8,7 +9,7 @@ const childEntry = fileURLToPath(new URL('./store-child.mjs', import.meta.url));
 /**
  * @param {string} mode  which participant to run (see store-child.mjs)
  * @param {object} config  JSON-serialisable settings for that participant
- * @param {{ core?: number, timeoutMs?: number }} options  core: pin the child with `taskset -c core`
+ * @param {{ core?: number, timeoutMs?: number, nodeArguments?: string[] }} options  core: pin the child with `taskset -c core`
  */
 export function runChild(mode, config, options = {}) {
   const nodeArguments = ['--expose-gc', ...(options.nodeArguments ?? [])];

@@ -1,3 +1,4 @@
+// @ts-check
 // Small statistics helpers for the store benchmark (bench/store-bench.mjs).
 
 /** Nearest-rank percentile of an unsorted numeric array (or typed array); NaN when empty. */

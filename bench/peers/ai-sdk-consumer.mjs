@@ -1,3 +1,4 @@
+// @ts-check
 // Information peer of benchmark B7: the provider library alone. Reads the same stream through
 // `@ai-sdk/openai-compatible`'s `doStream` and a bare reader loop — no retries, timeouts, metrics,
 // logging or async generators — to show how much of Parley's cost is the library's wire parsing

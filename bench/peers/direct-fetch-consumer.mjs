@@ -1,3 +1,4 @@
+// @ts-check
 // Peer of benchmark B7: the limit. A direct `fetch` consumer of the same local SSE stream that
 // Parley relays: it splits the body into events, JSON.parses each `data:` line and takes the delta
 // text — the least a client must do to use the stream. No retries, timeouts, validation or metrics.
@@ -14,7 +15,7 @@ export async function directStream({ baseUrl, model, signal, onText }) {
     body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'go' }] }),
     signal,
   });
-  if (!response.ok) throw new Error(`status ${response.status}`);
+  if (!response.ok || response.body === null) throw new Error(`status ${response.status}`);
   let buffer = '';
   for await (const bytes of response.body) {
     buffer += decoder.decode(bytes, { stream: true });

@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B2's single-event ack latency: the floor for one durable write. Appends one buffer of the
 // serialized event's size to a file with fs.writeSync + fs.fdatasyncSync, sequentially, and times each.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';

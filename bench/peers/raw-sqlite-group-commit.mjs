@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B2 (durable append): raw better-sqlite3 with a tiny group-commit batcher.
 //
 // It does the same work as Parley minus: event validation and key ordering (serializeEvent), the
@@ -114,7 +115,10 @@ export class RawGroupCommitLog {
   }
 
   count() {
-    return this.#db.prepare('SELECT count(*) AS total FROM events').get().total;
+    const row = /** @type {{ total: number }} */ (
+      this.#db.prepare('SELECT count(*) AS total FROM events').get()
+    );
+    return row.total;
   }
 
   close() {

@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B3's storage half: raw better-sqlite3 reads of the same database file Parley wrote, with a
 // prepared `SELECT payload FROM events WHERE conversation_id = ? AND id >= ? ORDER BY id` and JSON.parse
 // of every row. Two variants, timed alternately in the same process:
@@ -10,6 +11,8 @@ import { cpuMicros, summariseReplay } from '../lib/store-stats.mjs';
 import { openRawSqlite } from './raw-sqlite-group-commit.mjs';
 
 const pageSize = 500;
+
+/** @typedef {{ id: number, payload: string }} StoredRow  a row of the events table */
 
 export async function rawReplay({ dir, conversationId, events, middle, warmups, repetitions }) {
   const db = openRawSqlite(join(dir, 'parley.db'));
@@ -26,7 +29,7 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
     let lastId = -1;
     let cursor = startId;
     for (;;) {
-      const rows = pageQuery.all(conversationId, cursor, pageSize);
+      const rows = /** @type {StoredRow[]} */ (pageQuery.all(conversationId, cursor, pageSize));
       for (const row of rows) {
         lastId = JSON.parse(row.payload).id;
         count++;
@@ -40,7 +43,7 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
   async function oneGo(startId) {
     let count = 0;
     let lastId = -1;
-    for (const row of allQuery.all(conversationId, startId)) {
+    for (const row of /** @type {StoredRow[]} */ (allQuery.all(conversationId, startId))) {
       lastId = JSON.parse(row.payload).id;
       count++;
     }
@@ -66,6 +69,7 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
     await timed(oneGo, 0, events);
   }
   globalThis.gc?.(); // once, as Parley's side does (bench/lib/store-parley.mjs)
+  /** @type {Record<string, { ms: number, cpuMicrosPerEvent: number }[]>} */
   const samples = { fromStart: [], fromMiddle: [], oneGoFromStart: [], oneGoFromMiddle: [] };
   for (let repetition = 0; repetition < repetitions; repetition++) {
     samples.fromStart.push(await timed(paged, 0, events));

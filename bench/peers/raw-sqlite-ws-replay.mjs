@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B3's socket half: the shortest honest path from a SQLite event log to a WebSocket client.
 //
 // What it does: better-sqlite3 on its own database file with Parley's pragmas (WAL, synchronous=FULL,
@@ -24,6 +25,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { createEventsTable, openRawSqlite } from './raw-sqlite-group-commit.mjs';
+import { listen } from '../lib/listening.mjs';
 
 const pageSize = 200;
 const replayBufferBytes = 4 * 1024 * 1024;
@@ -76,7 +78,9 @@ export async function startRawSqliteWsReplay({
   async function replay(socket, conversationId, afterId) {
     let cursor = afterId;
     for (;;) {
-      const rows = page.all(conversationId, cursor, pageSize);
+      const rows = /** @type {{ id: number, payload: string }[]} */ (
+        page.all(conversationId, cursor, pageSize)
+      );
       const tcp = corkPages ? socket._socket : undefined;
       tcp?.cork();
       for (const row of rows) socket.send(row.payload);
@@ -111,10 +115,9 @@ export async function startRawSqliteWsReplay({
     if (afterId === null) join();
     else void replay(socket, conversationId, Number(afterId)).then(join, () => socket.terminate());
   });
-  await new Promise((resolve) => httpServer.listen(port, host, resolve));
-
+  const listeningPort = await listen(httpServer, port, host);
   return {
-    port: httpServer.address().port,
+    port: listeningPort,
     append,
     publish(conversationId, event) {
       const [row] = append(conversationId, [event]);

@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for benchmarks B1, B4 and B6: a bare `ws` server, the near-limit of WebSocket fan-out on Node.
 //
 // What it does: accepts WebSocket connections on one port, files each under the `conversation_id` of
@@ -14,6 +15,7 @@
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { v1MessageFrame } from '../lib/realtime-payload.mjs';
+import { listen } from '../lib/listening.mjs';
 
 /** Starts the server on 127.0.0.1 and a free port. */
 export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {}) {
@@ -56,9 +58,9 @@ export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {})
     socket.on('error', () => {});
   });
 
-  await new Promise((resolve) => httpServer.listen(port, host, resolve));
+  const listeningPort = await listen(httpServer, port, host);
   return {
-    port: httpServer.address().port,
+    port: listeningPort,
     publish: (conversationId, text) => broadcast(conversationId, text, 'agent'),
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -29,13 +29,28 @@ import { gitInfo, markdownTable, svgChart, writeResultJson } from './lib/harness
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 
 /** Each program, the workloads it measures, and how the harness options read in its own terms. */
+/**
+ * @typedef {{
+ *   name: string,
+ *   file: string,
+ *   workloads: string[],
+ *   description: string,
+ *   only: (chosen: string[]) => string[],
+ *   pin?: () => string[],
+ *   noPin?: string[],
+ *   quick: string[],
+ *   tiny: string[],
+ * }} Program
+ */
+
+/** @type {Program[]} */
 const programs = [
   {
     name: 'store',
     file: 'store-bench.mjs',
     workloads: ['B2', 'B3'],
     description: 'event log: durable append (B2), replay read (B3 storage half)',
-    only: (chosen) => (chosen.length === 1 ? ['--only', chosen[0].toLowerCase()] : []),
+    only: (chosen) => (chosen.length === 1 ? ['--only', String(chosen[0]).toLowerCase()] : []),
     // Unpinned by default (see docs/benchmarks.md: pinning one process also pins V8's helpers).
     pin: () => [],
     quick: ['--quick', '--events', '1500', '--single', '200', '--replay-events', '3000'],
@@ -88,9 +103,12 @@ const programs = [
   },
 ];
 const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
+/** @type {Record<string, string>} */
 const pendingWorkloads = { B8: 'needs scale-out (two processes + Redis), not built yet' };
 
+/** @param {string[]} argv */
 function parseArguments(argv) {
+  /** @type {string[]} */
   const workloads = [];
   const options = parseOptions(
     argv,
@@ -117,12 +135,20 @@ function parseArguments(argv) {
       console.log(`${name}: skipped, ${pendingWorkloads[name]}`);
     else if (!allWorkloads.includes(name)) throw new Error(`unknown workload ${name}`);
   }
-  options.workloads = options.workloads.filter((name) => allWorkloads.includes(name));
+  options.workloads = options.workloads.filter((/** @type {string} */ name) =>
+    allWorkloads.includes(name),
+  );
   if (options.workloads.length === 0 && workloads.length === 0)
     options.workloads = [...allWorkloads];
   return options;
 }
 
+/**
+ * @param {Program} program
+ * @param {string[]} chosen  the workloads of this program to run
+ * @param {Record<string, any>} options
+ * @param {string} jsonPath
+ */
 function programArguments(program, chosen, options, jsonPath) {
   const list = ['--json', jsonPath];
   if (options.tiny) list.push(...program.tiny);
@@ -134,7 +160,12 @@ function programArguments(program, chosen, options, jsonPath) {
   return list;
 }
 
-/** Runs one program, prefixing its output lines; resolves with its exit code. */
+/**
+ * Runs one program, prefixing its output lines; resolves with its exit code.
+ * @param {Program} program
+ * @param {string[]} programArgs
+ * @returns {Promise<number>}
+ */
 function runProgram(program, programArgs) {
   return new Promise((resolvePromise) => {
     const child = spawn(
@@ -155,6 +186,7 @@ function runProgram(program, programArgs) {
   });
 }
 
+/** @param {{ id?: string, workload?: string }} row */
 function workloadIdOf(row) {
   const fromId = /^b(\d)\./i.exec(row.id ?? '');
   if (fromId !== null) return `B${fromId[1]}`;
@@ -166,9 +198,13 @@ function workloadIdOf(row) {
  * Every place in a program's rounds where the load-generating process used more than 90% of a core:
  * `clientCpuUtilisation` (socket and HTTP clients loading a server) or `loadGeneratorCpuUtilisation`
  * (B7's stream server feeding the measured client).
+ * @param {string} programName
+ * @param {any} result  the program's result file
  */
 function busyClients(programName, result) {
+  /** @type {{ where: string, [figure: string]: unknown }[]} */
   const found = [];
+  /** @type {(value: any, path: string) => void} */
   const visit = (value, path) => {
     if (value === null || typeof value !== 'object') return;
     for (const key of ['clientCpuUtilisation', 'loadGeneratorCpuUtilisation']) {
@@ -202,6 +238,7 @@ async function main() {
       `${options.pin && pinAvailable ? 'server and clients pinned to different cores' : 'not pinned'}`,
   );
   const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-run-'));
+  /** @type {Record<string, object>} */
   const results = {};
   const failures = [];
   const summary = [];

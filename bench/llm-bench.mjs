@@ -24,7 +24,7 @@
 // by design. `--pin` puts the server on core 0 and the clients on core 1 (needs taskset, 2 cores).
 //
 // Writes bench/results/llm-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
@@ -33,10 +33,12 @@ import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.
 import { resultHeader } from './lib/harness-report.mjs';
 import { formatNumber, markdownTable, svgChart } from './lib/store-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { runOneShot } from './lib/store-run-child.mjs';
 
 const childEntry = fileURLToPath(new URL('./lib/llm-child.mjs', import.meta.url));
 const serverEntry = fileURLToPath(new URL('./lib/llm-stream-server.mjs', import.meta.url));
 
+/** @param {string[]} argv */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -57,10 +59,17 @@ function parseArguments(argv) {
   return options;
 }
 
+/**
+ * @param {number | undefined} core
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
 function pinned(core, command, args) {
   return core === undefined ? [command, args] : ['taskset', ['-c', String(core), command, ...args]];
 }
 
+/** @param {number | undefined} core */
 async function startServer(core) {
   const [command, args] = pinned(core, process.execPath, [serverEntry]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -75,27 +84,16 @@ async function startServer(core) {
   return { child, baseUrl: `http://127.0.0.1:${port}/v1` };
 }
 
+/**
+ * @param {string} client  parley, direct or library (see lib/llm-child.mjs)
+ * @param {object} config
+ * @param {number | undefined} core
+ */
 function runClient(client, config, core) {
-  const child = fork(childEntry, [client, JSON.stringify(config)], {
-    execPath: core === undefined ? process.execPath : 'taskset',
-    execArgv:
-      core === undefined ? ['--expose-gc'] : ['-c', String(core), process.execPath, '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolveResult, reject) => {
-    let result;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${client} did not finish within 10 minutes`));
-    }, 10 * 60_000);
-    child.on('message', (message) => {
-      result = message;
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (result?.ok === true) resolveResult(result.value);
-      else reject(new Error(`${client} failed (exit ${code}): ${result?.error ?? 'no result'}`));
-    });
+  return runOneShot(childEntry, [client, JSON.stringify(config)], {
+    name: client,
+    core,
+    timeoutMs: 10 * 60_000,
   });
 }
 
@@ -121,6 +119,7 @@ async function main() {
     for (let round = 0; round <= options.rounds; round++) {
       const order =
         round % 2 === 0 ? ['parley', 'direct', 'library'] : ['library', 'direct', 'parley'];
+      /** @type {Record<string, any>} */
       const results = {};
       for (const client of order) results[client] = await runClient(client, config, clientCore);
       const label = round === 0 ? 'warm-up' : `round ${round}/${options.rounds}`;

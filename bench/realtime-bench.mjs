@@ -148,16 +148,34 @@ function parseArguments(argv) {
 }
 
 /**
+ * A participant's two processes once its server has started, and the sockets the server closed.
+ * @typedef {{
+ *   server: import('./lib/realtime-rpc.mjs').Child,
+ *   clients: import('./lib/realtime-rpc.mjs').Child,
+ *   closed: object[],
+ *   port: number,
+ *   conversations: { id: string, latestId: number }[],
+ * }} Pair
+ */
+
+/**
  * Runs `work` with a fresh server process and client process for one participant (progress relayed
  * from the clients to the server's producer, sockets the server closed collected in `closed`),
  * once the server has started; stops both afterwards.
+ * @template T
+ * @param {string} participant
+ * @param {import('./lib/bench-program.mjs').Cores} cores
+ * @param {number} conversations
+ * @param {(pair: Pair) => Promise<T>} work
+ * @returns {Promise<T | { unavailable: string }>}
  */
 function withPair(participant, cores, conversations, work) {
-  const specs = [
-    { entry: serverEntry, core: cores.server },
-    { entry: clientsEntry, core: cores.clients },
-  ];
-  return withChildren(specs, async ([server, clients]) => {
+  const specs = {
+    server: { entry: serverEntry, core: cores.server },
+    clients: { entry: clientsEntry, core: cores.clients },
+  };
+  return withChildren(specs, async ({ server, clients }) => {
+    /** @type {object[]} */
     const closed = [];
     clients.on('progress', (fully) => server.notify('progress', { fully }));
     clients.on('closed', (detail) => closed.push(detail));
@@ -167,10 +185,16 @@ function withPair(participant, cores, conversations, work) {
   });
 }
 
-/** B1, then B6 on the same connections. */
+/**
+ * B1, then B6 on the same connections.
+ * @param {string} participant
+ * @param {RealtimeOptions} options
+ * @param {import('./lib/bench-program.mjs').Cores} cores
+ */
 function fanOut(participant, options, cores) {
   return withPair(participant, cores, 1, async (pair) => {
     const conversation = pair.conversations[0];
+    if (conversation === undefined) throw new Error('the server started without a conversation');
     const subscribers = options.clients;
     await pair.clients.call('connect', {
       kind: participant,
@@ -197,6 +221,7 @@ function fanOut(participant, options, cores) {
     const produced = await pair.server.call('finishProduce');
     const deliveries = subscribers * options.events;
     const seconds = (received.lastDeliveryAt - produced.startedAt) / 1000;
+    /** @type {Record<string, any>} */
     const b1 = {
       subscribers,
       events: options.events,
@@ -256,7 +281,12 @@ function fanOut(participant, options, cores) {
   });
 }
 
-/** B4: idle connections, the server's memory before and after. */
+/**
+ * B4: idle connections, the server's memory before and after.
+ * @param {string} participant
+ * @param {RealtimeOptions} options
+ * @param {import('./lib/bench-program.mjs').Cores} cores
+ */
 function idleConnections(participant, options, cores) {
   return withPair(participant, cores, options.conversations, async (pair) => {
     const before = await pair.server.call('memory');
@@ -296,11 +326,14 @@ function idleConnections(participant, options, cores) {
  * B6 on Parley: the per-stage summaries from the server's trace (lib/realtime-command-trace.mjs),
  * plus the last stage, hub → client (the fan-out ahead of the command's socket, the send and the
  * client process), from each command's round trip.
+ * @param {{ commands: Record<string, any>, stages: object, eventLoopDelay: object }} trace  from the server's traceCommands
+ * @param {number[]} roundTrips  each timed command's round trip, by seq
  */
 function commandStages(trace, roundTrips) {
   const hubToClient = [];
   const sendToClient = [];
   const perCommand = [];
+  /** @type {(from: number | undefined, to: number | undefined) => number | undefined} */
   const gap = (from, to) =>
     from === undefined || to === undefined ? undefined : Math.round((to - from) * 100) / 100;
   for (const [seq, entry] of Object.entries(trace.commands)) {
@@ -332,8 +365,10 @@ function commandStages(trace, roundTrips) {
   };
 }
 
+/** @param {any} stages */
 function describeStages(stages) {
   if (stages === undefined) return '';
+  /** @type {[string, string][]} */
   const names = [
     ['sentToReceived', 'to server'],
     ['receivedToAppended', 'dispatch'],
@@ -356,6 +391,7 @@ function describeStages(stages) {
   );
 }
 
+/** @param {any} result */
 function describeB1(result) {
   if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
   const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
@@ -369,6 +405,7 @@ function describeB1(result) {
   );
 }
 
+/** @param {any} result */
 function describeB6(result) {
   return (
     `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
@@ -379,6 +416,7 @@ function describeB6(result) {
   );
 }
 
+/** @param {any} result */
 function describeB4(result) {
   if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
   return (
@@ -401,6 +439,7 @@ async function main() {
       `${placement}; B1/B6 ${options.clients} sockets × ${options.events} events, B4 ${options.idle} connections`,
   );
 
+  /** @type {(record: import('./lib/bench-program.mjs').RoundRecord, participant: string, reason: string) => void} */
   const markUnavailable = (record, participant, reason) => {
     for (const workload of options.only) {
       record[workload] ??= {};

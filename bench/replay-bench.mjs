@@ -136,16 +136,22 @@ function parseArguments(argv) {
   return /** @type {ReplayOptions} */ (options);
 }
 
-const pause = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+const pause = (/** @type {number} */ ms) =>
+  new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 
-/** One participant's share of a round: seed, watch, warm up, then the timed replays. */
+/**
+ * One participant's share of a round: seed, watch, warm up, then the timed replays.
+ * @param {string} participant
+ * @param {ReplayOptions} options
+ * @param {import('./lib/bench-program.mjs').Cores} cores
+ */
 function runParticipant(participant, options, cores) {
-  const specs = [
-    { entry: serverEntry, core: cores.server },
-    { entry: clientsEntry, core: cores.clients },
-    { entry: clientsEntry, core: cores.clients },
-  ];
-  return withChildren(specs, async ([server, watchers, replayer]) => {
+  const specs = {
+    server: { entry: serverEntry, core: cores.server },
+    watchers: { entry: clientsEntry, core: cores.clients },
+    replayer: { entry: clientsEntry, core: cores.clients },
+  };
+  return withChildren(specs, async ({ server, watchers, replayer }) => {
     const started = await server.call(
       'start',
       { participant, events: options.events, textChars: options.textChars },
@@ -172,7 +178,7 @@ function runParticipant(participant, options, cores) {
       fromStart: { cursor: -1, firstSeq: 0 },
       fromMiddle: { cursor: started.replay.baseId + options.middle, firstSeq: options.middle },
     };
-    const replayOnce = (variant) =>
+    const replayOnce = (/** @type {'fromStart' | 'fromMiddle'} */ variant) =>
       replayer.call('replay', {
         ...common,
         conversationId: started.replay.id,
@@ -189,7 +195,7 @@ function runParticipant(participant, options, cores) {
 
     for (let pass = 0; pass < options.warmups; pass++) await replayOnce('fromStart');
 
-    /** @type {Record<string, any[]>} */
+    /** @type {{ fromStart: any[], fromMiddle: any[] }} */
     const samples = { fromStart: [], fromMiddle: [] };
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       for (const variant of variants) {
@@ -228,8 +234,9 @@ function runParticipant(participant, options, cores) {
     };
     for (const variant of variants) {
       const list = samples[variant];
-      const middleOf = (key) => median(list.map((sample) => sample[key]));
-      const sum = (key) => list.reduce((total, sample) => total + sample[key], 0);
+      const middleOf = (/** @type {string} */ key) => median(list.map((sample) => sample[key]));
+      const sum = (/** @type {string} */ key) =>
+        list.reduce((total, sample) => total + sample[key], 0);
       // The replaying client's CPU over all the timed replays of this variant, ÷ their wall time.
       const clientCpuUtilisation = sum('clientCpuMicros') / 1000 / sum('ms');
       result[variant] = {

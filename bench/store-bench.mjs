@@ -38,6 +38,7 @@ import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { formatNumber, markdownTable, summarise, svgChart } from './lib/store-report.mjs';
 import { runChild } from './lib/store-run-child.mjs';
 
+/** @param {string[]} argv */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -75,15 +76,22 @@ function parseArguments(argv) {
   return options;
 }
 
-/** Untimed appends each B2 participant makes first, in its own process (JIT-warm, like a server). */
+/**
+ * Untimed appends each B2 participant makes first, in its own process (JIT-warm, like a server).
+ * @param {number} events
+ */
 function warmupFor(events) {
   return Math.max(200, Math.ceil(events / 10));
 }
 
-/** tmpfs makes fdatasync free and the durable comparison meaningless: say so. */
+/**
+ * tmpfs makes fdatasync free and the durable comparison meaningless: say so.
+ * @param {string} path
+ */
 function fileSystemOf(path) {
   try {
     const stats = statfsSync(path);
+    /** @type {Record<number, string>} */
     const names = {
       0xef53: 'ext2/3/4',
       0x01021994: 'tmpfs',
@@ -98,11 +106,12 @@ function fileSystemOf(path) {
 }
 
 const format = {
-  rate: (value) => formatNumber(value, 0),
-  ms: (value) => formatNumber(value, 2),
-  us: (value) => formatNumber(value, 1),
+  rate: (/** @type {number} */ value) => formatNumber(value, 0),
+  ms: (/** @type {number} */ value) => formatNumber(value, 2),
+  us: (/** @type {number} */ value) => formatNumber(value, 1),
 };
 
+/** @param {any} result  a B2 participant's figures */
 function describeAppend(result) {
   const busy = result.cpuUtilisation > 0.9 ? ' [CPU-bound: process above 90% CPU]' : '';
   const batch = result.meanBatch === undefined ? '' : `, ${format.us(result.meanBatch)} ev/txn`;
@@ -112,6 +121,7 @@ function describeAppend(result) {
   );
 }
 
+/** @param {any} result  a B3 participant's figures */
 function describeReplay(result) {
   return Object.entries(result)
     .map(
@@ -167,6 +177,7 @@ async function main() {
         b3: undefined,
         loadAverage: os.loadavg(),
       };
+      /** @type {(workload: string, name: string, mode: string, config: object) => Promise<any>} */
       const run = async (workload, name, mode, config) => {
         const directory = join(root, `${workload}-r${round}-${mode}`);
         if (workload === 'b2') mkdirSync(directory);

@@ -102,7 +102,7 @@ export function parseOptions(argv, spec, settings = {}) {
     }
     const entry = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
     if (entry === undefined || token.rawName !== `--${token.name}`)
-      throw new Error(unknown(argv[token.index]));
+      throw new Error(unknown(argv[token.index] ?? token.rawName));
     const key = entry.key ?? camelCase(token.name);
     const name = token.rawName;
     if (entry.type === 'boolean') {

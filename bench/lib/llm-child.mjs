@@ -5,6 +5,7 @@
 import { measureLatency, measureStop, measureThroughput } from './llm-measure.mjs';
 import { reportToParent } from './realtime-rpc.mjs';
 
+/** @type {Record<string, () => Promise<import('./llm-measure.mjs').LlmStream>>} */
 const clients = {
   parley: async () => (await import('./llm-parley.mjs')).parleyStream,
   direct: async () => (await import('../peers/direct-fetch-consumer.mjs')).directStream,
@@ -14,7 +15,7 @@ const clients = {
 const [client, configJson] = process.argv.slice(2);
 
 try {
-  const load = clients[client];
+  const load = client === undefined ? undefined : clients[client];
   if (load === undefined) throw new Error(`unknown client ${client}`);
   const stream = await load();
   const config = JSON.parse(configJson ?? '{}');

@@ -9,7 +9,10 @@ const { createSilentLogger } = await importFromDist('shared/logger.js');
 
 const request = { messages: [{ role: 'user', content: 'go' }] };
 
-/** Streams one completion through Parley; calls onText(text) per text delta. */
+/**
+ * Streams one completion through Parley; calls onText(text) per text delta.
+ * @param {import('./llm-measure.mjs').StreamRequest} request
+ */
 export async function parleyStream({ baseUrl, model, signal, onText }) {
   const languageModels = new LanguageModels({
     defaults: { model, baseUrl },

@@ -11,8 +11,6 @@ const library = 'provider library alone (doStream reader)';
 /**
  * One metric: Parley's figure at `parley.<path>` of a round, the peer's at `<peer>.<path>` (the
  * direct consumer unless the options name another record, or none).
- */
-/**
  * @param {string} id
  * @param {string} workload
  * @param {string} name
@@ -67,7 +65,7 @@ export const llmMetrics = [
     workload: paced,
     metric: 'added p99 per chunk (ms)',
     peerName: '—',
-    parley: (round) => round.parley.latency.p99Ms - round.direct.latency.p99Ms,
+    parley: (/** @type {any} */ round) => round.parley.latency.p99Ms - round.direct.latency.p99Ms,
     other: () => undefined,
     target: { atMost: 2 },
     digits: 3,
@@ -78,6 +76,7 @@ export const llmMetrics = [
   }),
 ];
 
+/** @param {any[]} countedRounds  the counted rounds of bench/llm-bench.mjs */
 export function summariseLlm(countedRounds) {
   return llmMetrics.map((definition) => {
     const verdict = judgeMetric(

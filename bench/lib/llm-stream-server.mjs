@@ -17,6 +17,7 @@ import { portOf } from './listening.mjs';
 const closedAt = new Map();
 const closeWaiters = new Map();
 
+/** @param {string} content */
 function frame(content) {
   return `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
 }
@@ -25,7 +26,10 @@ const closing =
   'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}\n\n' +
   'data: [DONE]\n\n';
 
-/** Resolves on 'drain' or 'close', whichever comes first, and removes both listeners. */
+/**
+ * Resolves on 'drain' or 'close', whichever comes first, and removes both listeners.
+ * @param {import('node:http').ServerResponse} response
+ */
 function drained(response) {
   return new Promise((resolve) => {
     const done = () => {
@@ -38,6 +42,10 @@ function drained(response) {
   });
 }
 
+/**
+ * @param {import('node:http').ServerResponse} response
+ * @param {string} text
+ */
 async function write(response, text) {
   if (response.destroyed) return false;
   if (!response.write(text)) await drained(response);
@@ -46,6 +54,11 @@ async function write(response, text) {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
+/**
+ * @param {string} model
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:http').ServerResponse} response
+ */
 async function stream(model, request, response) {
   const token = model.split('-').at(-1);
   if (model.startsWith('paced-') || model.startsWith('endless-')) {

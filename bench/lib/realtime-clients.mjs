@@ -10,22 +10,48 @@ import { serveRequests } from './realtime-rpc.mjs';
 import { benchText, defaultTextChars, now, readBenchText } from './realtime-payload.mjs';
 import { cpuMicros, latencySummary } from './store-stats.mjs';
 
+/**
+ * @typedef {{ id: string, latestId: number }} Conversation
+ * @typedef {{ send: (text: string) => void, close: () => void }} Connection
+ * @typedef {(text: string | undefined) => void} OnText
+ */
+
+/** @type {(Connection | undefined)[]} */
 const subscribers = [];
 let counts = new Uint32Array(0);
 /** reached.get(k): how many subscribers have received at least k events. */
+/** @type {Map<number, number>} */
 const reached = new Map();
 let fully = 0;
 let reportedFully = 0;
 let progressStep = 1;
 let outOfOrder = 0;
 let lastDeliveryAt = 0;
+/** @type {Samples | undefined} */
 let recording;
+/** @type {{ count: number, resolve: () => void } | undefined} */
 let waiter;
+/** @type {{ seq: number, resolve: (at: number) => void } | undefined} */
 let commandWaiter;
+/**
+ * @type {{
+ *   kind: string,
+ *   port: number,
+ *   conversations: Conversation[],
+ *   apiKey: string,
+ *   closing: boolean,
+ * } | undefined}
+ */
 let settings;
 
 const emit = serveRequests({ connect, record, waitFor, commands, close, stop: close });
 
+/**
+ * @param {string} kind
+ * @param {number} port
+ * @param {Conversation} conversation
+ * @param {string} apiKey
+ */
 function urlFor(kind, port, conversation, apiKey) {
   const id = encodeURIComponent(conversation.id);
   return kind === 'raw-ws'
@@ -33,7 +59,15 @@ function urlFor(kind, port, conversation, apiKey) {
     : `ws://127.0.0.1:${port}/sockets/events/${id}?after_id=${conversation.latestId}&session_api_key=${apiKey}`;
 }
 
-/** Opens one connection; resolves with { send(text), close() } once it is open. */
+/**
+ * Opens one connection; resolves with { send(text), close() } once it is open.
+ * @param {string} kind
+ * @param {number} port
+ * @param {Conversation} conversation
+ * @param {string} apiKey
+ * @param {OnText} onText
+ * @returns {Promise<Connection>}
+ */
 async function open(kind, port, conversation, apiKey, onText) {
   if (kind === 'raw-ws' || kind === 'parley-v1') {
     const socket = await openWebSocket(urlFor(kind, port, conversation, apiKey), {
@@ -43,7 +77,7 @@ async function open(kind, port, conversation, apiKey, onText) {
       },
     });
     return {
-      send: (text) =>
+      send: (/** @type {string} */ text) =>
         socket.send(
           JSON.stringify(
             kind === 'raw-ws'
@@ -70,11 +104,16 @@ async function open(kind, port, conversation, apiKey, onText) {
     },
   });
   return {
-    send: (text) => socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
+    send: (/** @type {string} */ text) =>
+      socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
     close: () => socket.disconnect(),
   };
 }
 
+/**
+ * @param {number} index  the subscriber, or -1 for the command connection
+ * @param {string | undefined} text
+ */
 function delivered(index, text) {
   const bench = readBenchText(text);
   if (bench === undefined) return;
@@ -83,7 +122,8 @@ function delivered(index, text) {
     return;
   }
   if (index < 0) return;
-  const count = ++counts[index];
+  const count = (counts[index] ?? 0) + 1;
+  counts[index] = count;
   if (bench.seq !== count - 1) outOfOrder++;
   const at = now();
   lastDeliveryAt = at;
@@ -110,6 +150,7 @@ function delivered(index, text) {
 /**
  * Opens `count` subscribers spread round-robin over `conversations`, `concurrency` handshakes at a
  * time. Resolves with the wall time it took.
+ * @param {{ kind: string, port: number, count: number, conversations: Conversation[], apiKey: string, concurrency?: number, step?: number }} settings
  */
 async function connect({ kind, port, count, conversations, apiKey, concurrency = 100, step = 1 }) {
   settings = { kind, port, conversations, apiKey, closing: false };
@@ -121,8 +162,13 @@ async function connect({ kind, port, count, conversations, apiKey, concurrency =
     while (next < count) {
       const index = next++;
       const conversation = conversations[index % conversations.length];
-      subscribers[index] = await open(kind, port, conversation, apiKey, (text) =>
-        delivered(index, text),
+      if (conversation === undefined) throw new Error('connect needs at least one conversation');
+      subscribers[index] = await open(
+        kind,
+        port,
+        conversation,
+        apiKey,
+        (/** @type {string | undefined} */ text) => delivered(index, text),
       );
     }
   };
@@ -139,6 +185,7 @@ class Samples {
     this.cpuStart = process.cpuUsage();
     this.startedAt = now();
   }
+  /** @param {number} value */
   add(value) {
     if (this.length === this.values.length) {
       const grown = new Float64Array(this.values.length * 2);
@@ -152,13 +199,19 @@ class Samples {
   }
 }
 
-/** Starts recording latencies and this process's CPU (B1's timed section). */
+/**
+ * Starts recording latencies and this process's CPU (B1's timed section).
+ * @param {{ expected: number }} settings
+ */
 function record({ expected }) {
   recording = new Samples(expected);
   return { startedAt: recording.startedAt };
 }
 
-/** Resolves once every subscriber has `count` events; returns the recording's figures and stops it. */
+/**
+ * Resolves once every subscriber has `count` events; returns the recording's figures and stops it.
+ * @param {{ count: number, stallMs?: number }} settings
+ */
 async function waitFor({ count, stallMs = 60_000 }) {
   if (fully < count) {
     await new Promise((resolve, reject) => {
@@ -203,6 +256,7 @@ const warmUpSeq = 1_000_000;
  * `intervalMs`, each waiting for the event it causes to come back; resolves with the round-trip
  * times. It joins at `conversation.latestId` (the log's end when the caller asked the server), so
  * it is a client that is up to date, not one that replays the whole backlog first.
+ * @param {{ count: number, intervalMs: number, textChars?: number, conversation?: Conversation, warmUp?: number }} settings
  */
 async function commands({
   count,
@@ -211,12 +265,15 @@ async function commands({
   conversation,
   warmUp = 0,
 }) {
+  if (settings === undefined) throw new Error('commands before connect');
   const { kind, port, conversations, apiKey } = settings;
-  const connection = await open(kind, port, conversation ?? conversations[0], apiKey, (text) =>
-    delivered(-1, text),
-  );
+  const target = conversation ?? conversations[0];
+  if (target === undefined) throw new Error('no conversation to send commands to');
+  const connection = await open(kind, port, target, apiKey, (text) => delivered(-1, text));
+  /** @param {number} seq */
   const send = async (seq) => {
     const started = now();
+    /** @type {Promise<number>} */
     const echoed = new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`command ${seq} not echoed in 30 s`)),
@@ -237,6 +294,7 @@ async function commands({
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
     return roundTrip;
   };
+  /** @type {number[]} */
   const roundTrips = [];
   try {
     for (let index = 0; index < warmUp; index++) await send(warmUpSeq + index);

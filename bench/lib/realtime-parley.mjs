@@ -26,6 +26,7 @@ export async function startParley({ face, conversations, dataDirectory }) {
   const { app, port } = await startParleyApp(dataDirectory, {
     PARLEY_MAX_RUNNING_CONVERSATIONS: String(Math.max(3, conversations)),
   });
+  /** @type {{ id: string, latestId: number }[]} */
   const created = [];
   for (let index = 0; index < conversations; index++) {
     const id = await createConversation(port);
@@ -38,24 +39,41 @@ export async function startParley({ face, conversations, dataDirectory }) {
     available: reason === undefined,
     reason,
     conversations: created,
+    /**
+     * @param {string} conversationId
+     * @param {string} text
+     */
     publish(conversationId, text) {
       return app.eventStreams.get(conversationId).append([agentMessage(text)]);
     },
-    /** Appends agent messages with these texts in one batch (B3's seeding); resolves with the last id. */
+    /**
+     * Appends agent messages with these texts in one batch (B3's seeding); resolves with the last id.
+     * @param {string} conversationId
+     * @param {string[]} texts
+     * @returns {Promise<number>}
+     */
     async appendTexts(conversationId, texts) {
       const stored = await app.eventStreams
         .get(conversationId)
-        .append(texts.map((text) => agentMessage(text)));
+        .append(texts.map((/** @type {string} */ text) => agentMessage(text)));
       return stored[stored.length - 1].id;
     },
+    /** @type {(conversationId: string) => Promise<number>} */
     latestId: (conversationId) => app.eventStore.latestId(conversationId),
     /** B6: times each client command's way through this server; `stop()` returns the stages. */
+    /** @type {(conversationId: string, options: { profilePath?: string }) => { stop(): Promise<object> }} */
     traceCommands: (conversationId, options) => startCommandTrace(app, conversationId, options),
     close: () => app.close(),
   };
 }
 
-/** Undefined when the face answers, else why it is not there. */
+/**
+ * Undefined when the face answers, else why it is not there.
+ * @param {'socketio' | 'v1'} face
+ * @param {number} port
+ * @param {string | undefined} conversationId
+ * @returns {Promise<string | undefined>}
+ */
 async function missingFace(face, port, conversationId) {
   if (face === 'socketio') {
     // An engine.io handshake: 200, or 400 for a refused transport, means Socket.IO is mounted.
@@ -67,7 +85,7 @@ async function missingFace(face, port, conversationId) {
   }
   return new Promise((resolvePromise) => {
     const url =
-      `ws://127.0.0.1:${port}/sockets/events/${encodeURIComponent(conversationId)}` +
+      `ws://127.0.0.1:${port}/sockets/events/${encodeURIComponent(String(conversationId))}` +
       `?session_api_key=${benchSessionApiKey}`;
     const socket = new WebSocket(url);
     const timer = setTimeout(() => {

@@ -5,6 +5,7 @@
 import { comparisonTable, judgeComparisons } from './comparison-report.mjs';
 import { svgChart } from './store-report.mjs';
 
+/** @type {Record<string, string>} */
 const names = {
   'raw-ws': 'raw ws broadcast',
   'plain-socketio': 'plain Socket.IO room',
@@ -12,10 +13,12 @@ const names = {
   'parley-socketio': 'Parley Socket.IO',
 };
 
+/** @param {string} participant */
 export function participantName(participant) {
   return names[participant] ?? participant;
 }
 
+/** @type {Record<string, string>} */
 const workloadNames = {
   b1: 'B1 fan-out to N sockets',
   b4: 'B4 idle connections',
@@ -25,16 +28,22 @@ const workloadNames = {
 /**
  * One metric per [subject, peer, target?] pair: `figure` is `workload.key` of the round records
  * (also the metric's id, followed by `.subject-vs-peer`).
+ * @param {string} figure
+ * @param {string} metric
+ * @param {number} digits
+ * @param {[string, string, import('./store-report.mjs').Target?][]} list
+ * @returns {import('./comparison-report.mjs').ComparisonDefinition[]}
  */
 function pairs(figure, metric, digits, list) {
-  const [workloadKey, key] = figure.split('.');
+  const [workloadKey = '', key = ''] = figure.split('.');
+  /** @type {(participant: string) => (round: any) => unknown} */
   const value = (participant) => (round) => {
     const result = round[workloadKey]?.[participant];
     return result === undefined || result.unavailable !== undefined ? undefined : result[key];
   };
   return list.map(([subject, peer, target]) => ({
     id: `${figure}.${subject}-vs-${peer}`,
-    workload: workloadNames[workloadKey],
+    workload: workloadNames[workloadKey] ?? figure,
     metric,
     subject,
     peer,
@@ -45,11 +54,17 @@ function pairs(figure, metric, digits, list) {
   }));
 }
 
+/** @type {[string, string]} */
 const v1VsRaw = ['parley-v1', 'raw-ws'];
+/** @type {[string, string]} */
 const socketIoVsRaw = ['parley-socketio', 'raw-ws'];
+/** @type {[string, string]} */
 const socketIoVsPlain = ['parley-socketio', 'plain-socketio'];
+/** @type {[string, string]} */
 const plainVsRaw = ['plain-socketio', 'raw-ws'];
+/** @type {[string, string][]} */
 const faces = [v1VsRaw, socketIoVsPlain];
+/** @type {[string, string][]} */
 const facesAndPeers = [v1VsRaw, socketIoVsPlain, plainVsRaw];
 
 export const realtimeMetrics = [
@@ -81,10 +96,14 @@ export const realtimeMetrics = [
  * Medians over the counted rounds and the verdict of each metric. A metric whose subject never ran
  * (a Parley face not in this build) keeps the peer's figure and reports `unavailable`; metrics of
  * `skipped` participants (not asked for) are left out.
+ * @param {object[]} countedRounds
+ * @param {Record<string, string>} [unavailable]  why a participant is missing
+ * @param {string[]} [skipped]  participants not asked for
  */
 export function summarise(countedRounds, unavailable = {}, skipped = []) {
   const definitions = realtimeMetrics.filter(
-    (definition) => !skipped.includes(definition.subject) && !skipped.includes(definition.peer),
+    (definition) =>
+      !skipped.includes(definition.subject) && !skipped.includes(definition.peer ?? ''),
   );
   return judgeComparisons(definitions, countedRounds, {
     nameOf: participantName,
@@ -92,11 +111,16 @@ export function summarise(countedRounds, unavailable = {}, skipped = []) {
   }).filter((row) => row.parley !== undefined || row.peerValue !== undefined);
 }
 
+/** @param {import('./comparison-report.mjs').ComparisonRow[]} rows */
 export function markdownTable(rows) {
   return comparisonTable(rows, 'not available yet');
 }
 
-/** The chart of the targeted rows that ran (pass or miss). */
+/**
+ * The chart of the targeted rows that ran (pass or miss).
+ * @param {import('./comparison-report.mjs').ComparisonRow[]} rows
+ * @param {string} title
+ */
 export function chart(rows, title) {
   return svgChart(
     rows.filter((row) => row.status === 'pass' || row.status === 'miss'),

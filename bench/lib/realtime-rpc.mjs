@@ -23,21 +23,40 @@ import { fork } from 'node:child_process';
 /** @typedef {ReturnType<typeof startChild>} Child */
 
 /**
- * Starts `entry` (a module that calls `serveRequests`) in a fresh Node process.
+ * Forks `entry` with `args` in a fresh Node process (with --expose-gc), stdout and stderr shared,
+ * an IPC channel open; with `core`, pinned to that core with taskset.
  * @param {string} entry
- * @param {{ core?: number, nodeArguments?: string[], env?: NodeJS.ProcessEnv }} options  core: pin with taskset
+ * @param {string[]} args
+ * @param {{
+ *   core?: number,
+ *   nodeArguments?: string[],
+ *   env?: NodeJS.ProcessEnv,
+ *   serialization?: 'json' | 'advanced',
+ * }} options
  */
-export function startChild(entry, options = {}) {
+export function forkPinned(entry, args, options = {}) {
   const nodeArguments = ['--expose-gc', ...(options.nodeArguments ?? [])];
   const pinned = options.core !== undefined;
-  const child = fork(entry, [], {
+  return fork(entry, args, {
+    // fork() runs `execPath ...execArgv entry ...args`: with taskset as execPath, the pinned Node (and
+    // every thread it starts) inherits the IPC channel and the CPU affinity.
     execPath: pinned ? 'taskset' : process.execPath,
     execArgv: pinned
       ? ['-c', String(options.core), process.execPath, ...nodeArguments]
       : nodeArguments,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...options.env },
+    serialization: options.serialization ?? 'json',
   });
+}
+
+/**
+ * Starts `entry` (a module that calls `serveRequests`) in a fresh Node process.
+ * @param {string} entry
+ * @param {{ core?: number, nodeArguments?: string[], env?: NodeJS.ProcessEnv }} options  core: pin with taskset
+ */
+export function startChild(entry, options = {}) {
+  const child = forkPinned(entry, [], options);
   /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void }>} */
   const pending = new Map();
   /** @type {Map<string, ((value: any) => void)[]>} */
@@ -139,19 +158,28 @@ export function startChild(entry, options = {}) {
 }
 
 /**
- * Starts one child per spec (pinned to `core` when given), runs `work` with them in that order, and
- * stops them all, at the same time, when it ends, however it ends.
+ * Starts one child per named spec (pinned to `core` when given), runs `work` with them by the same
+ * names, and stops them all, at the same time, when it ends, however it ends.
+ * @template {string} Name
  * @template T
- * @param {{ entry: string, core?: number }[]} specs
- * @param {(children: Child[]) => Promise<T>} work
+ * @param {Record<Name, { entry: string, core?: number }>} specs
+ * @param {(children: Record<Name, Child>) => Promise<T>} work
  * @returns {Promise<T>}
  */
 export async function withChildren(specs, work) {
-  const children = specs.map(({ entry, core }) => startChild(entry, { core }));
+  const children = /** @type {Record<Name, Child>} */ (
+    Object.fromEntries(
+      Object.entries(/** @type {Record<string, { entry: string, core?: number }>} */ (specs)).map(
+        ([name, { entry, core }]) => [name, startChild(entry, { core })],
+      ),
+    )
+  );
   try {
     return await work(children);
   } finally {
-    await Promise.all(children.map((child) => child.stop()));
+    await Promise.all(
+      Object.values(/** @type {Record<string, Child>} */ (children)).map((child) => child.stop()),
+    );
   }
 }
 

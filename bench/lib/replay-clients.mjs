@@ -13,7 +13,9 @@ import { serveRequests } from './realtime-rpc.mjs';
 import { now, readBenchText } from './realtime-payload.mjs';
 import { cpuMicros, latencySummary } from './store-stats.mjs';
 
+/** @type {(() => void)[]} */
 const watchers = [];
+/** @type {number[] | undefined} */
 let delays;
 let closing = false;
 
@@ -22,6 +24,9 @@ serveRequests({ watch, record, stopRecord, replay, stop });
 /**
  * Opens a connection; `onText` gets each bench text (or undefined). `cursor` undefined: live only.
  * Resolves with a close function once the connection is open.
+ * @param {{ kind: string, port: number, conversationId: string, cursor?: number, apiKey: string }} target
+ * @param {(text: string | undefined) => void} onText
+ * @returns {Promise<() => void>}
  */
 async function open({ kind, port, conversationId, cursor, apiKey }, onText) {
   if (kind === 'parley-socketio') {
@@ -58,7 +63,10 @@ async function open({ kind, port, conversationId, cursor, apiKey }, onText) {
   };
 }
 
-/** Opens `count` live watchers on the trickle conversation. */
+/**
+ * Opens `count` live watchers on the trickle conversation.
+ * @param {{ kind: string, port: number, conversationId: string, latestId: number, count: number, apiKey: string }} settings
+ */
 async function watch({ kind, port, conversationId, latestId, count, apiKey }) {
   for (let index = 0; index < count; index++) {
     // Socket.IO always takes a cursor; V1 and the peer without one join live only.
@@ -87,6 +95,7 @@ function stopRecord() {
 /**
  * Connects with `cursor` and resolves once the event with seq `lastSeq` arrives: time from the start
  * of the handshake to that event. Fails on a missing, repeated or out-of-order seeded event.
+ * @param {{ kind: string, port: number, conversationId: string, cursor: number, firstSeq: number, lastSeq: number, apiKey: string, timeoutMs?: number }} settings
  */
 async function replay({
   kind,
@@ -101,8 +110,11 @@ async function replay({
   const cpuStart = process.cpuUsage();
   const startedAt = now();
   let expected = firstSeq;
+  /** @type {string | undefined} */
   let problem;
-  let finish;
+  /** @type {(at: number) => void} */
+  let finish = () => {};
+  /** @type {Promise<number>} */
   const done = new Promise((resolve, reject) => {
     finish = resolve;
     setTimeout(

@@ -14,12 +14,12 @@
 // every sample. The client runs on core 0 (taskset) when the machine has two cores. --profile records a V8 CPU profile of the timed replays only (setup excluded);
 // summarise it with bench/lib/replay-profile-summary.mjs. PARLEY_SERVER_DIST picks another build.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchSessionApiKey, defaultTextChars } from './realtime-payload.mjs';
 import { startReplayParticipant } from './replay-participant.mjs';
+import { startCpuProfile } from './cpu-profile.mjs';
 import { startChild } from './realtime-rpc.mjs';
 import { hasTaskset, machineInfo } from './store-machine.mjs';
 import { median } from './store-stats.mjs';
@@ -69,13 +69,9 @@ const variants = {
 for (let pass = 0; pass < 3; pass++)
   await client.call('replay', { ...common, ...variants.fromStart });
 
-let session;
-if (profilePath !== undefined) {
-  session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-}
+const profiler = profilePath === undefined ? undefined : startCpuProfile();
+await profiler?.started;
+/** @type {Record<string, unknown>} */
 const result = { participant, events, repetitions };
 for (const [name, variant] of Object.entries(variants)) {
   const samples = [];
@@ -92,10 +88,8 @@ for (const [name, variant] of Object.entries(variants)) {
     samples,
   };
 }
-if (session !== undefined && profilePath !== undefined) {
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  writeFileSync(profilePath, JSON.stringify(profile));
+if (profiler !== undefined && profilePath !== undefined) {
+  writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
 }
 console.log(JSON.stringify(result));
 await client.stop();

@@ -64,6 +64,7 @@ export async function startReplayParticipant({
     dataDirectory,
   });
   const [replayed, second] = parley.conversations;
+  if (replayed === undefined) throw new Error('Parley started without a conversation to replay');
   let lastId = replayed.latestId;
   for (const batch of batches) lastId = await parley.appendTexts(replayed.id, batch);
   return {

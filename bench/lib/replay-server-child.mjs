@@ -13,13 +13,20 @@ import { cpuMicros } from './store-stats.mjs';
 /** The delay monitor's timer period; every recorded delay includes it, so it is subtracted. */
 const lagResolutionMs = 1;
 
+/** @type {import('./replay-participant.mjs').ReplayServer | undefined} */
 let server;
+/** @type {string | undefined} */
 let dataDirectory;
+/** @type {import('./server-child.mjs').Pacer | undefined} */
 let trickling;
+/** @type {{ cpuStart: NodeJS.CpuUsage, startedAt: number } | undefined} */
 let measuring;
 const histogram = monitorEventLoopDelay({ resolution: lagResolutionMs });
 
-/** Starts the participant and appends `events` replay events (bench kind `rp`, seq 0…events-1). */
+/**
+ * Starts the participant and appends `events` replay events (bench kind `rp`, seq 0…events-1).
+ * @param {{ participant: string, events: number, textChars: number }} settings
+ */
 async function start({ participant, events, textChars }) {
   dataDirectory = newDataDirectory('parley-replay-bench-');
   const started = await startReplayParticipant({
@@ -34,12 +41,17 @@ async function start({ participant, events, textChars }) {
   return { available, reason, port, replay, live };
 }
 
-/** Publishes `rate` live events per second (bench kind `ev`) on a 5 ms tick until `stopTrickle`. */
+/**
+ * Publishes `rate` live events per second (bench kind `ev`) on a 5 ms tick until `stopTrickle`.
+ * @param {{ conversationId: string, rate: number, textChars: number }} settings
+ */
 function trickle({ conversationId, rate, textChars }) {
   if (trickling !== undefined) throw new Error('already trickling');
+  const live = server;
+  if (live === undefined) throw new Error('not started');
   trickling = startPacer({
     rate,
-    publishNext: (seq) => server.publish(conversationId, benchText('ev', seq, now(), textChars)),
+    publishNext: (seq) => live.publish(conversationId, benchText('ev', seq, now(), textChars)),
   });
   return { startedAt: trickling.startedAt };
 }
@@ -63,7 +75,8 @@ function measureStop() {
   if (measuring === undefined) throw new Error('not measuring');
   histogram.disable();
   const cpu = cpuMicros(process.cpuUsage(measuring.cpuStart));
-  const lag = (nanoseconds) => Math.max(0, nanoseconds / 1e6 - lagResolutionMs);
+  const lag = (/** @type {number} */ nanoseconds) =>
+    Math.max(0, nanoseconds / 1e6 - lagResolutionMs);
   const result = {
     wallMs: now() - measuring.startedAt,
     cpuMicros: cpu,

@@ -13,7 +13,10 @@
 // the response, request ids and logging hooks, the per-IP rate-limit hook and the error mapping.
 import Database from 'better-sqlite3';
 
-/** Opens `<dataDirectory>/parley.db` read-only; returns `page(conversationId, startId, limit)`. */
+/**
+ * Opens `<dataDirectory>/parley.db` read-only; returns `page(conversationId, startId, limit)`.
+ * @param {string} databasePath
+ */
 export function openEventsPage(databasePath) {
   const database = new Database(databasePath, { readonly: true, fileMustExist: true });
   const select = database.prepare(
@@ -21,7 +24,12 @@ export function openEventsPage(databasePath) {
       'not ("kind" = ? and "type" = ?) and "id" >= ? order by "id" asc limit ?',
   );
   return {
-    /** The response body (a JSON string) for one page. */
+    /**
+     * The response body (a JSON string) for one page.
+     * @param {string} conversationId
+     * @param {number} startId
+     * @param {number} limit
+     */
     page(conversationId, startId, limit) {
       const rows = select.all(
         conversationId,
@@ -41,7 +49,10 @@ export function openEventsPage(databasePath) {
   };
 }
 
-/** Reads `limit` and `start_id` from a query string the way the route does (defaults 20 and 0). */
+/**
+ * Reads `limit` and `start_id` from a query string the way the route does (defaults 20 and 0).
+ * @param {URLSearchParams} searchParams
+ */
 export function pageQuery(searchParams) {
   const limit = Number(searchParams.get('limit') ?? 20);
   const startId = Number(searchParams.get('start_id') ?? 0);

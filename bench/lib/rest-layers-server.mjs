@@ -22,10 +22,12 @@ const order = [
   'auth-hook',
 ];
 
+/** @type {(() => Promise<unknown>) | undefined} */
 let close;
 
+/** @param {string} step  the last layer to include (see `order`) */
 async function startLayers(step) {
-  const upTo = (name) => order.indexOf(step) >= order.indexOf(name);
+  const upTo = (/** @type {string} */ name) => order.indexOf(step) >= order.indexOf(name);
   /** @type {Record<string, unknown>} */
   let options = { logger: false };
   if (upTo('logger-default-child')) {

@@ -55,7 +55,7 @@ const steps = [
         const after = await server.call('cpu');
         const cpu = after.user - before.user + (after.system - before.system);
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`${step}: failed requests`);
-        if (round > 0) figures[step].push(cpu / result.requests.total);
+        if (round > 0) figures[step]?.push(cpu / result.requests.total);
       } finally {
         await server.stop();
       }
@@ -64,7 +64,7 @@ const steps = [
   let previous;
   console.log('step                    server CPU µs/request   added');
   for (const step of steps) {
-    const value = median(figures[step]);
+    const value = median(figures[step] ?? []);
     const added = previous === undefined ? '' : (value - previous).toFixed(2).padStart(8);
     console.log(`${step.padEnd(24)}${value.toFixed(2).padStart(10)}            ${added}`);
     if (step !== 'logger-default-child') previous = value;

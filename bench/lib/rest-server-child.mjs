@@ -4,15 +4,18 @@
 // a session API key, REST rate limit off because every request comes from 127.0.0.1), or a peer
 // from bench/peers/. Driven over IPC (realtime-rpc.mjs); reports its own CPU time for CPU per request.
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { serveRequests } from './realtime-rpc.mjs';
 import { agentMessage, benchText } from './realtime-payload.mjs';
 import { createConversation, startParleyApp } from './parley-dist.mjs';
+import { startCpuProfile } from './cpu-profile.mjs';
 
+/** @type {{ port: number, close(): unknown } | undefined} */
 let server;
+/** @type {ReturnType<typeof startCpuProfile> | undefined} */
 let profiler;
 
+/** @param {string} dataDirectory */
 async function startParley(dataDirectory) {
   const { app, port } = await startParleyApp(dataDirectory);
   return { app, port, close: () => app.close() };
@@ -60,15 +63,13 @@ serveRequests({
   cpu: () => process.cpuUsage(),
   /** Starts the V8 CPU profiler (for `--cpu-prof`), so startup stays out of the profile. */
   async profileStart() {
-    profiler = new Session();
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
+    profiler = startCpuProfile();
+    await profiler.started;
   },
   /** Stops the profiler and writes the `.cpuprofile` (Chrome DevTools format) to `path`. */
   async profileStop({ path }) {
-    const { profile } = await profiler.post('Profiler.stop');
-    profiler.disconnect();
+    if (profiler === undefined) throw new Error('not profiling');
+    const profile = await profiler.stop();
     profiler = undefined;
     writeFileSync(path, JSON.stringify(profile));
     return { path };

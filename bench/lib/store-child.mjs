@@ -4,6 +4,7 @@
 // process never loads Parley's modules and the other way round.
 import { reportToParent } from './realtime-rpc.mjs';
 
+/** @type {Record<string, (config: any) => Promise<unknown>>} */
 const participants = {
   'parley-concurrent': async (config) =>
     (await import('./store-parley.mjs')).parleyConcurrentAppend(config),
@@ -26,7 +27,7 @@ const participants = {
 };
 
 const [mode, configJson] = process.argv.slice(2);
-const participant = participants[mode];
+const participant = mode === undefined ? undefined : participants[mode];
 
 try {
   if (participant === undefined) throw new Error(`unknown mode ${mode}`);

@@ -3,6 +3,24 @@
 import { finite, judgeMetric } from './metric-verdict.mjs';
 
 /**
+ * A summary row as the reports and charts draw it (every program's rows have at least these).
+ * @typedef {{
+ *   id: string,
+ *   workload: string,
+ *   metric: string,
+ *   peer: string,
+ *   digits: number,
+ *   parley: number | undefined,
+ *   peerValue?: number,
+ *   ratio?: number,
+ *   target: string,
+ *   status: string,
+ * }} ReportRow
+ * @typedef {{ ratioAtLeast?: number, ratioAtMost?: number, atMost?: number, everyRound?: boolean }} Target
+ * @typedef {{ workload: string, peer: string, parley: string, other?: string }} MetricGroup
+ */
+
+/**
  * The figure at `path` (dot-separated keys) of a round record, or undefined where any part is missing.
  * @param {string} path
  * @returns {(round: any) => any}
@@ -15,6 +33,12 @@ export function figureAt(path) {
 /**
  * One metric of a group that compares the same two records: Parley's figure is `key` of
  * `group.parley`, the peer's `key` of `group.other` (no peer figure when the group has none).
+ * @param {MetricGroup} group
+ * @param {string} id
+ * @param {string} name
+ * @param {string} key
+ * @param {number} digits
+ * @param {Target} [target]
  */
 function metric(group, id, name, key, digits, target) {
   return {
@@ -58,6 +82,7 @@ const fromMiddle = {
   parley: 'b3.parleyReplay.fromMiddle',
   other: 'b3.rawReplay.fromMiddle',
 };
+/** @type {MetricGroup} */
 const fromStartAlone = { ...fromStart, peer: '—', other: undefined };
 const fromStartVsOneGo = {
   ...fromStart,
@@ -104,7 +129,10 @@ export const storeMetrics = [
   metric(fromStartVsOneGo, 'b3.oneGoFromStartMs', 'time to last event (ms)', 'ms', 1),
 ];
 
-/** Medians over the counted rounds, per-round ratios and the verdict of each metric. */
+/**
+ * Medians over the counted rounds, per-round ratios and the verdict of each metric.
+ * @param {any[]} countedRounds
+ */
 export function summarise(countedRounds) {
   return storeMetrics
     .map((definition) => {
@@ -135,6 +163,10 @@ export function summarise(countedRounds) {
     .filter((row) => row !== undefined);
 }
 
+/**
+ * @param {unknown} value
+ * @param {number} digits
+ */
 export function formatNumber(value, digits) {
   if (!finite(value)) return '—';
   return value.toLocaleString('en-US', {
@@ -143,7 +175,10 @@ export function formatNumber(value, digits) {
   });
 }
 
-/** Two decimals, three when two would round onto the target and hide which side of it we are. */
+/**
+ * Two decimals, three when two would round onto the target and hide which side of it we are.
+ * @param {{ ratio?: number, target: string }} row
+ */
 export function formatRatio(row) {
   if (!finite(row.ratio)) return '—';
   const limit = /^[≥≤] ([\d.]+)x$/.exec(row.target);
@@ -151,6 +186,7 @@ export function formatRatio(row) {
   return `${row.ratio.toFixed(close ? 3 : 2)}x`;
 }
 
+/** @param {ReportRow[]} rows */
 export function markdownTable(rows) {
   const lines = [
     '| Workload | Metric | Parley | Peer | Peer figure | Ratio (Parley ÷ peer) | Target | Result |',
@@ -169,6 +205,7 @@ export function markdownTable(rows) {
   return lines.join('\n');
 }
 
+/** @param {string} text */
 function escapeXml(text) {
   return text.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`);
 }
@@ -177,6 +214,8 @@ function escapeXml(text) {
  * One bar per targeted metric: the measured figure as a share of its target (ratio ÷ target ratio, or
  * absolute ÷ absolute limit, inverted for "at least" targets), so 1.0 is the target on every bar and
  * shorter is better. Green passes, red misses.
+ * @param {ReportRow[]} rows
+ * @param {string} title
  */
 export function svgChart(rows, title) {
   const targeted = rows.filter((row) => row.status !== 'info');
@@ -186,7 +225,8 @@ export function svgChart(rows, title) {
   const top = 48;
   const scaleMax = Math.max(1.5, ...targeted.map((row) => Math.min(4, targetShare(row) ?? 0)));
   const plotWidth = width - left - 60;
-  const x = (value) => left + (Math.min(value, scaleMax) / scaleMax) * plotWidth;
+  const x = (/** @type {number} */ value) =>
+    left + (Math.min(value, scaleMax) / scaleMax) * plotWidth;
   const height = top + targeted.length * (barHeight + 12) + 40;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
@@ -214,10 +254,12 @@ export function svgChart(rows, title) {
   return parts.join('\n');
 }
 
+/** @param {ReportRow} row */
 function targetShare(row) {
   const match = /^([≥≤]) ([\d.]+)(x| ms)$/.exec(row.target);
   if (match === null) return undefined;
   const limit = Number(match[2]);
-  if (match[3] === ' ms') return row.parley / limit;
-  return match[1] === '≥' ? limit / row.ratio : row.ratio / limit;
+  const ratio = row.ratio ?? Number.NaN;
+  if (match[3] === ' ms') return (row.parley ?? Number.NaN) / limit;
+  return match[1] === '≥' ? limit / ratio : ratio / limit;
 }

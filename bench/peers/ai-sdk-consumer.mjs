@@ -10,6 +10,7 @@ const { createOpenAICompatible } = await import(require.resolve('@ai-sdk/openai-
 
 const prompt = [{ role: 'user', content: [{ type: 'text', text: 'go' }] }];
 
+/** @param {import('../lib/llm-measure.mjs').StreamRequest} request */
 export async function libraryStream({ baseUrl, model, signal, onText }) {
   const provider = createOpenAICompatible({ name: 'bench', baseURL: baseUrl, includeUsage: true });
   const result = await provider.chatModel(model).doStream({ prompt, abortSignal: signal });

@@ -9,7 +9,10 @@ import Fastify from 'fastify';
 import { openEventsPage, pageQuery } from '../lib/rest-events-page.mjs';
 import { portOf } from '../lib/listening.mjs';
 
-/** Starts on 127.0.0.1 and a free port; resolves with `{ port, close }`. */
+/**
+ * Starts on 127.0.0.1 and a free port; resolves with `{ port, close }`.
+ * @param {{ databasePath: string }} settings
+ */
 export async function startBareFastify({ databasePath }) {
   const events = openEventsPage(databasePath);
   const server = Fastify({ logger: false });

@@ -12,7 +12,10 @@ import { listen } from '../lib/listening.mjs';
 const alive = JSON.stringify({ status: 'ok' });
 const eventsPath = /^\/api\/conversations\/([^/]+)\/events$/;
 
-/** Starts on 127.0.0.1 and a free port; resolves with `{ port, close }`. */
+/**
+ * Starts on 127.0.0.1 and a free port; resolves with `{ port, close }`.
+ * @param {{ databasePath: string }} settings
+ */
 export async function startBareNodeHttp({ databasePath }) {
   const events = openEventsPage(databasePath);
   const server = createServer((request, response) => {
@@ -23,7 +26,7 @@ export async function startBareNodeHttp({ databasePath }) {
       const match = eventsPath.exec(url.pathname);
       if (match !== null) {
         const { limit, startId } = pageQuery(url.searchParams);
-        body = events.page(decodeURIComponent(match[1]), startId, limit);
+        body = events.page(decodeURIComponent(match[1] ?? ''), startId, limit);
       }
     }
     if (body === undefined) {

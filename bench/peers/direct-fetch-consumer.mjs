@@ -7,6 +7,7 @@ const decoder = new TextDecoder();
 /**
  * Streams one completion; calls onText(text) per content delta. Resolves when the stream ends;
  * rejects (AbortError) when `signal` fires.
+ * @param {import('../lib/llm-measure.mjs').StreamRequest} request
  */
 export async function directStream({ baseUrl, model, signal, onText }) {
   const response = await fetch(`${baseUrl}/chat/completions`, {

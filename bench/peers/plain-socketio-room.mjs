@@ -31,6 +31,11 @@ export async function startPlainSocketIoRoom({ host = '127.0.0.1', port = 0 } = 
     serveClient: false,
   });
 
+  /**
+   * @param {string} conversationId
+   * @param {string} text
+   * @param {string} source
+   */
   const broadcast = (conversationId, text, source) => {
     io.to(conversationId).emit('oh_event', v0MessageEvent(nextId++, text, source));
   };
@@ -49,7 +54,8 @@ export async function startPlainSocketIoRoom({ host = '127.0.0.1', port = 0 } = 
   const listeningPort = await listen(httpServer, port, host);
   return {
     port: listeningPort,
-    publish: (conversationId, text) => broadcast(conversationId, text, 'agent'),
+    publish: (/** @type {string} */ conversationId, /** @type {string} */ text) =>
+      broadcast(conversationId, text, 'agent'),
     async close() {
       io.disconnectSockets(true);
       await new Promise((resolve) => io.close(() => resolve(undefined)));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeMessageEvent } from '../lib/store-events.mjs';
 import { cpuMicros, latencySummary } from '../lib/store-stats.mjs';
 
+/** @param {{ dir: string, events: number, warmupEvents?: number, textChars?: number }} settings */
 export function rawFdatasyncLoop({ dir, events, warmupEvents = 0, textChars }) {
   const bytes = Buffer.byteLength(
     JSON.stringify({

@@ -14,6 +14,9 @@ const pageSize = 500;
 
 /** @typedef {{ id: number, payload: string }} StoredRow  a row of the events table */
 
+/**
+ * @param {{ dir: string, conversationId: string, events: number, middle: number, warmups: number, repetitions: number }} settings
+ */
 export async function rawReplay({ dir, conversationId, events, middle, warmups, repetitions }) {
   const db = openRawSqlite(join(dir, 'parley.db'));
   const pageQuery = db.prepare(
@@ -24,6 +27,7 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
   );
 
   // Like Parley's consumer in store-parley.mjs, each reader sees every event and keeps the last id.
+  /** @param {number} startId */
   async function paged(startId) {
     let count = 0;
     let lastId = -1;
@@ -35,11 +39,12 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
         count++;
       }
       if (rows.length < pageSize) return { count, lastId };
-      cursor = rows[rows.length - 1].id + 1;
+      cursor = (rows.at(-1)?.id ?? cursor) + 1;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
+  /** @param {number} startId */
   async function oneGo(startId) {
     let count = 0;
     let lastId = -1;
@@ -50,6 +55,11 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
     return { count, lastId };
   }
 
+  /**
+   * @param {(startId: number) => Promise<{ count: number, lastId: number }>} read
+   * @param {number} startId
+   * @param {number} expected
+   */
   async function timed(read, startId, expected) {
     const cpuStart = process.cpuUsage();
     const start = performance.now();
@@ -69,7 +79,7 @@ export async function rawReplay({ dir, conversationId, events, middle, warmups, 
     await timed(oneGo, 0, events);
   }
   globalThis.gc?.(); // once, as Parley's side does (bench/lib/store-parley.mjs)
-  /** @type {Record<string, { ms: number, cpuMicrosPerEvent: number }[]>} */
+  /** @type {Record<'fromStart' | 'fromMiddle' | 'oneGoFromStart' | 'oneGoFromMiddle', { ms: number, cpuMicrosPerEvent: number }[]>} */
   const samples = { fromStart: [], fromMiddle: [], oneGoFromStart: [], oneGoFromMiddle: [] };
   for (let repetition = 0; repetition < repetitions; repetition++) {
     samples.fromStart.push(await timed(paged, 0, events));

@@ -30,6 +30,11 @@ export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {})
     perMessageDeflate: false,
   });
 
+  /**
+   * @param {string} conversationId
+   * @param {string} text
+   * @param {string} source
+   */
   const broadcast = (conversationId, text, source) => {
     const buffer = Buffer.from(JSON.stringify(v1MessageFrame(nextId++, text, source)));
     for (const socket of rooms.get(conversationId) ?? []) socket.send(buffer);
@@ -61,7 +66,8 @@ export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {})
   const listeningPort = await listen(httpServer, port, host);
   return {
     port: listeningPort,
-    publish: (conversationId, text) => broadcast(conversationId, text, 'agent'),
+    publish: (/** @type {string} */ conversationId, /** @type {string} */ text) =>
+      broadcast(conversationId, text, 'agent'),
     async close() {
       for (const client of wss.clients) client.terminate();
       await new Promise((resolve) => wss.close(resolve));

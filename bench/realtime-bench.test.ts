@@ -41,25 +41,7 @@ describe('realtime benchmark, peers only', () => {
   it('runs B1, B4 and B6 against both peers and writes the JSON, Markdown and SVG results', () => {
     const result = runBenchProgram<ResultFile>(
       program,
-      [
-        '--peers-only',
-        '--quick',
-        '--rounds',
-        '1',
-        '--clients',
-        '3',
-        '--events',
-        '30',
-        '--idle',
-        '6',
-        '--conversations',
-        '2',
-        '--commands',
-        '3',
-        '--command-interval',
-        '5',
-        '--no-pin',
-      ],
+      '--peers-only --quick --rounds 1 --clients 3 --events 30 --idle 6 --conversations 2 --commands 3 --command-interval 5 --no-pin',
       join(directory, 'realtime.json'),
     );
     expect(result.machine.cores).toBeGreaterThan(0);
@@ -133,29 +115,9 @@ describe.skipIf(!parleyBuilt && !isCi)('realtime benchmark, Parley', () => {
     const profiles = join(directory, 'profiles');
     const result = runBenchProgram<ResultFile>(
       program,
-      [
-        '--participants',
-        'parley-v1,parley-socketio',
-        '--quick',
-        '--rounds',
-        '1',
-        '--clients',
-        '3',
-        '--events',
-        '30',
-        '--idle',
-        '8',
-        '--conversations',
-        '4',
-        '--commands',
-        '3',
-        '--command-interval',
-        '5',
-        '--b6-profile',
-        profiles,
-        '--no-pin',
-      ],
+      '--participants parley-v1,parley-socketio --quick --rounds 1 --clients 3 --events 30 --idle 8 --conversations 4 --commands 3 --command-interval 5 --no-pin --b6-profile',
       join(directory, 'parley.json'),
+      [profiles],
     );
     expect(result.unavailable).toEqual({});
     for (const round of result.rounds) {

@@ -45,21 +45,7 @@ describe('replay benchmark, peer only', () => {
   it('replays from the start and the middle and writes the JSON, Markdown and SVG results', () => {
     const result = runBenchProgram<ResultFile>(
       program,
-      [
-        '--peers-only',
-        '--quick',
-        '--rounds',
-        '1',
-        '--events',
-        '300',
-        '--watchers',
-        '2',
-        '--repetitions',
-        '1',
-        '--warmups',
-        '0',
-        '--no-pin',
-      ],
+      '--peers-only --quick --rounds 1 --events 300 --watchers 2 --repetitions 1 --warmups 0 --no-pin',
       join(directory, 'replay.json'),
     );
     expect(result.settings).toMatchObject({

@@ -5,12 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
+/** `flags` are space-separated; `more` follows them as they are (for paths). */
 export function runBenchProgram<Result>(
   program: string,
-  programArguments: readonly string[],
+  flags: string,
   jsonPath: string,
+  more: readonly string[] = [],
 ): Result {
-  const run = spawnSync(process.execPath, [program, ...programArguments, '--json', jsonPath], {
+  const programArguments = [...flags.split(' '), ...more, '--json', jsonPath];
+  const run = spawnSync(process.execPath, [program, ...programArguments], {
     encoding: 'utf8',
     timeout: 110_000,
   });

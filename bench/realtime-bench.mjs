@@ -50,7 +50,6 @@
 // Writes bench/results/realtime-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   placeProcesses,
   printOutcome,
@@ -61,41 +60,22 @@ import {
 } from './lib/bench-program.mjs';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
 import { resultHeader } from './lib/harness-report.mjs';
-import { benchSessionApiKey, defaultTextChars } from './lib/realtime-payload.mjs';
-import { chart, markdownTable, participantName, summarise } from './lib/realtime-report.mjs';
-import { profilePathFor } from './lib/realtime-command-trace.mjs';
-import { withChildren } from './lib/realtime-rpc.mjs';
-import { formatNumber } from './lib/store-report.mjs';
-import { latencySummary } from './lib/store-stats.mjs';
-
-const serverEntry = fileURLToPath(new URL('./lib/realtime-server-child.mjs', import.meta.url));
-const clientsEntry = fileURLToPath(new URL('./lib/realtime-clients.mjs', import.meta.url));
+import { defaultTextChars } from './lib/realtime-payload.mjs';
+import {
+  chart,
+  describeB1,
+  describeB4,
+  describeB6,
+  markdownTable,
+  participantName,
+  summarise,
+} from './lib/realtime-report.mjs';
+import { fanOut, idleConnections } from './lib/realtime-workloads.mjs';
 
 const allParticipants = ['raw-ws', 'parley-v1', 'plain-socketio', 'parley-socketio'];
 const workloads = ['b1', 'b4', 'b6'];
 
-/**
- * @typedef {{
- *   quick: boolean,
- *   rounds: number,
- *   clients: number,
- *   events: number,
- *   window: number,
- *   burst: number,
- *   participants: string[],
- *   idle: number,
- *   conversations: number,
- *   commands: number,
- *   commandIntervalMs: number,
- *   textChars: number,
- *   only: string[],
- *   peersOnly: boolean,
- *   b6Profile: string | undefined,
- *   b6Rate: number | undefined,
- *   json: string | undefined,
- *   pin: boolean,
- * }} RealtimeOptions
- */
+/** @typedef {import('./lib/realtime-workloads.mjs').RealtimeOptions} RealtimeOptions */
 
 /**
  * @param {string[]} argv
@@ -145,285 +125,6 @@ function parseArguments(argv) {
   options.commands ??= options.quick ? 30 : 100;
   options.conversations = Math.min(options.conversations, options.idle);
   return /** @type {RealtimeOptions} */ (options);
-}
-
-/**
- * A participant's two processes once its server has started, and the sockets the server closed.
- * @typedef {{
- *   server: import('./lib/realtime-rpc.mjs').Child,
- *   clients: import('./lib/realtime-rpc.mjs').Child,
- *   closed: object[],
- *   port: number,
- *   conversations: { id: string, latestId: number }[],
- * }} Pair
- */
-
-/**
- * Runs `work` with a fresh server process and client process for one participant (progress relayed
- * from the clients to the server's producer, sockets the server closed collected in `closed`),
- * once the server has started; stops both afterwards.
- * @template T
- * @param {string} participant
- * @param {import('./lib/bench-program.mjs').Cores} cores
- * @param {number} conversations
- * @param {(pair: Pair) => Promise<T>} work
- * @returns {Promise<T | { unavailable: string }>}
- */
-function withPair(participant, cores, conversations, work) {
-  const specs = {
-    server: { entry: serverEntry, core: cores.server },
-    clients: { entry: clientsEntry, core: cores.clients },
-  };
-  return withChildren(specs, async ({ server, clients }) => {
-    /** @type {object[]} */
-    const closed = [];
-    clients.on('progress', (fully) => server.notify('progress', { fully }));
-    clients.on('closed', (detail) => closed.push(detail));
-    const started = await server.call('start', { participant, conversations }, 120_000);
-    if (!started.available) return { unavailable: started.reason };
-    return work({ server, clients, closed, ...started });
-  });
-}
-
-/**
- * B1, then B6 on the same connections.
- * @param {string} participant
- * @param {RealtimeOptions} options
- * @param {import('./lib/bench-program.mjs').Cores} cores
- */
-function fanOut(participant, options, cores) {
-  return withPair(participant, cores, 1, async (pair) => {
-    const conversation = pair.conversations[0];
-    if (conversation === undefined) throw new Error('the server started without a conversation');
-    const subscribers = options.clients;
-    await pair.clients.call('connect', {
-      kind: participant,
-      port: pair.port,
-      count: subscribers,
-      conversations: [conversation],
-      apiKey: benchSessionApiKey,
-      step: Math.max(1, Math.floor(options.window / 4)),
-    });
-    const warmUp = Math.max(20, Math.ceil(options.events / 10));
-    const produce = {
-      conversationId: conversation.id,
-      window: options.window,
-      burst: options.burst,
-      textChars: options.textChars,
-    };
-    await pair.server.call('produce', { ...produce, count: warmUp });
-    await pair.clients.call('waitFor', { count: warmUp });
-    await pair.server.call('finishProduce');
-
-    await pair.clients.call('record', { expected: subscribers * options.events });
-    await pair.server.call('produce', { ...produce, count: options.events });
-    const received = await pair.clients.call('waitFor', { count: warmUp + options.events });
-    const produced = await pair.server.call('finishProduce');
-    const deliveries = subscribers * options.events;
-    const seconds = (received.lastDeliveryAt - produced.startedAt) / 1000;
-    /** @type {Record<string, any>} */
-    const b1 = {
-      subscribers,
-      events: options.events,
-      deliveriesPerSecond: deliveries / seconds,
-      eventsPerSecond: options.events / seconds,
-      serverMicrosPerDelivery: produced.cpuMicros / deliveries,
-      serverUserMicrosPerDelivery: produced.cpuUserMicros / deliveries,
-      p50Ms: received.latency.p50Ms,
-      p99Ms: received.latency.p99Ms,
-      maxMs: received.latency.maxMs,
-      latencySamples: received.samples,
-      clientCpuUtilisation: received.cpuUtilisation,
-      clientBusy: received.cpuUtilisation > 0.9,
-      outOfOrder: received.outOfOrder,
-      appendErrors: produced.errors,
-      firstAppendError: produced.firstError,
-    };
-
-    let b6;
-    if (options.only.includes('b6')) {
-      const rate = options.b6Rate ?? b1.eventsPerSecond / 2;
-      await pair.server.call('pace', { ...produce, rate });
-      await pair.server.call('traceCommands', {
-        on: true,
-        conversationId: conversation.id,
-        profilePath:
-          options.b6Profile === undefined
-            ? undefined
-            : profilePathFor(options.b6Profile, participant),
-      });
-      const { latestId } = await pair.server.call('latestId', { conversationId: conversation.id });
-      const roundTrips = await pair.clients.call('commands', {
-        count: options.commands,
-        intervalMs: options.commandIntervalMs,
-        textChars: options.textChars,
-        conversation: { id: conversation.id, latestId },
-        warmUp: 1,
-      });
-      const trace = await pair.server.call('traceCommands', { on: false });
-      const load = await pair.server.call('stopPace');
-      b6 = {
-        commands: roundTrips.count,
-        p50Ms: roundTrips.p50Ms,
-        p99Ms: roundTrips.p99Ms,
-        maxMs: roundTrips.maxMs,
-        targetBackgroundEventsPerSecond: rate,
-        backgroundEventsPerSecond: load.eventsPerSecond,
-        backgroundDeliveriesPerSecond: load.eventsPerSecond * subscribers,
-        backgroundStalls: load.stalls,
-        serverCpuUtilisation: load.cpuMicros / 1000 / load.wallMs,
-        appendErrors: load.errors,
-        serverStages: trace.available ? commandStages(trace, roundTrips.roundTrips) : undefined,
-      };
-    }
-    b1.socketsClosedEarly = pair.closed.length;
-    return { b1, b6 };
-  });
-}
-
-/**
- * B4: idle connections, the server's memory before and after.
- * @param {string} participant
- * @param {RealtimeOptions} options
- * @param {import('./lib/bench-program.mjs').Cores} cores
- */
-function idleConnections(participant, options, cores) {
-  return withPair(participant, cores, options.conversations, async (pair) => {
-    const before = await pair.server.call('memory');
-    const connected = await pair.clients.call('connect', {
-      kind: participant,
-      port: pair.port,
-      count: options.idle,
-      conversations: pair.conversations,
-      apiKey: benchSessionApiKey,
-    });
-    // Let any work triggered by the joins (replays of the fresh conversations, timers) settle.
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_000));
-    const after = await pair.server.call('memory');
-    // A socket the server closed after its handshake would still count in connects/s and divide
-    // the memory figures while holding none of it: such a measurement is void.
-    if (pair.closed.length > 0) {
-      throw new Error(
-        `B4 ${participant}: ${pair.closed.length} of ${options.idle} connections were closed by the ` +
-          `server before the memory sample (first: ${JSON.stringify(pair.closed[0])})`,
-      );
-    }
-    return {
-      connections: options.idle,
-      conversations: options.conversations,
-      connectsPerSecond: connected.connectsPerSecond,
-      rssBytesPerConnection: (after.rss - before.rss) / options.idle,
-      heapBytesPerConnection: (after.heapUsed - before.heapUsed) / options.idle,
-      externalBytesPerConnection: (after.external - before.external) / options.idle,
-      before,
-      after,
-      socketsClosedEarly: pair.closed.length,
-    };
-  });
-}
-
-/**
- * B6 on Parley: the per-stage summaries from the server's trace (lib/realtime-command-trace.mjs),
- * plus the last stage, hub → client (the fan-out ahead of the command's socket, the send and the
- * client process), from each command's round trip.
- * @param {{ commands: Record<string, any>, stages: object, eventLoopDelay: object }} trace  from the server's traceCommands
- * @param {number[]} roundTrips  each timed command's round trip, by seq
- */
-function commandStages(trace, roundTrips) {
-  const hubToClient = [];
-  const sendToClient = [];
-  const perCommand = [];
-  /** @type {(from: number | undefined, to: number | undefined) => number | undefined} */
-  const gap = (from, to) =>
-    from === undefined || to === undefined ? undefined : Math.round((to - from) * 100) / 100;
-  for (const [seq, entry] of Object.entries(trace.commands)) {
-    const roundTrip = roundTrips[Number(seq)];
-    if (roundTrip === undefined) continue;
-    const receivedAt = entry.sentAt + roundTrip;
-    if (entry.hubAt !== undefined) hubToClient.push(receivedAt - entry.hubAt);
-    if (entry.fanOutEndedAt !== undefined) sendToClient.push(receivedAt - entry.fanOutEndedAt);
-    perCommand.push({
-      seq: Number(seq),
-      roundTripMs: Math.round(roundTrip * 100) / 100,
-      toServer: gap(entry.sentAt, entry.receivedAt),
-      dispatch: gap(entry.receivedAt, entry.appendedAt),
-      commitWait: gap(entry.appendedAt, entry.writeStartedAt),
-      write: gap(entry.writeStartedAt, entry.writeEndedAt),
-      toHub: gap(entry.writeEndedAt, entry.hubAt),
-      hubBacklog: gap(entry.hubAt, entry.fanOutStartedAt),
-      fanOut: gap(entry.fanOutStartedAt, entry.fanOutEndedAt),
-      toClient: gap(entry.fanOutEndedAt, receivedAt),
-    });
-  }
-  perCommand.sort((a, b) => b.roundTripMs - a.roundTripMs);
-  return {
-    ...trace.stages,
-    hubToClient: { ...latencySummary(hubToClient), samples: hubToClient.length },
-    sendToClient: { ...latencySummary(sendToClient), samples: sendToClient.length },
-    eventLoopDelay: trace.eventLoopDelay,
-    slowest: perCommand.slice(0, 5),
-  };
-}
-
-/** @param {any} stages */
-function describeStages(stages) {
-  if (stages === undefined) return '';
-  /** @type {[string, string][]} */
-  const names = [
-    ['sentToReceived', 'to server'],
-    ['receivedToAppended', 'dispatch'],
-    ['appendedToWriteStart', 'commit wait'],
-    ['write', 'write+fsync'],
-    ['committedToHub', 'to hub'],
-    ['hubToFanOut', 'hub backlog'],
-    ['fanOut', 'fan-out'],
-    ['sendToClient', 'to client'],
-  ];
-  return (
-    '\n      stages p50/p99 ms: ' +
-    names
-      .map(
-        ([key, label]) =>
-          `${label} ${formatNumber(stages[key].p50Ms, 2)}/${formatNumber(stages[key].p99Ms, 2)}`,
-      )
-      .join(', ') +
-    `; server loop delay p99 ${formatNumber(stages.eventLoopDelay.p99Ms, 2)} ms`
-  );
-}
-
-/** @param {any} result */
-function describeB1(result) {
-  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
-  const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
-  return (
-    `${formatNumber(result.deliveriesPerSecond, 0)} deliveries/s, ` +
-    `${formatNumber(result.serverMicrosPerDelivery, 2)} server µs/delivery, ` +
-    `p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms, ` +
-    `client CPU ${Math.round(result.clientCpuUtilisation * 100)}%${busy}` +
-    (result.outOfOrder > 0 ? `, ${result.outOfOrder} OUT OF ORDER` : '') +
-    (result.appendErrors > 0 ? `, ${result.appendErrors} APPEND ERRORS` : '')
-  );
-}
-
-/** @param {any} result */
-function describeB6(result) {
-  return (
-    `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
-    `under ${formatNumber(result.backgroundEventsPerSecond, 0)} events/s ` +
-    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s), ` +
-    `server CPU ${Math.round(result.serverCpuUtilisation * 100)}%` +
-    describeStages(result.serverStages)
-  );
-}
-
-/** @param {any} result */
-function describeB4(result) {
-  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
-  return (
-    `${formatNumber(result.rssBytesPerConnection / 1024, 1)} KiB RSS and ` +
-    `${formatNumber(result.heapBytesPerConnection / 1024, 1)} KiB heap per connection, ` +
-    `${formatNumber(result.connectsPerSecond, 0)} connects/s`
-  );
 }
 
 async function main() {

@@ -27,14 +27,14 @@
 //
 // Writes bench/results/store-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.mjs';
 import { resultHeader } from './lib/harness-report.mjs';
 import { parseOptions } from './lib/cli-options.mjs';
 import { defaultTextChars } from './lib/store-events.mjs';
-import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { fileSystemOf, hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { formatNumber, markdownTable, summarise, svgChart } from './lib/store-report.mjs';
 import { runChild } from './lib/store-run-child.mjs';
 
@@ -82,27 +82,6 @@ function parseArguments(argv) {
  */
 function warmupFor(events) {
   return Math.max(200, Math.ceil(events / 10));
-}
-
-/**
- * tmpfs makes fdatasync free and the durable comparison meaningless: say so.
- * @param {string} path
- */
-function fileSystemOf(path) {
-  try {
-    const stats = statfsSync(path);
-    /** @type {Record<number, string>} */
-    const names = {
-      0xef53: 'ext2/3/4',
-      0x01021994: 'tmpfs',
-      0x58465342: 'xfs',
-      0x9123683e: 'btrfs',
-      0x794c7630: 'overlayfs',
-    };
-    return names[stats.type] ?? `0x${stats.type.toString(16)}`;
-  } catch {
-    return 'unknown';
-  }
 }
 
 const format = {

@@ -8,7 +8,7 @@
 import { openSocketIo, openWebSocket } from './bench-sockets.mjs';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchText, defaultTextChars, now, readBenchText } from './realtime-payload.mjs';
-import { cpuMicros, latencySummary } from './store-stats.mjs';
+import { cpuMicros, latencySummary, Samples } from './store-stats.mjs';
 
 /**
  * @typedef {{ id: string, latestId: number }} Conversation
@@ -27,7 +27,7 @@ let reportedFully = 0;
 let progressStep = 1;
 let outOfOrder = 0;
 let lastDeliveryAt = 0;
-/** @type {Samples | undefined} */
+/** @type {{ samples: Samples, cpuStart: NodeJS.CpuUsage, startedAt: number } | undefined} */
 let recording;
 /** @type {{ count: number, resolve: () => void } | undefined} */
 let waiter;
@@ -127,7 +127,7 @@ function delivered(index, text) {
   if (bench.seq !== count - 1) outOfOrder++;
   const at = now();
   lastDeliveryAt = at;
-  if (recording !== undefined) recording.add(at - bench.sentAt);
+  if (recording !== undefined) recording.samples.add(at - bench.sentAt);
   reached.set(count, (reached.get(count) ?? 0) + 1);
   let advanced = false;
   while (reached.get(fully + 1) === subscribers.length) {
@@ -177,34 +177,12 @@ async function connect({ kind, port, count, conversations, apiKey, concurrency =
   return { connected: subscribers.length, ms, connectsPerSecond: (count * 1000) / ms };
 }
 
-class Samples {
-  /** @param {number} capacity */
-  constructor(capacity) {
-    this.values = new Float64Array(Math.max(16, capacity));
-    this.length = 0;
-    this.cpuStart = process.cpuUsage();
-    this.startedAt = now();
-  }
-  /** @param {number} value */
-  add(value) {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-  view() {
-    return this.values.subarray(0, this.length);
-  }
-}
-
 /**
  * Starts recording latencies and this process's CPU (B1's timed section).
  * @param {{ expected: number }} settings
  */
 function record({ expected }) {
-  recording = new Samples(expected);
+  recording = { samples: new Samples(expected), cpuStart: process.cpuUsage(), startedAt: now() };
   return { startedAt: recording.startedAt };
 }
 
@@ -238,8 +216,8 @@ async function waitFor({ count, stallMs = 60_000 }) {
     const cpu = process.cpuUsage(recording.cpuStart);
     const wallMs = now() - recording.startedAt;
     Object.assign(result, {
-      latency: latencySummary(recording.view()),
-      samples: recording.length,
+      latency: latencySummary(recording.samples.view()),
+      samples: recording.samples.length,
       cpuMicros: cpuMicros(cpu),
       cpuUtilisation: cpuMicros(cpu) / 1000 / wallMs || 0,
     });

@@ -3,7 +3,7 @@
 // metric compares a subject (a Parley face, or a peer against the near-limit) with a peer; the ratio
 // is subject ÷ peer per round (the two ran back to back), then the median, as in the store report.
 import { comparisonTable, judgeComparisons } from './comparison-report.mjs';
-import { svgChart } from './store-report.mjs';
+import { formatNumber, svgChart } from './store-report.mjs';
 
 /** @type {Record<string, string>} */
 const names = {
@@ -125,5 +125,66 @@ export function chart(rows, title) {
   return svgChart(
     rows.filter((row) => row.status === 'pass' || row.status === 'miss'),
     title,
+  );
+}
+
+/** @param {any} stages */
+function describeStages(stages) {
+  if (stages === undefined) return '';
+  /** @type {[string, string][]} */
+  const names = [
+    ['sentToReceived', 'to server'],
+    ['receivedToAppended', 'dispatch'],
+    ['appendedToWriteStart', 'commit wait'],
+    ['write', 'write+fsync'],
+    ['committedToHub', 'to hub'],
+    ['hubToFanOut', 'hub backlog'],
+    ['fanOut', 'fan-out'],
+    ['sendToClient', 'to client'],
+  ];
+  return (
+    '\n      stages p50/p99 ms: ' +
+    names
+      .map(
+        ([key, label]) =>
+          `${label} ${formatNumber(stages[key].p50Ms, 2)}/${formatNumber(stages[key].p99Ms, 2)}`,
+      )
+      .join(', ') +
+    `; server loop delay p99 ${formatNumber(stages.eventLoopDelay.p99Ms, 2)} ms`
+  );
+}
+
+/** @param {any} result */
+export function describeB1(result) {
+  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
+  const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
+  return (
+    `${formatNumber(result.deliveriesPerSecond, 0)} deliveries/s, ` +
+    `${formatNumber(result.serverMicrosPerDelivery, 2)} server µs/delivery, ` +
+    `p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms, ` +
+    `client CPU ${Math.round(result.clientCpuUtilisation * 100)}%${busy}` +
+    (result.outOfOrder > 0 ? `, ${result.outOfOrder} OUT OF ORDER` : '') +
+    (result.appendErrors > 0 ? `, ${result.appendErrors} APPEND ERRORS` : '')
+  );
+}
+
+/** @param {any} result */
+export function describeB6(result) {
+  return (
+    `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
+    `under ${formatNumber(result.backgroundEventsPerSecond, 0)} events/s ` +
+    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s), ` +
+    `server CPU ${Math.round(result.serverCpuUtilisation * 100)}%` +
+    describeStages(result.serverStages)
+  );
+}
+
+/** @param {any} result */
+export function describeB4(result) {
+  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
+  return (
+    `${formatNumber(result.rssBytesPerConnection / 1024, 1)} KiB RSS and ` +
+    `${formatNumber(result.heapBytesPerConnection / 1024, 1)} KiB heap per connection, ` +
+    `${formatNumber(result.connectsPerSecond, 0)} connects/s`
   );
 }

@@ -73,3 +73,27 @@ export function summariseReplay(samplesByName) {
   }
   return summary;
 }
+
+/** A growing list of numbers kept in a Float64Array (latency samples without an array of boxes). */
+export class Samples {
+  /** @param {number} capacity  the expected count (it grows past it) */
+  constructor(capacity) {
+    this.values = new Float64Array(Math.max(16, capacity));
+    this.length = 0;
+  }
+
+  /** @param {number} value */
+  add(value) {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  /** The samples so far (a view, not a copy). */
+  view() {
+    return this.values.subarray(0, this.length);
+  }
+}

@@ -26,6 +26,7 @@ import {
   detach,
   finalCloseCodes,
   heartbeatTimeoutCode,
+  initialSocketStatus,
   isLive,
   socketState,
   type ReconnectingSocketOptions,
@@ -47,14 +48,7 @@ export class ReconnectingSocket<TSocket extends SocketLike = SocketLike> {
   readonly #createSocket: (url: string) => TSocket;
   readonly #timers: SocketTimers;
   #options: ReconnectingSocketOptions<TSocket>;
-  #status: SocketStatus<TSocket> = {
-    isConnected: false,
-    isReconnecting: false,
-    attemptCount: 0,
-    reconnectDelayMs: null,
-    error: null,
-    socket: null,
-  };
+  #status: SocketStatus<TSocket> = initialSocketStatus;
   /** The socket whose events count; any other one is detached. */
   #current: TSocket | null = null;
   #attempts = 0;

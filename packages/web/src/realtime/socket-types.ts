@@ -80,6 +80,16 @@ export interface SocketEndpoint<TSocket extends SocketLike> {
   timers?: SocketTimers;
 }
 
+/** The status before the first connect: nothing open, nothing pending, no error. */
+export const initialSocketStatus: SocketStatus<never> = {
+  isConnected: false,
+  isReconnecting: false,
+  attemptCount: 0,
+  reconnectDelayMs: null,
+  error: null,
+  socket: null,
+};
+
 /** Close code of a link given up by the heartbeat timeout (application range, never sent by a server). */
 export const heartbeatTimeoutCode = 4000;
 

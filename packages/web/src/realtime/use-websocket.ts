@@ -14,6 +14,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ReconnectingSocket } from './reconnecting-socket';
+import { initialSocketStatus } from './socket-types';
 import type {
   ReconnectOptions,
   ReconnectingSocketOptions,
@@ -70,19 +71,10 @@ export interface WebSocketHookResult {
 
 const defaultMaxMessages = 200;
 
-const initialStatus: SocketStatus<WebSocket> = {
-  isConnected: false,
-  isReconnecting: false,
-  attemptCount: 0,
-  reconnectDelayMs: null,
-  error: null,
-  socket: null,
-};
-
 const openBrowserSocket = (url: string): WebSocket => new WebSocket(url);
 
 export function useWebSocket(url: string, options: WebSocketHookOptions = {}): WebSocketHookResult {
-  const [status, setStatus] = useState(initialStatus);
+  const [status, setStatus] = useState<SocketStatus<WebSocket>>(initialSocketStatus);
   const [lastMessage, setLastMessage] = useState<string | null>(null);
   const [messages, setMessages] = useState<string[]>([]);
 

@@ -1,9 +1,8 @@
 // Unit tests of the bench programs' shared option parser (bench/lib/cli-options.mjs).
 import { expect, it } from 'vitest';
-// @ts-expect-error -- plain .mjs bench modules have no type declarations
-import { choiceList, parseOptions } from './lib/cli-options.mjs';
+import { choiceList, parseOptions, type OptionSpec } from './lib/cli-options.mjs';
 
-const spec = {
+const spec: Record<string, OptionSpec> = {
   quick: { type: 'boolean' },
   rounds: { type: 'integer', default: 3 },
   'no-pin': { type: 'boolean', key: 'pin', default: true, set: false },

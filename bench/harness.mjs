@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run bench [-- B1 B3] [-- --quick] [-- --rounds N] [-- --tiny] [-- --no-pin] [-- --json path]
 // [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B7) or a
 // chosen subset, each side by side with its peers. It runs the per-area benchmark programs as child
@@ -26,70 +27,11 @@ import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
 import { gitInfo, markdownTable, svgChart, writeResultJson } from './lib/harness-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { allWorkloads, pendingWorkloads, programs } from './lib/harness-programs.mjs';
 
-/** Each program, the workloads it measures, and how the harness options read in its own terms. */
-const programs = [
-  {
-    name: 'store',
-    file: 'store-bench.mjs',
-    workloads: ['B2', 'B3'],
-    description: 'event log: durable append (B2), replay read (B3 storage half)',
-    only: (chosen) => (chosen.length === 1 ? ['--only', chosen[0].toLowerCase()] : []),
-    // Unpinned by default (see docs/benchmarks.md: pinning one process also pins V8's helpers).
-    pin: () => [],
-    quick: ['--quick', '--events', '1500', '--single', '200', '--replay-events', '3000'],
-    tiny: ['--quick', '--events', '200', '--single', '50', '--replay-events', '500'],
-  },
-  {
-    name: 'replay',
-    file: 'replay-bench.mjs',
-    workloads: ['B3'],
-    description: 'replay over the sockets (B3 socket half): time to last event, lag of others',
-    only: () => [],
-    noPin: ['--no-pin'],
-    // --quick leaves out the corked peer, which only feeds information rows.
-    quick: [
-      '--quick',
-      ...'--events 1000 --repetitions 1 --warmups 1 --watchers 20'.split(' '),
-      ...['--participants', 'raw-replay,parley-v1,parley-socketio'],
-    ],
-    tiny: ['--quick', '--events', '300', '--repetitions', '1', '--warmups', '1', '--watchers', '5'],
-  },
-  {
-    name: 'realtime',
-    file: 'realtime-bench.mjs',
-    workloads: ['B1', 'B4', 'B6'],
-    description: 'realtime faces: fan-out (B1), idle connections (B4), command latency (B6)',
-    only: (chosen) => ['--only', chosen.join(',').toLowerCase()],
-    noPin: ['--no-pin'],
-    quick: ['--quick', '--clients', '100', '--events', '200', '--idle', '300', '--commands', '10'],
-    tiny: ['--quick', '--clients', '20', '--events', '50', '--idle', '50', '--commands', '5'],
-  },
-  {
-    name: 'rest',
-    file: 'rest-bench.mjs',
-    workloads: ['B5'],
-    description: 'REST under autocannon -c 100 -p 10 (B5): events page and /alive',
-    only: () => [],
-    noPin: ['--no-pin'],
-    quick: ['--quick', '--duration', '1'],
-    tiny: ['--tiny', '--events', '60', '--connections', '10'],
-  },
-  {
-    name: 'llm',
-    file: 'llm-bench.mjs',
-    workloads: ['B7'],
-    description: 'LLM relay (B7): chunks/s, added latency per chunk, stop',
-    only: () => [],
-    pin: () => ['--pin'],
-    quick: ['--quick', '--chunks', '10000', '--paced', '300', '--stops', '5'],
-    tiny: ['--quick', '--chunks', '2000', '--paced', '100', '--stops', '3'],
-  },
-];
-const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
-const pendingWorkloads = { B8: 'needs scale-out (two processes + Redis), not built yet' };
-
+/** @param {string[]} argv */
 function parseArguments(argv) {
+  /** @type {string[]} */
   const workloads = [];
   const options = parseOptions(
     argv,
@@ -116,12 +58,20 @@ function parseArguments(argv) {
       console.log(`${name}: skipped, ${pendingWorkloads[name]}`);
     else if (!allWorkloads.includes(name)) throw new Error(`unknown workload ${name}`);
   }
-  options.workloads = options.workloads.filter((name) => allWorkloads.includes(name));
+  options.workloads = options.workloads.filter((/** @type {string} */ name) =>
+    allWorkloads.includes(name),
+  );
   if (options.workloads.length === 0 && workloads.length === 0)
     options.workloads = [...allWorkloads];
   return options;
 }
 
+/**
+ * @param {import('./lib/harness-programs.mjs').Program} program
+ * @param {string[]} chosen  the workloads of this program to run
+ * @param {Record<string, any>} options
+ * @param {string} jsonPath
+ */
 function programArguments(program, chosen, options, jsonPath) {
   const list = ['--json', jsonPath];
   if (options.tiny) list.push(...program.tiny);
@@ -133,7 +83,12 @@ function programArguments(program, chosen, options, jsonPath) {
   return list;
 }
 
-/** Runs one program, prefixing its output lines; resolves with its exit code. */
+/**
+ * Runs one program, prefixing its output lines; resolves with its exit code.
+ * @param {import('./lib/harness-programs.mjs').Program} program
+ * @param {string[]} programArgs
+ * @returns {Promise<number>}
+ */
 function runProgram(program, programArgs) {
   return new Promise((resolvePromise) => {
     const child = spawn(
@@ -142,16 +97,19 @@ function runProgram(program, programArgs) {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const prefix = `[${program.workloads.join(' ')}]`;
-    for (const [stream, sink] of [
+    /** @type {[import('node:stream').Readable, NodeJS.WriteStream][]} */
+    const pipes = [
       [child.stdout, process.stdout],
       [child.stderr, process.stderr],
-    ]) {
+    ];
+    for (const [stream, sink] of pipes) {
       createInterface({ input: stream }).on('line', (line) => sink.write(`${prefix} ${line}\n`));
     }
     child.on('exit', (code, signal) => resolvePromise(code ?? (signal === null ? 1 : 128)));
   });
 }
 
+/** @param {{ id?: string, workload?: string }} row */
 function workloadIdOf(row) {
   const fromId = /^b(\d)\./i.exec(row.id ?? '');
   if (fromId !== null) return `B${fromId[1]}`;
@@ -163,9 +121,13 @@ function workloadIdOf(row) {
  * Every place in a program's rounds where the load-generating process used more than 90% of a core:
  * `clientCpuUtilisation` (socket and HTTP clients loading a server) or `loadGeneratorCpuUtilisation`
  * (B7's stream server feeding the measured client).
+ * @param {string} programName
+ * @param {any} result  the program's result file
  */
 function busyClients(programName, result) {
+  /** @type {{ where: string, [figure: string]: unknown }[]} */
   const found = [];
+  /** @type {(value: any, path: string) => void} */
   const visit = (value, path) => {
     if (value === null || typeof value !== 'object') return;
     for (const key of ['clientCpuUtilisation', 'loadGeneratorCpuUtilisation']) {
@@ -199,6 +161,7 @@ async function main() {
       `${options.pin && pinAvailable ? 'server and clients pinned to different cores' : 'not pinned'}`,
   );
   const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-run-'));
+  /** @type {Record<string, object>} */
   const results = {};
   const failures = [];
   const summary = [];

@@ -27,7 +27,7 @@ interface RunFile {
     perRound: { parley: number[]; peer: number[]; ratios: number[] };
     flags: string[];
   }[];
-  programs: Record<string, { result: { rounds: { round: number; warmUp: boolean }[] } }>;
+  programs: { store: { result: { rounds: { round: number; warmUp: boolean }[] } } };
 }
 
 afterAll(() => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // LLM relay benchmark: workload B7 of /work/shared/spec/benchmarks.md. A local OpenAI-compatible
 // SSE server (bench/lib/llm-stream-server.mjs, its own process) streams; Parley's compiled LLM layer
 // (LanguageModels → OpenAI-compatible provider + retries + logging, from packages/server/dist) reads
@@ -23,19 +24,21 @@
 // by design. `--pin` puts the server on core 0 and the clients on core 1 (needs taskset, 2 cores).
 //
 // Writes bench/results/llm-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
-import { fork, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
 import { summariseLlm } from './lib/llm-report.mjs';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
+import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.mjs';
+import { resultHeader } from './lib/harness-report.mjs';
 import { formatNumber, markdownTable, svgChart } from './lib/store-report.mjs';
 import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { runOneShot } from './lib/store-run-child.mjs';
 
 const childEntry = fileURLToPath(new URL('./lib/llm-child.mjs', import.meta.url));
 const serverEntry = fileURLToPath(new URL('./lib/llm-stream-server.mjs', import.meta.url));
 
+/** @param {string[]} argv */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -56,10 +59,17 @@ function parseArguments(argv) {
   return options;
 }
 
+/**
+ * @param {number | undefined} core
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
 function pinned(core, command, args) {
   return core === undefined ? [command, args] : ['taskset', ['-c', String(core), command, ...args]];
 }
 
+/** @param {number | undefined} core */
 async function startServer(core) {
   const [command, args] = pinned(core, process.execPath, [serverEntry]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -74,27 +84,16 @@ async function startServer(core) {
   return { child, baseUrl: `http://127.0.0.1:${port}/v1` };
 }
 
+/**
+ * @param {string} client  parley, direct or library (see lib/llm-child.mjs)
+ * @param {object} config
+ * @param {number | undefined} core
+ */
 function runClient(client, config, core) {
-  const child = fork(childEntry, [client, JSON.stringify(config)], {
-    execPath: core === undefined ? process.execPath : 'taskset',
-    execArgv:
-      core === undefined ? ['--expose-gc'] : ['-c', String(core), process.execPath, '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolveResult, reject) => {
-    let result;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${client} did not finish within 10 minutes`));
-    }, 10 * 60_000);
-    child.on('message', (message) => {
-      result = message;
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (result?.ok === true) resolveResult(result.value);
-      else reject(new Error(`${client} failed (exit ${code}): ${result?.error ?? 'no result'}`));
-    });
+  return runOneShot(childEntry, [client, JSON.stringify(config)], {
+    name: client,
+    core,
+    timeoutMs: 10 * 60_000,
   });
 }
 
@@ -120,6 +119,7 @@ async function main() {
     for (let round = 0; round <= options.rounds; round++) {
       const order =
         round % 2 === 0 ? ['parley', 'direct', 'library'] : ['library', 'direct', 'parley'];
+      /** @type {Record<string, any>} */
       const results = {};
       for (const client of order) results[client] = await runClient(client, config, clientCore);
       const label = round === 0 ? 'warm-up' : `round ${round}/${options.rounds}`;
@@ -155,24 +155,19 @@ async function main() {
     rounds,
     summary: rows,
   };
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'llm',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `LLM relay benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up`;
-  writeFileSync(`${basePath}.md`, `${heading}\n\n${table}\n`);
-  writeFileSync(`${basePath}.svg`, `${svgChart(rows, heading)}\n`);
-  console.log(`\n${heading}\n\n${table}\n`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'All targets met.'
-      : `Targets missed: ${missed.map((row) => row.id).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'llm',
+    startedAt,
+    json: options.json,
+    heading,
+    table,
+    chart: svgChart(rows, heading),
+  });
+  printOutcome(rows, { jsonPath, allMet: 'All targets met.', describe: (row) => row.id });
 }
 
-await main();
+runProgram(main);

@@ -5,11 +5,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// @ts-expect-error -- plain .mjs bench modules have no type declarations
 import { measureLatency, measureStop, measureThroughput } from './lib/llm-measure.mjs';
-// @ts-expect-error -- plain .mjs bench modules have no type declarations
 import { summariseLlm } from './lib/llm-report.mjs';
-// @ts-expect-error -- plain .mjs bench modules have no type declarations
 import { directStream } from './peers/direct-fetch-consumer.mjs';
 
 let server: ChildProcess;

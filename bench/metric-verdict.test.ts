@@ -1,6 +1,5 @@
 // Unit tests of the verdict every bench report gives a metric (bench/lib/metric-verdict.mjs).
 import { expect, it } from 'vitest';
-// @ts-expect-error -- plain .mjs bench modules have no type declarations
 import { judgeMetric } from './lib/metric-verdict.mjs';
 
 interface Round {

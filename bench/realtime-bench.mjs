@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Realtime benchmark: workloads B1 (fan-out), B4 (idle connections) and B6 (command latency under
 // load) of /work/shared/spec/benchmarks.md, Parley's two realtime faces side by side with their peers:
 // bench/peers/raw-ws-broadcast.mjs (the near-limit, compared with the V1 WebSocket face) and
@@ -48,26 +49,38 @@
 //
 // Writes bench/results/realtime-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import {
+  placeProcesses,
+  printOutcome,
+  runProgram,
+  runRounds,
+  selectParticipants,
+  writeResultFiles,
+} from './lib/bench-program.mjs';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
-import { benchSessionApiKey } from './lib/realtime-payload.mjs';
+import { resultHeader } from './lib/harness-report.mjs';
 import { defaultTextChars } from './lib/realtime-payload.mjs';
-import { chart, markdownTable, participantName, summarise } from './lib/realtime-report.mjs';
-import { profilePathFor } from './lib/realtime-command-trace.mjs';
-import { startChild } from './lib/realtime-rpc.mjs';
-import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
-import { formatNumber } from './lib/store-report.mjs';
-import { latencySummary } from './lib/store-stats.mjs';
-
-const serverEntry = fileURLToPath(new URL('./lib/realtime-server-child.mjs', import.meta.url));
-const clientsEntry = fileURLToPath(new URL('./lib/realtime-clients.mjs', import.meta.url));
+import {
+  chart,
+  describeB1,
+  describeB4,
+  describeB6,
+  markdownTable,
+  participantName,
+  summarise,
+} from './lib/realtime-report.mjs';
+import { fanOut, idleConnections } from './lib/realtime-workloads.mjs';
 
 const allParticipants = ['raw-ws', 'parley-v1', 'plain-socketio', 'parley-socketio'];
 const workloads = ['b1', 'b4', 'b6'];
 
+/** @typedef {import('./lib/realtime-workloads.mjs').RealtimeOptions} RealtimeOptions */
+
+/**
+ * @param {string[]} argv
+ * @returns {RealtimeOptions}
+ */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -111,306 +124,41 @@ function parseArguments(argv) {
   options.idle ??= options.quick ? 1_000 : 5_000;
   options.commands ??= options.quick ? 30 : 100;
   options.conversations = Math.min(options.conversations, options.idle);
-  return options;
-}
-
-/** A server process and a client process for one participant, with progress relayed between them. */
-async function startPair(participant, cores, conversations) {
-  const server = startChild(serverEntry, { core: cores.server });
-  const clients = startChild(clientsEntry, { core: cores.clients });
-  const closed = [];
-  clients.on('progress', (fully) => server.notify('progress', { fully }));
-  clients.on('closed', (detail) => closed.push(detail));
-  try {
-    const started = await server.call('start', { participant, conversations }, 120_000);
-    return { server, clients, closed, ...started };
-  } catch (error) {
-    await Promise.all([server.stop(), clients.stop()]);
-    throw error;
-  }
-}
-
-async function stopPair(pair) {
-  await Promise.all([pair.clients.stop(), pair.server.stop()]);
-}
-
-/** B1, then B6 on the same connections. */
-async function fanOut(participant, options, cores) {
-  const pair = await startPair(participant, cores, 1);
-  if (!pair.available) {
-    await stopPair(pair);
-    return { unavailable: pair.reason };
-  }
-  try {
-    const conversation = pair.conversations[0];
-    const subscribers = options.clients;
-    await pair.clients.call('connect', {
-      kind: participant,
-      port: pair.port,
-      count: subscribers,
-      conversations: [conversation],
-      apiKey: benchSessionApiKey,
-      step: Math.max(1, Math.floor(options.window / 4)),
-    });
-    const warmUp = Math.max(20, Math.ceil(options.events / 10));
-    const produce = {
-      conversationId: conversation.id,
-      window: options.window,
-      burst: options.burst,
-      textChars: options.textChars,
-    };
-    await pair.server.call('produce', { ...produce, count: warmUp });
-    await pair.clients.call('waitFor', { count: warmUp });
-    await pair.server.call('finishProduce');
-
-    await pair.clients.call('record', { expected: subscribers * options.events });
-    await pair.server.call('produce', { ...produce, count: options.events });
-    const received = await pair.clients.call('waitFor', { count: warmUp + options.events });
-    const produced = await pair.server.call('finishProduce');
-    const deliveries = subscribers * options.events;
-    const seconds = (received.lastDeliveryAt - produced.startedAt) / 1000;
-    const b1 = {
-      subscribers,
-      events: options.events,
-      deliveriesPerSecond: deliveries / seconds,
-      eventsPerSecond: options.events / seconds,
-      serverMicrosPerDelivery: produced.cpuMicros / deliveries,
-      serverUserMicrosPerDelivery: produced.cpuUserMicros / deliveries,
-      p50Ms: received.latency.p50Ms,
-      p99Ms: received.latency.p99Ms,
-      maxMs: received.latency.maxMs,
-      latencySamples: received.samples,
-      clientCpuUtilisation: received.cpuUtilisation,
-      clientBusy: received.cpuUtilisation > 0.9,
-      outOfOrder: received.outOfOrder,
-      appendErrors: produced.errors,
-      firstAppendError: produced.firstError,
-    };
-
-    let b6;
-    if (options.only.includes('b6')) {
-      const rate = options.b6Rate ?? b1.eventsPerSecond / 2;
-      await pair.server.call('pace', { ...produce, rate });
-      await pair.server.call('traceCommands', {
-        on: true,
-        conversationId: conversation.id,
-        profilePath:
-          options.b6Profile === undefined
-            ? undefined
-            : profilePathFor(options.b6Profile, participant),
-      });
-      const { latestId } = await pair.server.call('latestId', { conversationId: conversation.id });
-      const roundTrips = await pair.clients.call('commands', {
-        count: options.commands,
-        intervalMs: options.commandIntervalMs,
-        textChars: options.textChars,
-        conversation: { id: conversation.id, latestId },
-        warmUp: 1,
-      });
-      const trace = await pair.server.call('traceCommands', { on: false });
-      const load = await pair.server.call('stopPace');
-      b6 = {
-        commands: roundTrips.count,
-        p50Ms: roundTrips.p50Ms,
-        p99Ms: roundTrips.p99Ms,
-        maxMs: roundTrips.maxMs,
-        targetBackgroundEventsPerSecond: rate,
-        backgroundEventsPerSecond: load.eventsPerSecond,
-        backgroundDeliveriesPerSecond: load.eventsPerSecond * subscribers,
-        backgroundStalls: load.stalls,
-        serverCpuUtilisation: load.cpuMicros / 1000 / load.wallMs,
-        appendErrors: load.errors,
-        serverStages: trace.available ? commandStages(trace, roundTrips.roundTrips) : undefined,
-      };
-    }
-    b1.socketsClosedEarly = pair.closed.length;
-    return { b1, b6 };
-  } finally {
-    await stopPair(pair);
-  }
-}
-
-/** B4: idle connections, the server's memory before and after. */
-async function idleConnections(participant, options, cores) {
-  const pair = await startPair(participant, cores, options.conversations);
-  if (!pair.available) {
-    await stopPair(pair);
-    return { unavailable: pair.reason };
-  }
-  try {
-    const before = await pair.server.call('memory');
-    const connected = await pair.clients.call('connect', {
-      kind: participant,
-      port: pair.port,
-      count: options.idle,
-      conversations: pair.conversations,
-      apiKey: benchSessionApiKey,
-    });
-    // Let any work triggered by the joins (replays of the fresh conversations, timers) settle.
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_000));
-    const after = await pair.server.call('memory');
-    // A socket the server closed after its handshake would still count in connects/s and divide
-    // the memory figures while holding none of it: such a measurement is void.
-    if (pair.closed.length > 0) {
-      throw new Error(
-        `B4 ${participant}: ${pair.closed.length} of ${options.idle} connections were closed by the ` +
-          `server before the memory sample (first: ${JSON.stringify(pair.closed[0])})`,
-      );
-    }
-    return {
-      connections: options.idle,
-      conversations: options.conversations,
-      connectsPerSecond: connected.connectsPerSecond,
-      rssBytesPerConnection: (after.rss - before.rss) / options.idle,
-      heapBytesPerConnection: (after.heapUsed - before.heapUsed) / options.idle,
-      externalBytesPerConnection: (after.external - before.external) / options.idle,
-      before,
-      after,
-      socketsClosedEarly: pair.closed.length,
-    };
-  } finally {
-    await stopPair(pair);
-  }
-}
-
-/**
- * B6 on Parley: the per-stage summaries from the server's trace (lib/realtime-command-trace.mjs),
- * plus the last stage, hub → client (the fan-out ahead of the command's socket, the send and the
- * client process), from each command's round trip.
- */
-function commandStages(trace, roundTrips) {
-  const hubToClient = [];
-  const sendToClient = [];
-  const perCommand = [];
-  const gap = (from, to) =>
-    from === undefined || to === undefined ? undefined : Math.round((to - from) * 100) / 100;
-  for (const [seq, entry] of Object.entries(trace.commands)) {
-    const roundTrip = roundTrips[Number(seq)];
-    if (roundTrip === undefined) continue;
-    const receivedAt = entry.sentAt + roundTrip;
-    if (entry.hubAt !== undefined) hubToClient.push(receivedAt - entry.hubAt);
-    if (entry.fanOutEndedAt !== undefined) sendToClient.push(receivedAt - entry.fanOutEndedAt);
-    perCommand.push({
-      seq: Number(seq),
-      roundTripMs: Math.round(roundTrip * 100) / 100,
-      toServer: gap(entry.sentAt, entry.receivedAt),
-      dispatch: gap(entry.receivedAt, entry.appendedAt),
-      commitWait: gap(entry.appendedAt, entry.writeStartedAt),
-      write: gap(entry.writeStartedAt, entry.writeEndedAt),
-      toHub: gap(entry.writeEndedAt, entry.hubAt),
-      hubBacklog: gap(entry.hubAt, entry.fanOutStartedAt),
-      fanOut: gap(entry.fanOutStartedAt, entry.fanOutEndedAt),
-      toClient: gap(entry.fanOutEndedAt, receivedAt),
-    });
-  }
-  perCommand.sort((a, b) => b.roundTripMs - a.roundTripMs);
-  return {
-    ...trace.stages,
-    hubToClient: { ...latencySummary(hubToClient), samples: hubToClient.length },
-    sendToClient: { ...latencySummary(sendToClient), samples: sendToClient.length },
-    eventLoopDelay: trace.eventLoopDelay,
-    slowest: perCommand.slice(0, 5),
-  };
-}
-
-function describeStages(stages) {
-  if (stages === undefined) return '';
-  const names = [
-    ['sentToReceived', 'to server'],
-    ['receivedToAppended', 'dispatch'],
-    ['appendedToWriteStart', 'commit wait'],
-    ['write', 'write+fsync'],
-    ['committedToHub', 'to hub'],
-    ['hubToFanOut', 'hub backlog'],
-    ['fanOut', 'fan-out'],
-    ['sendToClient', 'to client'],
-  ];
-  return (
-    '\n      stages p50/p99 ms: ' +
-    names
-      .map(
-        ([key, label]) =>
-          `${label} ${formatNumber(stages[key].p50Ms, 2)}/${formatNumber(stages[key].p99Ms, 2)}`,
-      )
-      .join(', ') +
-    `; server loop delay p99 ${formatNumber(stages.eventLoopDelay.p99Ms, 2)} ms`
-  );
-}
-
-function describeB1(result) {
-  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
-  const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
-  return (
-    `${formatNumber(result.deliveriesPerSecond, 0)} deliveries/s, ` +
-    `${formatNumber(result.serverMicrosPerDelivery, 2)} server µs/delivery, ` +
-    `p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms, ` +
-    `client CPU ${Math.round(result.clientCpuUtilisation * 100)}%${busy}` +
-    (result.outOfOrder > 0 ? `, ${result.outOfOrder} OUT OF ORDER` : '') +
-    (result.appendErrors > 0 ? `, ${result.appendErrors} APPEND ERRORS` : '')
-  );
-}
-
-function describeB6(result) {
-  return (
-    `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
-    `under ${formatNumber(result.backgroundEventsPerSecond, 0)} events/s ` +
-    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s), ` +
-    `server CPU ${Math.round(result.serverCpuUtilisation * 100)}%` +
-    describeStages(result.serverStages)
-  );
-}
-
-function describeB4(result) {
-  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
-  return (
-    `${formatNumber(result.rssBytesPerConnection / 1024, 1)} KiB RSS and ` +
-    `${formatNumber(result.heapBytesPerConnection / 1024, 1)} KiB heap per connection, ` +
-    `${formatNumber(result.connectsPerSecond, 0)} connects/s`
-  );
+  return /** @type {RealtimeOptions} */ (options);
 }
 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
-  const machine = machineInfo();
-  const pinned = options.pin && machine.cores >= 2 && hasTaskset();
-  const cores = pinned ? { server: machine.cores - 1, clients: 0 } : {};
-  const participants = options.participants.filter(
-    (participant) => !options.peersOnly || !participant.startsWith('parley-'),
-  );
+  const { machine, pinned, cores, placement } = placeProcesses(options.pin);
+  const participants = selectParticipants(options.participants, options.peersOnly);
   const runFanOut = options.only.includes('b1') || options.only.includes('b6');
   if (options.b6Profile !== undefined) mkdirSync(options.b6Profile, { recursive: true });
   const startedAt = new Date();
   console.log(
     `realtime bench: ${options.quick ? 'quick' : 'full'} mode, 1 warm-up + ${options.rounds} counted rounds; ` +
       `${machine.cpuModel} x${machine.cores}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; ` +
-      `${pinned ? `server on core ${cores.server}, clients on core ${cores.clients}` : 'not pinned'}; ` +
-      `B1/B6 ${options.clients} sockets × ${options.events} events, B4 ${options.idle} connections`,
+      `${placement}; B1/B6 ${options.clients} sockets × ${options.events} events, B4 ${options.idle} connections`,
   );
 
-  const unavailable = {};
-  const rounds = [];
-  for (let round = 0; round <= options.rounds; round++) {
-    const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
-    const record = { round, warmUp: round === 0, loadAverage: os.loadavg() };
-    for (const participant of participants) {
-      if (unavailable[participant] !== undefined) {
-        for (const workload of options.only) {
-          record[workload] ??= {};
-          record[workload][participant] = { unavailable: unavailable[participant] };
-        }
-        continue;
-      }
+  /** @type {(record: import('./lib/bench-program.mjs').RoundRecord, participant: string, reason: string) => void} */
+  const markUnavailable = (record, participant, reason) => {
+    for (const workload of options.only) {
+      record[workload] ??= {};
+      record[workload][participant] = { unavailable: reason };
+    }
+  };
+  const { rounds, counted, unavailable } = await runRounds({
+    rounds: options.rounds,
+    participants,
+    markUnavailable,
+    measure: async (participant, record, label) => {
       const name = participantName(participant);
       if (runFanOut) {
         const result = await fanOut(participant, options, cores);
         if (result.unavailable !== undefined) {
-          unavailable[participant] = result.unavailable;
           console.log(`  ${label} ${name}: not available yet (${result.unavailable})`);
-          for (const workload of options.only) {
-            record[workload] ??= {};
-            record[workload][participant] = { unavailable: result.unavailable };
-          }
-          continue;
+          markUnavailable(record, participant, result.unavailable);
+          return result.unavailable;
         }
         if (options.only.includes('b1')) {
           (record.b1 ??= {})[participant] = result.b1;
@@ -421,20 +169,16 @@ async function main() {
           console.log(`  B6 ${label} ${name}: ${describeB6(result.b6)}`);
         }
       }
-      if (options.only.includes('b4')) {
-        const result = await idleConnections(participant, options, cores);
-        if (result.unavailable !== undefined) unavailable[participant] = result.unavailable;
-        (record.b4 ??= {})[participant] = result;
-        console.log(`  B4 ${label} ${name}: ${describeB4(result)}`);
-      }
-    }
-    rounds.push(record);
-  }
+      if (!options.only.includes('b4')) return undefined;
+      const result = await idleConnections(participant, options, cores);
+      (record.b4 ??= {})[participant] = result;
+      console.log(`  B4 ${label} ${name}: ${describeB4(result)}`);
+      return result.unavailable;
+    },
+  });
 
-  const counted = rounds.filter((round) => !round.warmUp);
   const skipped = allParticipants.filter((participant) => !participants.includes(participant));
   const rows = summarise(counted, unavailable, skipped);
-  const table = markdownTable(rows);
   const busy = counted.flatMap((round) =>
     Object.entries(round.b1 ?? {})
       .filter(([, result]) => result.clientBusy === true)
@@ -477,39 +221,33 @@ async function main() {
     summary: rows,
   };
 
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'realtime',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `Realtime benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `${machine.totalMemoryGiB} GiB, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up; ` +
     `B1/B6 ${options.clients} sockets, B4 ${options.idle} connections`;
-  const notes = [
-    ...Object.entries(unavailable).map(
-      ([participant, reason]) =>
-        `- ${participantName(participant)}: not available yet (${reason}).`,
-    ),
-    ...(busy.length > 0
-      ? [`- Client process above 90% CPU (the clients may be the limit): ${busy.join(', ')}.`]
-      : []),
-  ];
-  const markdown = `${heading}\n\n${table}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
-  writeFileSync(`${basePath}.md`, markdown);
-  writeFileSync(`${basePath}.svg`, `${chart(rows, heading)}\n`);
-
-  console.log(`\n${markdown}`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'No target missed among those measured.'
-      : `Targets missed: ${missed.map((row) => `${row.id} (${row.ratio.toFixed(2)}x vs ${row.target})`).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'realtime',
+    startedAt,
+    json: options.json,
+    heading,
+    table: markdownTable(rows),
+    notes: [
+      ...Object.entries(unavailable).map(
+        ([participant, reason]) =>
+          `- ${participantName(participant)}: not available yet (${reason}).`,
+      ),
+      ...(busy.length > 0
+        ? [`- Client process above 90% CPU (the clients may be the limit): ${busy.join(', ')}.`]
+        : []),
+    ],
+    chart: chart(rows, heading),
+  });
+  printOutcome(rows, {
+    jsonPath,
+    allMet: 'No target missed among those measured.',
+    describe: (row) => `${row.id} (${row.ratio?.toFixed(2)}x vs ${row.target})`,
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+runProgram(main);

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBenchProgram } from './test-support/run-bench-program.js';
 
 const program = fileURLToPath(new URL('./realtime-bench.mjs', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'parley-realtime-bench-test-'));
@@ -39,39 +39,11 @@ describe('realtime benchmark, peers only', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('runs B1, B4 and B6 against both peers and writes the JSON, Markdown and SVG results', () => {
-    const json = join(directory, 'realtime.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        program,
-        '--peers-only',
-        '--quick',
-        '--rounds',
-        '1',
-        '--clients',
-        '3',
-        '--events',
-        '30',
-        '--idle',
-        '6',
-        '--conversations',
-        '2',
-        '--commands',
-        '3',
-        '--command-interval',
-        '5',
-        '--no-pin',
-        '--json',
-        json,
-      ],
-      { encoding: 'utf8', timeout: 110_000 },
+    const result = runBenchProgram<ResultFile>(
+      program,
+      '--peers-only --quick --rounds 1 --clients 3 --events 30 --idle 6 --conversations 2 --commands 3 --command-interval 5 --no-pin',
+      join(directory, 'realtime.json'),
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(existsSync(join(directory, 'realtime.md'))).toBe(true);
-    expect(readFileSync(join(directory, 'realtime.svg'), 'utf8')).toMatch(/^<svg /);
-
-    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.settings).toMatchObject({
       peersOnly: true,
@@ -140,40 +112,13 @@ if (!parleyBuilt && !isCi) {
 
 describe.skipIf(!parleyBuilt && !isCi)('realtime benchmark, Parley', () => {
   it('keeps every idle connection and traces B6 commands through the server', () => {
-    const json = join(directory, 'parley.json');
     const profiles = join(directory, 'profiles');
-    const run = spawnSync(
-      process.execPath,
-      [
-        program,
-        '--participants',
-        'parley-v1,parley-socketio',
-        '--quick',
-        '--rounds',
-        '1',
-        '--clients',
-        '3',
-        '--events',
-        '30',
-        '--idle',
-        '8',
-        '--conversations',
-        '4',
-        '--commands',
-        '3',
-        '--command-interval',
-        '5',
-        '--b6-profile',
-        profiles,
-        '--no-pin',
-        '--json',
-        json,
-      ],
-      { encoding: 'utf8', timeout: 110_000 },
+    const result = runBenchProgram<ResultFile>(
+      program,
+      '--participants parley-v1,parley-socketio --quick --rounds 1 --clients 3 --events 30 --idle 8 --conversations 4 --commands 3 --command-interval 5 --no-pin --b6-profile',
+      join(directory, 'parley.json'),
+      [profiles],
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
     expect(result.unavailable).toEqual({});
     for (const round of result.rounds) {
       for (const b4 of Object.values(round.b4)) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Replay benchmark: workload B3, socket half, of /work/shared/spec/benchmarks.md ("reconnect to a
 // 10,000-event conversation from id -1 and from the middle: time to last event; event-loop lag of
 // other clients during replay"). The storage half is in bench/store-bench.mjs. Parley's two faces
@@ -37,30 +38,37 @@
 // `clientBusy` (bench/harness.mjs flags those rows): the client, not the server, may be the limit.
 //
 // Writes bench/results/replay-<timestamp>.json (or --json path), plus a .md table and an .svg chart.
-import { writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import {
+  placeProcesses,
+  printOutcome,
+  runProgram,
+  runRounds,
+  selectParticipants,
+  writeResultFiles,
+} from './lib/bench-program.mjs';
 import { choiceList, parseOptions } from './lib/cli-options.mjs';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
-import { benchSessionApiKey, defaultTextChars } from './lib/realtime-payload.mjs';
-import { startChild } from './lib/realtime-rpc.mjs';
-import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
-import { formatNumber, formatRatio, svgChart } from './lib/store-report.mjs';
-import { judgeMetric } from './lib/metric-verdict.mjs';
-import { median } from './lib/store-stats.mjs';
-
-const serverEntry = fileURLToPath(new URL('./lib/replay-server-child.mjs', import.meta.url));
-const clientsEntry = fileURLToPath(new URL('./lib/replay-clients.mjs', import.meta.url));
+import { resultHeader } from './lib/harness-report.mjs';
+import { defaultTextChars } from './lib/realtime-payload.mjs';
+import {
+  describe,
+  markdownTable,
+  metricDefinitions,
+  parleyFaces,
+  participantNames as names,
+  summarise,
+  variants,
+} from './lib/replay-report.mjs';
+import { runParticipant } from './lib/replay-workload.mjs';
+import { svgChart } from './lib/store-report.mjs';
 
 const allParticipants = ['raw-replay', 'raw-replay-corked', 'parley-v1', 'parley-socketio'];
-const names = {
-  'raw-replay': 'raw SQLite + ws',
-  'raw-replay-corked': 'raw SQLite + ws, corked pages',
-  'parley-v1': 'Parley V1 WebSocket',
-  'parley-socketio': 'Parley Socket.IO',
-};
-const variants = ['fromStart', 'fromMiddle'];
 
+/** @typedef {import('./lib/replay-workload.mjs').ReplayOptions} ReplayOptions */
+
+/**
+ * @param {string[]} argv
+ * @returns {ReplayOptions}
+ */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -104,381 +112,40 @@ function parseArguments(argv) {
   options.middle ??= Math.floor(options.events / 2);
   if (options.middle >= options.events) throw new Error('--middle must be below --events');
   if (options.quick) options.repetitions = Math.min(options.repetitions, 2);
-  return options;
-}
-
-const pause = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
-
-/** One participant's share of a round: seed, watch, warm up, then the timed replays. */
-async function runParticipant(participant, options, cores) {
-  const server = startChild(serverEntry, { core: cores.server });
-  const watchers = startChild(clientsEntry, { core: cores.clients });
-  const replayer = startChild(clientsEntry, { core: cores.clients });
-  try {
-    const started = await server.call(
-      'start',
-      { participant, events: options.events, textChars: options.textChars },
-      300_000,
-    );
-    if (!started.available) return { unavailable: started.reason };
-    // Both peers speak the same protocol to their clients.
-    const kind = participant.startsWith('raw-replay') ? 'raw-replay' : participant;
-    const common = { kind, port: started.port, apiKey: benchSessionApiKey };
-    await watchers.call('watch', {
-      ...common,
-      conversationId: started.live.id,
-      latestId: started.live.latestId,
-      count: options.watchers,
-    });
-    await server.call('trickle', {
-      conversationId: started.live.id,
-      rate: options.rate,
-      textChars: options.textChars,
-    });
-    await pause(300);
-
-    const replayArguments = {
-      fromStart: { cursor: -1, firstSeq: 0 },
-      fromMiddle: { cursor: started.replay.baseId + options.middle, firstSeq: options.middle },
-    };
-    const replayOnce = (variant) =>
-      replayer.call('replay', {
-        ...common,
-        conversationId: started.replay.id,
-        lastSeq: options.events - 1,
-        ...replayArguments[variant],
-      });
-
-    // Quiet window: the trickle alone.
-    await server.call('measureStart');
-    await watchers.call('record');
-    await pause(300);
-    const quietServer = await server.call('measureStop');
-    const quietDelivery = await watchers.call('stopRecord');
-
-    for (let pass = 0; pass < options.warmups; pass++) await replayOnce('fromStart');
-
-    const samples = { fromStart: [], fromMiddle: [] };
-    for (let repetition = 0; repetition < options.repetitions; repetition++) {
-      for (const variant of variants) {
-        await server.call('measureStart');
-        await watchers.call('record');
-        const replayed = await replayOnce(variant);
-        const measured = await server.call('measureStop');
-        const delivery = await watchers.call('stopRecord');
-        samples[variant].push({
-          ms: replayed.ms,
-          events: replayed.events,
-          lagP99Ms: measured.lagP99Ms,
-          lagMaxMs: measured.lagMaxMs,
-          lagSamples: measured.lagSamples,
-          deliveryP99Ms: delivery.p99Ms,
-          deliveryMaxMs: delivery.maxMs,
-          deliverySamples: delivery.samples,
-          serverCpuMicrosPerEvent: measured.cpuMicros / replayed.events,
-          clientCpuMicros: replayed.cpuMicros,
-        });
-        // Let the replayer's socket close and the server settle before the next measured window.
-        await pause(100);
-      }
-    }
-    const trickled = await server.call('stopTrickle');
-    const result = {
-      events: options.events,
-      quiet: {
-        lagP99Ms: quietServer.lagP99Ms,
-        lagMaxMs: quietServer.lagMaxMs,
-        deliveryP99Ms: quietDelivery.p99Ms,
-        deliverySamples: quietDelivery.samples,
-      },
-      trickle: trickled,
-    };
-    for (const variant of variants) {
-      const list = samples[variant];
-      const middleOf = (key) => median(list.map((sample) => sample[key]));
-      const sum = (key) => list.reduce((total, sample) => total + sample[key], 0);
-      // The replaying client's CPU over all the timed replays of this variant, ÷ their wall time.
-      const clientCpuUtilisation = sum('clientCpuMicros') / 1000 / sum('ms');
-      result[variant] = {
-        events: list[0].events,
-        ms: middleOf('ms'),
-        lagP99Ms: middleOf('lagP99Ms'),
-        lagMaxMs: Math.max(...list.map((sample) => sample.lagMaxMs)),
-        deliveryP99Ms: middleOf('deliveryP99Ms'),
-        deliveryMaxMs: Math.max(...list.map((sample) => sample.deliveryMaxMs)),
-        serverCpuMicrosPerEvent: middleOf('serverCpuMicrosPerEvent'),
-        clientCpuUtilisation,
-        clientBusy: clientCpuUtilisation > 0.9,
-        samples: list,
-      };
-    }
-    return result;
-  } finally {
-    await Promise.all([watchers.stop(), replayer.stop(), server.stop()]);
-  }
-}
-
-const parleyFaces = ['parley-v1', 'parley-socketio'];
-const variantNames = {
-  fromStart: 'B3 replay from the start',
-  fromMiddle: 'B3 replay from the middle',
-};
-
-/** The report's rows: what is compared with what, and the target. */
-function metricDefinitions(options, subjects) {
-  const rows = [];
-  const value = (participant, variant, key) => (round) => {
-    const result = round.b3?.[participant];
-    return result === undefined || result.unavailable !== undefined
-      ? undefined
-      : result[variant]?.[key];
-  };
-  const add = (
-    id,
-    workload,
-    metric,
-    key,
-    variant,
-    target,
-    digits,
-    subjects,
-    peer = 'raw-replay',
-  ) => {
-    for (const subject of subjects) {
-      // Peers only: the peers' own figures, nothing to compare them with.
-      const alone = subject.startsWith('raw-replay');
-      rows.push({
-        id: `${id}.${subject}${peer === 'raw-replay' ? '' : `.vs-${peer}`}`,
-        workload,
-        metric,
-        subject,
-        peer: alone ? undefined : peer,
-        subjectValue: value(subject, variant, key),
-        peerValue: alone ? () => undefined : value(peer, variant, key),
-        target: alone ? undefined : target,
-        digits,
-      });
-    }
-  };
-  // The corked peer is compared for information only: the spec's peer is the plain one.
-  const parleySubjects = subjects.filter((subject) => !subject.startsWith('raw-replay'));
-  const corked = options.participants.includes('raw-replay-corked');
-  for (const variant of variants) {
-    const workload = `${variantNames[variant]} (${formatNumber(variant === 'fromStart' ? options.events : options.events - options.middle, 0)} events)`;
-    add(
-      `b3.${variant}.ms`,
-      workload,
-      'time to last event (ms)',
-      'ms',
-      variant,
-      { ratioAtMost: 1.3 },
-      1,
-      subjects,
-    );
-    if (variant === 'fromStart') {
-      add(
-        `b3.${variant}.absolute`,
-        workload,
-        'time to last event, absolute (ms)',
-        'ms',
-        variant,
-        { atMost: 500 },
-        1,
-        subjects,
-      );
-    }
-    add(
-      `b3.${variant}.lagP99`,
-      workload,
-      'server event-loop delay p99 (ms)',
-      'lagP99Ms',
-      variant,
-      { atMost: 50 },
-      2,
-      subjects,
-    );
-    add(
-      `b3.${variant}.deliveryP99`,
-      workload,
-      'watchers’ live delivery p99 (ms)',
-      'deliveryP99Ms',
-      variant,
-      { atMost: 50 },
-      2,
-      subjects,
-    );
-    add(
-      `b3.${variant}.cpu`,
-      workload,
-      'server CPU µs per replayed event',
-      'serverCpuMicrosPerEvent',
-      variant,
-      undefined,
-      2,
-      subjects,
-    );
-    if (corked) {
-      for (const [key, metric, digits] of [
-        ['ms', 'time to last event (ms)', 1],
-        ['serverCpuMicrosPerEvent', 'server CPU µs per replayed event', 2],
-      ]) {
-        add(
-          `b3.${variant}.${key === 'ms' ? 'ms' : 'cpu'}`,
-          workload,
-          metric,
-          key,
-          variant,
-          undefined,
-          digits,
-          parleySubjects,
-          'raw-replay-corked',
-        );
-      }
-    }
-  }
-  add(
-    'b3.quiet.lagP99',
-    'B3 quiet window (trickle only)',
-    'server event-loop delay p99 (ms)',
-    'lagP99Ms',
-    'quiet',
-    undefined,
-    2,
-    subjects,
-  );
-  add(
-    'b3.quiet.deliveryP99',
-    'B3 quiet window (trickle only)',
-    'watchers’ live delivery p99 (ms)',
-    'deliveryP99Ms',
-    'quiet',
-    undefined,
-    2,
-    subjects,
-  );
-  return rows;
-}
-
-function summarise(definitions, countedRounds) {
-  return definitions.map((definition) => {
-    const verdict = judgeMetric(
-      {
-        subjectOf: definition.subjectValue,
-        peerOf: definition.peerValue,
-        target: definition.target,
-      },
-      countedRounds,
-    );
-    return {
-      id: definition.id,
-      workload: definition.workload,
-      metric: definition.metric,
-      subject: names[definition.subject],
-      subjectKey: definition.subject,
-      peer: definition.peer === undefined ? '—' : names[definition.peer],
-      digits: definition.digits,
-      parley: verdict.subject,
-      peerValue: verdict.peer,
-      ratio: verdict.ratio,
-      perRound: {
-        subject: verdict.subjectValues,
-        peer: verdict.peerValues,
-        ratios: verdict.ratios,
-      },
-      target: verdict.targetText,
-      status: verdict.subject === undefined ? 'unavailable' : verdict.status,
-    };
-  });
-}
-
-function markdownTable(rows, peersOnly) {
-  if (peersOnly) {
-    const lines = ['| Workload | Metric | Peer | Figure |', '| --- | --- | --- | ---: |'];
-    for (const row of rows) {
-      lines.push(
-        `| ${row.workload} | ${row.metric} | ${row.subject} | ${formatNumber(row.parley, row.digits)} |`,
-      );
-    }
-    return lines.join('\n');
-  }
-  const lines = [
-    '| Workload | Metric | Subject | Figure | Peer | Peer figure | Ratio | Target | Result |',
-    '| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- |',
-  ];
-  for (const row of rows) {
-    const result = {
-      unavailable: 'not available',
-      info: 'info',
-      pass: '**pass**',
-      miss: '**miss**',
-    }[row.status];
-    lines.push(
-      `| ${row.workload} | ${row.metric} | ${row.subject} | ${formatNumber(row.parley, row.digits)} | ${row.peer} | ${formatNumber(
-        row.peerValue,
-        row.digits,
-      )} | ${formatRatio(row)} | ${row.target} | ${result} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function describe(result) {
-  if (result.unavailable !== undefined) return `not available (${result.unavailable})`;
-  const part = (variant) =>
-    `${variant === 'fromStart' ? 'from start' : 'from middle'} ${formatNumber(result[variant].ms, 1)} ms ` +
-    `(loop p99 ${formatNumber(result[variant].lagP99Ms, 1)} ms, watchers p99 ${formatNumber(result[variant].deliveryP99Ms, 1)} ms)`;
-  const client = Math.max(
-    result.fromStart.clientCpuUtilisation,
-    result.fromMiddle.clientCpuUtilisation,
-  );
-  const busy = client > 0.9 ? ' [client process above 90% CPU]' : '';
-  return (
-    `${part('fromStart')}; ${part('fromMiddle')}; quiet loop p99 ${formatNumber(result.quiet.lagP99Ms, 1)} ms; ` +
-    `replaying client CPU ≤ ${Math.round(client * 100)}%${busy}`
-  );
+  return /** @type {ReplayOptions} */ (options);
 }
 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
-  const machine = machineInfo();
-  const pinned = options.pin && machine.cores >= 2 && hasTaskset();
-  const cores = pinned ? { server: machine.cores - 1, clients: 0 } : {};
-  const participants = options.participants.filter(
-    (participant) => !options.peersOnly || !participant.startsWith('parley-'),
-  );
+  const { machine, pinned, cores, placement } = placeProcesses(options.pin);
+  const participants = selectParticipants(options.participants, options.peersOnly);
   const startedAt = new Date();
   console.log(
     `replay bench (B3 socket half): ${options.quick ? 'quick' : 'full'} mode, 1 warm-up + ${options.rounds} counted rounds; ` +
-      `${machine.cpuModel} x${machine.cores}, Node ${machine.node}; ` +
-      `${pinned ? `server on core ${cores.server}, clients on core ${cores.clients}` : 'not pinned'}; ` +
+      `${machine.cpuModel} x${machine.cores}, Node ${machine.node}; ${placement}; ` +
       `${options.events} events, middle ${options.middle}, ${options.watchers} watchers at ${options.rate} events/s`,
   );
 
-  const unavailable = {};
-  const rounds = [];
-  for (let round = 0; round <= options.rounds; round++) {
-    const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
-    const record = { round, warmUp: round === 0, loadAverage: os.loadavg(), b3: {} };
-    for (const participant of participants) {
-      if (unavailable[participant] !== undefined) {
-        record.b3[participant] = { unavailable: unavailable[participant] };
-        continue;
-      }
+  const { rounds, counted, unavailable } = await runRounds({
+    rounds: options.rounds,
+    participants,
+    newRecord: () => ({ b3: {} }),
+    markUnavailable: (record, participant, reason) => {
+      record.b3[participant] = { unavailable: reason };
+    },
+    measure: async (participant, record, label) => {
       const result = await runParticipant(participant, options, cores);
-      if (result.unavailable !== undefined) unavailable[participant] = result.unavailable;
       record.b3[participant] = result;
       console.log(`  B3 ${label} ${names[participant]}: ${describe(result)}`);
-    }
-    rounds.push(record);
-  }
+      return result.unavailable;
+    },
+  });
 
-  const counted = rounds.filter((round) => !round.warmUp);
   const peersOnly = !participants.some((participant) => participant.startsWith('parley-'));
   const subjects = peersOnly
     ? participants
     : parleyFaces.filter((face) => participants.includes(face));
   const rows = summarise(metricDefinitions(options, subjects), counted);
-  const table = markdownTable(rows, peersOnly);
   const clientBusy = counted.flatMap((round) =>
     Object.entries(round.b3).flatMap(([participant, result]) =>
       variants
@@ -514,45 +181,37 @@ async function main() {
     rounds,
     summary: rows,
   };
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'replay',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `Replay benchmark (B3 socket half), ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ` +
     `${machine.cores} cores, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up; ` +
     `${options.events} events, ${options.watchers} watchers at ${options.rate} events/s`;
-  const notes = [
-    ...Object.entries(unavailable).map(
-      ([participant, reason]) => `- ${names[participant]}: not available (${reason}).`,
-    ),
-    ...(clientBusy.length > 0
-      ? [
-          `- Replaying client process above 90% CPU (the client may be the limit): ${clientBusy.join(', ')}.`,
-        ]
-      : []),
-  ];
-  const markdown = `${heading}\n\n${table}\n${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`;
-  writeFileSync(`${basePath}.md`, markdown);
-  writeFileSync(
-    `${basePath}.svg`,
-    `${svgChart(
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'replay',
+    startedAt,
+    json: options.json,
+    heading,
+    table: markdownTable(rows, peersOnly),
+    notes: [
+      ...Object.entries(unavailable).map(
+        ([participant, reason]) => `- ${names[participant]}: not available (${reason}).`,
+      ),
+      ...(clientBusy.length > 0
+        ? [
+            `- Replaying client process above 90% CPU (the client may be the limit): ${clientBusy.join(', ')}.`,
+          ]
+        : []),
+    ],
+    chart: svgChart(
       rows.filter((row) => row.status === 'pass' || row.status === 'miss'),
       heading,
-    )}\n`,
-  );
-  console.log(`\n${markdown}`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'No target missed among those measured.'
-      : `Targets missed: ${missed.map((row) => `${row.id} (${row.target})`).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+    ),
+  });
+  printOutcome(rows, {
+    jsonPath,
+    allMet: 'No target missed among those measured.',
+    describe: (row) => `${row.id} (${row.target})`,
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+runProgram(main);

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBenchProgram } from './test-support/run-bench-program.js';
 
 const program = fileURLToPath(new URL('./replay-bench.mjs', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'parley-replay-bench-test-'));
@@ -43,35 +43,11 @@ describe('replay benchmark, peer only', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('replays from the start and the middle and writes the JSON, Markdown and SVG results', () => {
-    const json = join(directory, 'replay.json');
-    const run = spawnSync(
-      process.execPath,
-      [
-        program,
-        '--peers-only',
-        '--quick',
-        '--rounds',
-        '1',
-        '--events',
-        '300',
-        '--watchers',
-        '2',
-        '--repetitions',
-        '1',
-        '--warmups',
-        '0',
-        '--no-pin',
-        '--json',
-        json,
-      ],
-      { encoding: 'utf8', timeout: 110_000 },
+    const result = runBenchProgram<ResultFile>(
+      program,
+      '--peers-only --quick --rounds 1 --events 300 --watchers 2 --repetitions 1 --warmups 0 --no-pin',
+      join(directory, 'replay.json'),
     );
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(existsSync(join(directory, 'replay.md'))).toBe(true);
-    expect(readFileSync(join(directory, 'replay.svg'), 'utf8')).toMatch(/^<svg /);
-
-    const result = JSON.parse(readFileSync(json, 'utf8')) as ResultFile;
     expect(result.settings).toMatchObject({
       peersOnly: true,
       participants: ['raw-replay', 'raw-replay-corked'],

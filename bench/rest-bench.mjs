@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // B5, REST under load: `GET /api/conversations/{id}/events?limit=50` and `GET /alive`, autocannon with
 // 100 connections and 10 requests pipelined on each (`-c 100 -p 10`), against Parley and two peers
 // serving the identical handler (bench/lib/rest-events-page.mjs): bare Fastify and bare node:http.
@@ -36,6 +37,7 @@ import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { median } from './lib/store-stats.mjs';
 
 const participants = ['parley', 'bare-fastify', 'bare-node-http'];
+/** @type {Record<string, string>} */
 const names = {
   parley: 'Parley',
   'bare-fastify': 'bare Fastify',
@@ -44,11 +46,12 @@ const names = {
 const endpoints = {
   events: {
     label: 'events page, limit=50',
-    path: (id) => `/api/conversations/${id}/events?limit=50`,
+    path: (/** @type {string} */ id) => `/api/conversations/${id}/events?limit=50`,
   },
   alive: { label: '/alive', path: () => '/alive' },
 };
 
+/** @param {string[]} argv */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -82,6 +85,7 @@ const metrics = [
   { key: 'serverCpuMicrosPerRequest', metric: 'server CPU µs/request', digits: 1 },
 ];
 
+/** @param {any[]} countedRounds */
 function summarise(countedRounds) {
   const rows = [];
   for (const [endpoint, { label }] of Object.entries(endpoints)) {
@@ -89,7 +93,9 @@ function summarise(countedRounds) {
       for (const { key, metric, digits } of metrics) {
         const subject = countedRounds.map((round) => round.results.parley?.[endpoint]?.[key]);
         const peerValues = countedRounds.map((round) => round.results[peer]?.[endpoint]?.[key]);
-        const ratios = subject.map((value, index) => value / peerValues[index]);
+        const ratios = subject.map(
+          (/** @type {number} */ value, /** @type {number} */ index) => value / peerValues[index],
+        );
         const ratio = median(ratios);
         const target =
           key === 'requestsPerSecond' && peer === 'bare-fastify' ? '≥ 0.85x' : undefined;
@@ -99,7 +105,7 @@ function summarise(countedRounds) {
           metric,
           subject: 'Parley',
           subjectKey: 'parley',
-          peer: names[peer],
+          peer: names[peer] ?? peer,
           digits,
           parley: median(subject),
           peerValue: median(peerValues),
@@ -140,9 +146,10 @@ async function main() {
     });
     await seeder.stop();
     for (let round = 0; round <= options.rounds; round++) {
-      const order = participants.map(
-        (_, index) => participants[(index + round) % participants.length],
-      );
+      // Rotated by one place each round, so no participant always runs first.
+      const shift = round % participants.length;
+      const order = [...participants.slice(shift), ...participants.slice(0, shift)];
+      /** @type {Record<string, Record<string, object>>} */
       const results = {};
       const flags = [];
       for (const participant of order) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Store benchmark: workloads B2 (durable append) and B3 (replay, storage half) of
 // /work/shared/spec/benchmarks.md, Parley's SqlEventStore side by side with its raw peers.
 //
@@ -26,16 +27,18 @@
 //
 // Writes bench/results/store-<timestamp>.json (or --json path) with the machine, every round's raw
 // figures and the medians/ratios, plus a .md table and an .svg chart next to it.
-import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { resultHeader, writeResultJson } from './lib/harness-report.mjs';
+import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.mjs';
+import { resultHeader } from './lib/harness-report.mjs';
 import { parseOptions } from './lib/cli-options.mjs';
 import { defaultTextChars } from './lib/store-events.mjs';
-import { hasTaskset, machineInfo } from './lib/store-machine.mjs';
+import { fileSystemOf, hasTaskset, machineInfo } from './lib/store-machine.mjs';
 import { formatNumber, markdownTable, summarise, svgChart } from './lib/store-report.mjs';
 import { runChild } from './lib/store-run-child.mjs';
 
+/** @param {string[]} argv */
 function parseArguments(argv) {
   const options = parseOptions(
     argv,
@@ -73,34 +76,21 @@ function parseArguments(argv) {
   return options;
 }
 
-/** Untimed appends each B2 participant makes first, in its own process (JIT-warm, like a server). */
+/**
+ * Untimed appends each B2 participant makes first, in its own process (JIT-warm, like a server).
+ * @param {number} events
+ */
 function warmupFor(events) {
   return Math.max(200, Math.ceil(events / 10));
 }
 
-/** tmpfs makes fdatasync free and the durable comparison meaningless: say so. */
-function fileSystemOf(path) {
-  try {
-    const stats = statfsSync(path);
-    const names = {
-      0xef53: 'ext2/3/4',
-      0x01021994: 'tmpfs',
-      0x58465342: 'xfs',
-      0x9123683e: 'btrfs',
-      0x794c7630: 'overlayfs',
-    };
-    return names[stats.type] ?? `0x${stats.type.toString(16)}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 const format = {
-  rate: (value) => formatNumber(value, 0),
-  ms: (value) => formatNumber(value, 2),
-  us: (value) => formatNumber(value, 1),
+  rate: (/** @type {number} */ value) => formatNumber(value, 0),
+  ms: (/** @type {number} */ value) => formatNumber(value, 2),
+  us: (/** @type {number} */ value) => formatNumber(value, 1),
 };
 
+/** @param {any} result  a B2 participant's figures */
 function describeAppend(result) {
   const busy = result.cpuUtilisation > 0.9 ? ' [CPU-bound: process above 90% CPU]' : '';
   const batch = result.meanBatch === undefined ? '' : `, ${format.us(result.meanBatch)} ev/txn`;
@@ -110,6 +100,7 @@ function describeAppend(result) {
   );
 }
 
+/** @param {any} result  a B3 participant's figures */
 function describeReplay(result) {
   return Object.entries(result)
     .map(
@@ -157,6 +148,7 @@ async function main() {
 
     for (let round = 0; round <= options.rounds; round++) {
       const label = round === 0 ? 'warm-up (discarded)' : `round ${round}/${options.rounds}`;
+      /** @type {{ round: number, warmUp: boolean, b2: any, b3: any, loadAverage: number[] }} */
       const record = {
         round,
         warmUp: round === 0,
@@ -164,6 +156,7 @@ async function main() {
         b3: undefined,
         loadAverage: os.loadavg(),
       };
+      /** @type {(workload: string, name: string, mode: string, config: object) => Promise<any>} */
       const run = async (workload, name, mode, config) => {
         const directory = join(root, `${workload}-r${round}-${mode}`);
         if (workload === 'b2') mkdirSync(directory);
@@ -273,28 +266,24 @@ async function main() {
     summary: rows,
   };
 
-  const { jsonPath, basePath } = writeResultJson(result, {
-    name: 'store',
-    startedAt,
-    json: options.json,
-  });
   const heading =
     `Store benchmark, ${startedAt.toISOString().slice(0, 10)}: ${machine.cpuModel}, ${machine.cores} cores, ` +
     `${machine.totalMemoryGiB} GiB, Node ${machine.node}; medians of ${options.rounds} rounds after 1 warm-up`;
-  writeFileSync(`${basePath}.md`, `${heading}\n\n${table}\n`);
-  writeFileSync(`${basePath}.svg`, `${svgChart(rows, heading)}\n`);
-
-  console.log(`\n${heading}\n\n${table}\n`);
-  const missed = rows.filter((row) => row.status === 'miss');
-  console.log(
-    missed.length === 0
-      ? 'All targets met.'
-      : `Targets missed: ${missed.map((row) => `${row.id} (${row.ratio?.toFixed(2) ?? formatNumber(row.parley, 1)} vs ${row.target})`).join(', ')}`,
-  );
-  console.log(`Results: ${jsonPath} (+ .md, .svg)`);
+  const { jsonPath } = writeResultFiles({
+    result,
+    name: 'store',
+    startedAt,
+    json: options.json,
+    heading,
+    table,
+    chart: svgChart(rows, heading),
+  });
+  printOutcome(rows, {
+    jsonPath,
+    allMet: 'All targets met.',
+    describe: (row) =>
+      `${row.id} (${row.ratio?.toFixed(2) ?? formatNumber(row.parley, 1)} vs ${row.target})`,
+  });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+runProgram(main);

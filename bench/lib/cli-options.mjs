@@ -1,3 +1,4 @@
+// @ts-check
 // Command-line options for the bench programs, on top of node:util's parseArgs.
 //
 // A spec maps each flag (without its dashes) to { type, key?, default?, set?, parse? }:
@@ -13,9 +14,24 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+/**
+ * @typedef {{
+ *   type: 'boolean' | 'integer' | 'string' | 'path',
+ *   key?: string,
+ *   default?: unknown,
+ *   set?: boolean,
+ *   parse?: (text: string, name: string) => unknown,
+ * }} OptionSpec  one flag's rules (see the top of this file)
+ */
+
+/** @param {string} flag */
 const camelCase = (flag) => flag.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
 
-/** The `--name needs a positive integer, got x` check every program applies to counts. */
+/**
+ * The `--name needs a positive integer, got x` check every program applies to counts.
+ * @param {string} text
+ * @param {string} name
+ */
 export function positiveInteger(text, name) {
   const parsed = Number(text);
   if (!Number.isInteger(parsed) || parsed < 1)
@@ -27,8 +43,11 @@ export function positiveInteger(text, name) {
  * A `parse` for comma-separated choices: empty items dropped, each must be one of `allowed`
  * (else `--flag takes a,b,c`); `lowercase` folds case first, `canonicalOrder` returns them in
  * `allowed`'s order (once each) rather than as given.
+ * @param {string[]} allowed
+ * @param {{ lowercase?: boolean, canonicalOrder?: boolean }} [settings]
  */
 export function choiceList(allowed, { lowercase = false, canonicalOrder = false } = {}) {
+  /** @type {(text: string, name: string) => string[]} */
   return (text, name) => {
     const chosen = (lowercase ? text.toLowerCase() : text).split(',').filter((item) => item !== '');
     for (const item of chosen) {
@@ -41,14 +60,16 @@ export function choiceList(allowed, { lowercase = false, canonicalOrder = false 
 /**
  * Parse `argv` against `spec`; see the top of this file.
  * @param {string[]} argv
- * @param {Record<string, {type: 'boolean'|'integer'|'string'|'path', key?: string, default?: unknown, set?: boolean, parse?: (text: string, name: string) => unknown}>} spec
+ * @param {Record<string, OptionSpec>} spec
  * @param {{usage?: string, unknown?: (argument: string) => string, positional?: (text: string) => void}} [settings]
+ * @returns {Record<string, any>} the options by key; each program knows its own
  */
 export function parseOptions(argv, spec, settings = {}) {
   const { usage } = settings;
   const unknown =
     settings.unknown ??
     ((argument) => `unknown argument ${argument}${usage === undefined ? '' : ' (try --help)'}`);
+  /** @type {Record<string, { type: 'boolean' | 'string', short?: string }>} */
   const parseSpec = {};
   for (const [flag, entry] of Object.entries(spec))
     parseSpec[flag] = { type: entry.type === 'boolean' ? 'boolean' : 'string' };
@@ -64,10 +85,11 @@ export function parseOptions(argv, spec, settings = {}) {
     tokens: true,
   });
 
+  /** @type {Record<string, unknown>} */
   const options = {};
   for (const [flag, entry] of Object.entries(spec))
     options[entry.key ?? camelCase(flag)] = entry.default;
-  for (const token of tokens) {
+  for (const token of tokens ?? []) {
     if (token.kind === 'positional') {
       if (settings.positional === undefined) throw new Error(unknown(token.value));
       settings.positional(token.value);
@@ -80,7 +102,7 @@ export function parseOptions(argv, spec, settings = {}) {
     }
     const entry = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
     if (entry === undefined || token.rawName !== `--${token.name}`)
-      throw new Error(unknown(argv[token.index]));
+      throw new Error(unknown(argv[token.index] ?? token.rawName));
     const key = entry.key ?? camelCase(token.name);
     const name = token.rawName;
     if (entry.type === 'boolean') {

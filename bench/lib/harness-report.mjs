@@ -1,3 +1,4 @@
+// @ts-check
 // Shared reporting for the benchmark harness (bench/harness.mjs) and B5 (bench/rest-bench.mjs): one
 // row shape for every workload's summary, a Markdown table and a hand-written SVG bar chart of
 // Parley ÷ peer per targeted row with each row's target marked.
@@ -37,6 +38,8 @@ export function gitInfo() {
 /**
  * The fields every result file opens with: what ran, when, the machine (with its load average at
  * the end of the run), the commit, and which server build the Parley side loaded.
+ * @param {string} benchmark
+ * @param {{ startedAt: Date, finishedAt?: Date, machine: object }} times
  */
 export function resultHeader(benchmark, { startedAt, finishedAt = new Date(), machine }) {
   return {
@@ -52,19 +55,27 @@ export function resultHeader(benchmark, { startedAt, finishedAt = new Date(), ma
   };
 }
 
-/** `{ sense: '≥' | '≤', value }` for a ratio target such as "≥ 0.85x"; undefined otherwise. */
+/**
+ * `{ sense: '≥' | '≤', value }` for a ratio target such as "≥ 0.85x"; undefined otherwise.
+ * @param {unknown} target
+ */
 export function ratioTarget(target) {
   const match = /^([≥≤])\s*([\d.]+)x$/.exec(String(target ?? '').trim());
   return match === null ? undefined : { sense: match[1], value: Number(match[2]) };
 }
 
-/** pass / miss for a ratio against a target such as "≥ 0.85x"; "info" without one. */
+/**
+ * pass / miss for a ratio against a target such as "≥ 0.85x"; "info" without one.
+ * @param {number} ratio
+ * @param {unknown} target
+ */
 export function ratioStatus(ratio, target) {
   const parsed = ratioTarget(target);
   if (parsed === undefined || !Number.isFinite(ratio)) return 'info';
   return (parsed.sense === '≥' ? ratio >= parsed.value : ratio <= parsed.value) ? 'pass' : 'miss';
 }
 
+/** @param {number | null | undefined} value */
 export function formatValue(value, digits = 1) {
   if (value === undefined || value === null || !Number.isFinite(value)) return '—';
   return value.toLocaleString('en-US', {
@@ -73,11 +84,33 @@ export function formatValue(value, digits = 1) {
   });
 }
 
+/** @param {unknown} value */
 function cell(value) {
   return String(value ?? '—').replaceAll('|', '\\|');
 }
 
-/** Markdown table of summary rows (every row: workload, metric, subject, peer, figures, ratio). */
+/**
+ * A row of the harness's merged summary (and of B5's): a program's row plus where it came from.
+ * @typedef {{
+ *   workloadId?: string,
+ *   workload: string,
+ *   metric: string,
+ *   subject?: string,
+ *   peer: string,
+ *   digits?: number,
+ *   parley?: number,
+ *   peerValue?: number,
+ *   ratio?: number,
+ *   target?: string,
+ *   status?: string,
+ *   flags?: string[],
+ * }} SummaryRow
+ */
+
+/**
+ * Markdown table of summary rows (every row: workload, metric, subject, peer, figures, ratio).
+ * @param {SummaryRow[]} rows
+ */
 export function markdownTable(rows) {
   const header =
     '| # | Workload | Metric | Subject | Figure | Peer | Peer figure | Ratio | Target | Result | Flags |\n' +
@@ -95,6 +128,7 @@ export function markdownTable(rows) {
   return [header, ...lines].join('\n');
 }
 
+/** @param {unknown} text */
 function escapeXml(text) {
   return String(text)
     .replaceAll('&', '&amp;')
@@ -104,12 +138,24 @@ function escapeXml(text) {
 }
 
 /**
+ * The ratio target of a row the chart draws (it draws only rows that have one).
+ * @param {{ target?: string }} row
+ */
+function targetOf(row) {
+  const target = ratioTarget(row.target);
+  if (target === undefined) throw new Error(`no ratio target: ${row.target}`);
+  return target;
+}
+
+/**
  * A horizontal bar per row that has a ratio target: bar length Parley ÷ peer, a dark tick at the
  * target, green when the target is met and red when missed; a dashed line at 1x (parity).
+ * @param {SummaryRow[]} rows
+ * @param {string} title
  */
 export function svgChart(rows, title) {
-  const charted = rows.filter(
-    (row) => ratioTarget(row.target) !== undefined && Number.isFinite(row.ratio),
+  const charted = /** @type {(SummaryRow & { ratio: number })[]} */ (
+    rows.filter((row) => ratioTarget(row.target) !== undefined && Number.isFinite(row.ratio))
   );
   const labelWidth = 610;
   const plotWidth = 420;
@@ -122,9 +168,10 @@ export function svgChart(rows, title) {
   const width = labelWidth + plotWidth + 130;
   const maxRatio = Math.min(
     4,
-    Math.max(1.5, ...charted.map((row) => Math.max(row.ratio, ratioTarget(row.target).value))),
+    Math.max(1.5, ...charted.map((row) => Math.max(row.ratio, targetOf(row).value))),
   );
-  const x = (ratio) => labelWidth + (Math.min(ratio, maxRatio) / maxRatio) * plotWidth;
+  const x = (/** @type {number} */ ratio) =>
+    labelWidth + (Math.min(ratio, maxRatio) / maxRatio) * plotWidth;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -143,7 +190,7 @@ export function svgChart(rows, title) {
   }
   charted.forEach((row, index) => {
     const y = top + index * rowHeight;
-    const target = ratioTarget(row.target);
+    const target = targetOf(row);
     const colour =
       row.status === 'pass' ? '#2e7d32' : row.status === 'miss' ? '#c62828' : '#757575';
     const workload = String(row.workload).startsWith(String(row.workloadId))
@@ -168,6 +215,8 @@ export function svgChart(rows, title) {
 /**
  * Writes a program's result as pretty JSON to `json` (or `bench/results/<name>-<timestamp>.json`)
  * and returns that path and the same path without `.json`, for the `.md` and `.svg` beside it.
+ * @param {object} result
+ * @param {{ name: string, startedAt: Date, json?: string }} where
  */
 export function writeResultJson(result, { name, startedAt, json }) {
   const jsonPath =

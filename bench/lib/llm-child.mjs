@@ -1,8 +1,11 @@
+// @ts-check
 // Child-process entry for bench/llm-bench.mjs: `node llm-child.mjs <parley|direct|library> <json config>`.
 // Runs the three B7 measurements for one client and reports { ok, value } over IPC. The direct peer
 // never loads Parley's modules.
 import { measureLatency, measureStop, measureThroughput } from './llm-measure.mjs';
+import { reportToParent } from './realtime-rpc.mjs';
 
+/** @type {Record<string, () => Promise<import('./llm-measure.mjs').LlmStream>>} */
 const clients = {
   parley: async () => (await import('./llm-parley.mjs')).parleyStream,
   direct: async () => (await import('../peers/direct-fetch-consumer.mjs')).directStream,
@@ -11,16 +14,8 @@ const clients = {
 
 const [client, configJson] = process.argv.slice(2);
 
-function report(message) {
-  if (process.send === undefined) {
-    console.log(JSON.stringify(message, null, 2));
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => process.send(message, resolve));
-}
-
 try {
-  const load = clients[client];
+  const load = client === undefined ? undefined : clients[client];
   if (load === undefined) throw new Error(`unknown client ${client}`);
   const stream = await load();
   const config = JSON.parse(configJson ?? '{}');
@@ -30,9 +25,9 @@ try {
     chunks: config.pacedChunks,
   });
   const stop = await measureStop(stream, config);
-  await report({ ok: true, value: { throughput, latency, stop } });
+  await reportToParent({ ok: true, value: { throughput, latency, stop } });
 } catch (error) {
-  await report({
+  await reportToParent({
     ok: false,
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });

@@ -1,12 +1,28 @@
+// @ts-check
 // The three B7 measurements, run the same way for Parley and for the direct-fetch peer. `stream` is
 // ({ baseUrl, model, signal, onText }) => Promise, ending when the stream ends or rejecting on abort.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { latencySummary } from './store-stats.mjs';
 
-/** The stream server's own process.cpuUsage() in µs (its GET /cpu). */
+/**
+ * @typedef {{
+ *   baseUrl: string,
+ *   model: string,
+ *   signal?: AbortSignal,
+ *   onText: (text: string) => void,
+ * }} StreamRequest  one completion: the stream server's model name says what it streams
+ * @typedef {(request: StreamRequest) => Promise<void>} LlmStream  a client under test
+ */
+
+/**
+ * The stream server's own process.cpuUsage() in µs (its GET /cpu).
+ * @param {string} baseUrl
+ */
 async function serverCpuMicros(baseUrl) {
-  const usage = await (await fetch(`${baseUrl.replace(/\/v1$/, '')}/cpu`)).json();
+  const usage = /** @type {NodeJS.CpuUsage} */ (
+    await (await fetch(`${baseUrl.replace(/\/v1$/, '')}/cpu`)).json()
+  );
   return usage.user + usage.system;
 }
 
@@ -15,6 +31,8 @@ async function serverCpuMicros(baseUrl) {
  * client is the measured party and runs near 100% by design; what would make the figure a lower
  * bound is the load generator (the stream server) running out of CPU, so its utilisation over the
  * flood is reported too (`loadGeneratorCpuUtilisation`, flagged by the harness above 0.9).
+ * @param {LlmStream} stream
+ * @param {{ baseUrl: string, chunks: number, warmupChunks: number }} settings
  */
 export async function measureThroughput(stream, { baseUrl, chunks, warmupChunks }) {
   // A server is a long-running, JIT-warm process: warm up with a few untimed streams first.
@@ -47,7 +65,11 @@ export async function measureThroughput(stream, { baseUrl, chunks, warmupChunks 
   };
 }
 
-/** Per-chunk latency (server write → client callback) over a stream paced at one chunk per ms. */
+/**
+ * Per-chunk latency (server write → client callback) over a stream paced at one chunk per ms.
+ * @param {LlmStream} stream
+ * @param {{ baseUrl: string, chunks: number }} settings
+ */
 export async function measureLatency(stream, { baseUrl, chunks }) {
   const latencies = new Float64Array(chunks);
   let received = 0;
@@ -62,8 +84,13 @@ export async function measureLatency(stream, { baseUrl, chunks }) {
   return latencySummary(latencies);
 }
 
-/** Abort after `afterChunks` chunks of an endless stream; time until the server saw the close. */
+/**
+ * Abort after `afterChunks` chunks of an endless stream; time until the server saw the close.
+ * @param {LlmStream} stream
+ * @param {{ baseUrl: string, stops: number, afterChunks: number }} settings
+ */
 export async function measureStop(stream, { baseUrl, stops, afterChunks }) {
+  /** @type {number[]} */
   const milliseconds = [];
   for (let index = 0; index < stops; index++) {
     const token = randomUUID().replaceAll('-', '');

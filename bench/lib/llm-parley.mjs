@@ -1,3 +1,4 @@
+// @ts-check
 // Parley's side of benchmark B7: the compiled LLM layer from packages/server/dist, built the way the
 // composition root builds it (`LanguageModels` → OpenAI-compatible provider + retries + logging),
 // streaming from the local SSE server. PARLEY_SERVER_DIST points it at another build.
@@ -8,7 +9,10 @@ const { createSilentLogger } = await importFromDist('shared/logger.js');
 
 const request = { messages: [{ role: 'user', content: 'go' }] };
 
-/** Streams one completion through Parley; calls onText(text) per text delta. */
+/**
+ * Streams one completion through Parley; calls onText(text) per text delta.
+ * @param {import('./llm-measure.mjs').StreamRequest} request
+ */
 export async function parleyStream({ baseUrl, model, signal, onText }) {
   const languageModels = new LanguageModels({
     defaults: { model, baseUrl },

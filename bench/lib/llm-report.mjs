@@ -1,91 +1,82 @@
+// @ts-check
 // Turns the LLM benchmark's rounds into medians, ratios and verdicts, in the row shape that
 // store-report.mjs's markdownTable and svgChart draw.
 import { judgeMetric } from './metric-verdict.mjs';
+import { figureAt } from './store-report.mjs';
 
 const direct = 'direct fetch + JSON.parse';
 
+const library = 'provider library alone (doStream reader)';
+
+/**
+ * One metric: Parley's figure at `parley.<path>` of a round, the peer's at `<peer>.<path>` (the
+ * direct consumer unless the options name another record, or none).
+ * @param {string} id
+ * @param {string} workload
+ * @param {string} name
+ * @param {string} path
+ * @param {number} digits
+ * @param {{ target?: object, peer?: string, peerName?: string }} [options]
+ */
+function metric(id, workload, name, path, digits, { target, peer = 'direct', peerName } = {}) {
+  return {
+    id,
+    workload,
+    metric: name,
+    peerName,
+    parley: figureAt(`parley.${path}`),
+    other: figureAt(`${peer}.${path}`),
+    target,
+    digits,
+  };
+}
+
+const flood = 'B7 relay, chunk flood';
+const paced = 'B7 relay, 1 chunk/ms';
+const stop = 'B7 stop → upstream socket closed';
+const versusLibrary = { peer: 'library', peerName: library };
+
 /** target: { ratioAtLeast } | { ratioAtMost } | { atMost } (ms, on Parley's figure) | none. */
 export const llmMetrics = [
-  {
-    id: 'b7.chunksPerSecond',
-    workload: 'B7 relay, chunk flood',
-    metric: 'chunks/s',
-    parley: (round) => round.parley.throughput.chunksPerSecond,
-    other: (round) => round.direct.throughput.chunksPerSecond,
+  metric('b7.chunksPerSecond', flood, 'chunks/s', 'throughput.chunksPerSecond', 0, {
     target: { ratioAtLeast: 0.7 },
-    digits: 0,
-  },
-  {
-    id: 'b7.chunksPerSecondVsLibrary',
-    workload: 'B7 relay, chunk flood',
-    metric: 'chunks/s',
-    peerName: 'provider library alone (doStream reader)',
-    parley: (round) => round.parley.throughput.chunksPerSecond,
-    other: (round) => round.library?.throughput.chunksPerSecond,
-    digits: 0,
-  },
-  {
-    id: 'b7.cpuMicrosPerChunk',
-    workload: 'B7 relay, chunk flood',
-    metric: 'client CPU µs/chunk',
-    parley: (round) => round.parley.throughput.cpuMicrosPerChunk,
-    other: (round) => round.direct.throughput.cpuMicrosPerChunk,
-    digits: 2,
-  },
-  {
-    id: 'b7.cpuMicrosPerChunkVsLibrary',
-    workload: 'B7 relay, chunk flood',
-    metric: 'client CPU µs/chunk',
-    peerName: 'provider library alone (doStream reader)',
-    parley: (round) => round.parley.throughput.cpuMicrosPerChunk,
-    other: (round) => round.library?.throughput.cpuMicrosPerChunk,
-    digits: 2,
-  },
-  {
-    id: 'b7.p50LatencyMs',
-    workload: 'B7 relay, 1 chunk/ms',
-    metric: 'p50 server write → client (ms)',
-    parley: (round) => round.parley.latency.p50Ms,
-    other: (round) => round.direct.latency.p50Ms,
-    digits: 3,
-  },
-  {
-    id: 'b7.p99LatencyMs',
-    workload: 'B7 relay, 1 chunk/ms',
-    metric: 'p99 server write → client (ms)',
-    parley: (round) => round.parley.latency.p99Ms,
-    other: (round) => round.direct.latency.p99Ms,
-    digits: 3,
-  },
+  }),
+  metric(
+    'b7.chunksPerSecondVsLibrary',
+    flood,
+    'chunks/s',
+    'throughput.chunksPerSecond',
+    0,
+    versusLibrary,
+  ),
+  metric('b7.cpuMicrosPerChunk', flood, 'client CPU µs/chunk', 'throughput.cpuMicrosPerChunk', 2),
+  metric(
+    'b7.cpuMicrosPerChunkVsLibrary',
+    flood,
+    'client CPU µs/chunk',
+    'throughput.cpuMicrosPerChunk',
+    2,
+    versusLibrary,
+  ),
+  metric('b7.p50LatencyMs', paced, 'p50 server write → client (ms)', 'latency.p50Ms', 3),
+  metric('b7.p99LatencyMs', paced, 'p99 server write → client (ms)', 'latency.p99Ms', 3),
   {
     id: 'b7.addedP99LatencyMs',
-    workload: 'B7 relay, 1 chunk/ms',
+    workload: paced,
     metric: 'added p99 per chunk (ms)',
     peerName: '—',
-    parley: (round) => round.parley.latency.p99Ms - round.direct.latency.p99Ms,
+    parley: (/** @type {any} */ round) => round.parley.latency.p99Ms - round.direct.latency.p99Ms,
     other: () => undefined,
     target: { atMost: 2 },
     digits: 3,
   },
-  {
-    id: 'b7.stopP50Ms',
-    workload: 'B7 stop → upstream socket closed',
-    metric: 'p50 (ms)',
-    parley: (round) => round.parley.stop.p50Ms,
-    other: (round) => round.direct.stop.p50Ms,
-    digits: 2,
-  },
-  {
-    id: 'b7.stopMaxMs',
-    workload: 'B7 stop → upstream socket closed',
-    metric: 'worst of the round (ms)',
-    parley: (round) => round.parley.stop.maxMs,
-    other: (round) => round.direct.stop.maxMs,
+  metric('b7.stopP50Ms', stop, 'p50 (ms)', 'stop.p50Ms', 2),
+  metric('b7.stopMaxMs', stop, 'worst of the round (ms)', 'stop.maxMs', 2, {
     target: { atMost: 100, everyRound: true },
-    digits: 2,
-  },
+  }),
 ];
 
+/** @param {any[]} countedRounds  the counted rounds of bench/llm-bench.mjs */
 export function summariseLlm(countedRounds) {
   return llmMetrics.map((definition) => {
     const verdict = judgeMetric(

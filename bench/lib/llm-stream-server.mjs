@@ -1,3 +1,4 @@
+// @ts-check
 // The local OpenAI-compatible SSE server of benchmark B7, run as its own process:
 //   node bench/lib/llm-stream-server.mjs      → prints {"port": N} on stdout, serves until killed.
 //
@@ -11,10 +12,12 @@
 // GET /cpu answers this process's process.cpuUsage() (µs) as JSON, so a client can tell whether the
 // load generator itself was saturated during a flood (then the client's figure is a lower bound).
 import { createServer } from 'node:http';
+import { portOf } from './listening.mjs';
 
 const closedAt = new Map();
 const closeWaiters = new Map();
 
+/** @param {string} content */
 function frame(content) {
   return `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
 }
@@ -23,19 +26,26 @@ const closing =
   'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}\n\n' +
   'data: [DONE]\n\n';
 
-/** Resolves on 'drain' or 'close', whichever comes first, and removes both listeners. */
+/**
+ * Resolves on 'drain' or 'close', whichever comes first, and removes both listeners.
+ * @param {import('node:http').ServerResponse} response
+ */
 function drained(response) {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);
       response.off('close', done);
-      resolve();
+      resolve(undefined);
     };
     response.on('drain', done);
     response.on('close', done);
   });
 }
 
+/**
+ * @param {import('node:http').ServerResponse} response
+ * @param {string} text
+ */
 async function write(response, text) {
   if (response.destroyed) return false;
   if (!response.write(text)) await drained(response);
@@ -44,6 +54,11 @@ async function write(response, text) {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
+/**
+ * @param {string} model
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:http').ServerResponse} response
+ */
 async function stream(model, request, response) {
   const token = model.split('-').at(-1);
   if (model.startsWith('paced-') || model.startsWith('endless-')) {
@@ -107,10 +122,10 @@ const server = createServer(async (request, response) => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     await stream(String(body.model), request, response);
   } catch (error) {
-    response.destroy(error);
+    response.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
-  console.log(JSON.stringify({ port: server.address().port }));
+  console.log(JSON.stringify({ port: portOf(server) }));
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The verdict of one benchmark metric over the counted rounds, shared by every bench program's report.
 //
 // A metric reads one figure per round for its subject (Parley, or a face of it) and, when it has a
@@ -8,12 +9,20 @@
 // figure is missing leaves the status at 'info' rather than guessing 'pass' or 'miss'.
 import { median } from './store-stats.mjs';
 
+/**
+ * @param {unknown} value
+ * @returns {value is number}
+ */
 export function finite(value) {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
 /**
- * @param {{ subjectOf: (round: object) => unknown, peerOf?: (round: object) => unknown, target?: object }} metric
+ * @param {{
+ *   subjectOf: (round: any) => unknown,
+ *   peerOf?: (round: any) => unknown,
+ *   target?: { ratioAtLeast?: number, ratioAtMost?: number, atMost?: number, everyRound?: boolean },
+ * }} metric
  * @param {object[]} countedRounds
  */
 export function judgeMetric({ subjectOf, peerOf, target }, countedRounds) {
@@ -43,7 +52,9 @@ export function judgeMetric({ subjectOf, peerOf, target }, countedRounds) {
   } else if (target?.atMost !== undefined) {
     targetText = `≤ ${target.atMost} ms`;
     const judged = target.everyRound === true ? Math.max(...subjectValues) : subject;
-    if (subject !== undefined) status = judged <= target.atMost ? 'pass' : 'miss';
+    if (subject !== undefined && judged !== undefined) {
+      status = judged <= target.atMost ? 'pass' : 'miss';
+    }
   }
   return { subjectValues, peerValues, ratios, subject, peer, ratio, targetText, status };
 }

@@ -1,110 +1,119 @@
+// @ts-check
 // The client process of the realtime benchmark: N subscribers of one kind (raw `ws` or
 // `socket.io-client`), in a process of their own so that the server's CPU figures are the server's.
 // Each subscriber counts the bench events it receives and, while recording, the append→receive
 // latency from the send time embedded in the event (lib/realtime-payload.mjs). The process reports
 // `progress` (how many events every subscriber has) so the producer can stay a bounded window ahead,
 // and runs B6's command client. Driven over IPC (realtime-rpc.mjs).
-import { io } from 'socket.io-client';
-import WebSocket from 'ws';
+import { openSocketIo, openWebSocket } from './bench-sockets.mjs';
 import { serveRequests } from './realtime-rpc.mjs';
-import {
-  benchText,
-  benchTextInFrame,
-  defaultTextChars,
-  now,
-  readBenchText,
-  textOf,
-} from './realtime-payload.mjs';
-import { cpuMicros, latencySummary } from './store-stats.mjs';
+import { benchText, defaultTextChars, now, readBenchText } from './realtime-payload.mjs';
+import { cpuMicros, latencySummary, Samples } from './store-stats.mjs';
 
+/**
+ * @typedef {{ id: string, latestId: number }} Conversation
+ * @typedef {{ send: (text: string) => void, close: () => void }} Connection
+ * @typedef {(text: string | undefined) => void} OnText
+ */
+
+/** @type {(Connection | undefined)[]} */
 const subscribers = [];
 let counts = new Uint32Array(0);
 /** reached.get(k): how many subscribers have received at least k events. */
+/** @type {Map<number, number>} */
 const reached = new Map();
 let fully = 0;
 let reportedFully = 0;
 let progressStep = 1;
 let outOfOrder = 0;
 let lastDeliveryAt = 0;
+/** @type {{ samples: Samples, cpuStart: NodeJS.CpuUsage, startedAt: number } | undefined} */
 let recording;
+/** @type {{ count: number, resolve: () => void } | undefined} */
 let waiter;
+/** @type {{ seq: number, resolve: (at: number) => void } | undefined} */
 let commandWaiter;
+/**
+ * @type {{
+ *   kind: string,
+ *   port: number,
+ *   conversations: Conversation[],
+ *   apiKey: string,
+ *   closing: boolean,
+ * } | undefined}
+ */
 let settings;
 
 const emit = serveRequests({ connect, record, waitFor, commands, close, stop: close });
 
+/**
+ * @param {string} kind
+ * @param {number} port
+ * @param {Conversation} conversation
+ * @param {string} apiKey
+ */
 function urlFor(kind, port, conversation, apiKey) {
   const id = encodeURIComponent(conversation.id);
-  switch (kind) {
-    case 'raw-ws':
-      return `ws://127.0.0.1:${port}/?conversation_id=${id}`;
-    case 'parley-v1':
-      return `ws://127.0.0.1:${port}/sockets/events/${id}?after_id=${conversation.latestId}&session_api_key=${apiKey}`;
-    default:
-      return `http://127.0.0.1:${port}`;
+  return kind === 'raw-ws'
+    ? `ws://127.0.0.1:${port}/?conversation_id=${id}`
+    : `ws://127.0.0.1:${port}/sockets/events/${id}?after_id=${conversation.latestId}&session_api_key=${apiKey}`;
+}
+
+/**
+ * Opens one connection; resolves with { send(text), close() } once it is open.
+ * @param {string} kind
+ * @param {number} port
+ * @param {Conversation} conversation
+ * @param {string} apiKey
+ * @param {OnText} onText
+ * @returns {Promise<Connection>}
+ */
+async function open(kind, port, conversation, apiKey, onText) {
+  if (kind === 'raw-ws' || kind === 'parley-v1') {
+    const socket = await openWebSocket(urlFor(kind, port, conversation, apiKey), {
+      onText,
+      onClose: (code, reason) => {
+        if (settings?.closing !== true) emit('closed', { code, reason });
+      },
+    });
+    return {
+      send: (/** @type {string} */ text) =>
+        socket.send(
+          JSON.stringify(
+            kind === 'raw-ws'
+              ? { command: text }
+              : { role: 'user', content: [{ type: 'text', text }] },
+          ),
+        ),
+      close: () => socket.terminate(),
+    };
   }
-}
-
-/** Opens one connection; resolves with { send(text), close() } once it is open. */
-function open(kind, port, conversation, apiKey, onText) {
-  return new Promise((resolve, reject) => {
-    if (kind === 'raw-ws' || kind === 'parley-v1') {
-      const socket = new WebSocket(urlFor(kind, port, conversation, apiKey), {
-        perMessageDeflate: false,
-      });
-      socket.on('message', (data) => onText(benchTextInFrame(data)));
-      socket.once('open', () =>
-        resolve({
-          send: (text) =>
-            socket.send(
-              JSON.stringify(
-                kind === 'raw-ws'
-                  ? { command: text }
-                  : { role: 'user', content: [{ type: 'text', text }] },
-              ),
-            ),
-          close: () => socket.terminate(),
-        }),
-      );
-      socket.once('unexpected-response', (_request, response) => {
-        response.resume();
-        reject(new Error(`upgrade refused: HTTP ${response.statusCode}`));
-      });
-      socket.once('error', reject);
-      socket.on('close', (code, reason) => {
-        if (settings?.closing !== true) emit('closed', { code, reason: reason.toString() });
-      });
-      return;
-    }
-    const socket = io(urlFor(kind, port, conversation, apiKey), {
-      path: '/socket.io',
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      query:
-        kind === 'parley-socketio'
-          ? {
-              conversation_id: conversation.id,
-              latest_event_id: String(conversation.latestId),
-              session_api_key: apiKey,
-            }
-          : { conversation_id: conversation.id },
-    });
-    socket.on('oh_event', (event) => onText(textOf(event)));
-    socket.once('connect', () =>
-      resolve({
-        send: (text) =>
-          socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
-        close: () => socket.disconnect(),
-      }),
-    );
-    socket.once('connect_error', (error) => reject(error));
-    socket.on('disconnect', (reason) => {
+  /** @type {Record<string, string>} */
+  const query =
+    kind === 'parley-socketio'
+      ? {
+          conversation_id: conversation.id,
+          latest_event_id: String(conversation.latestId),
+          session_api_key: apiKey,
+        }
+      : { conversation_id: conversation.id };
+  const socket = await openSocketIo(port, query, {
+    onText,
+    onDisconnect: (reason) => {
       if (settings?.closing !== true) emit('closed', { reason });
-    });
+    },
   });
+  return {
+    send: (/** @type {string} */ text) =>
+      socket.emit('oh_user_action', { action: 'message', args: { content: text } }),
+    close: () => socket.disconnect(),
+  };
 }
 
+/**
+ * @param {number} index  the subscriber, or -1 for the command connection
+ * @param {string | undefined} text
+ */
 function delivered(index, text) {
   const bench = readBenchText(text);
   if (bench === undefined) return;
@@ -113,11 +122,12 @@ function delivered(index, text) {
     return;
   }
   if (index < 0) return;
-  const count = ++counts[index];
+  const count = (counts[index] ?? 0) + 1;
+  counts[index] = count;
   if (bench.seq !== count - 1) outOfOrder++;
   const at = now();
   lastDeliveryAt = at;
-  if (recording !== undefined) recording.add(at - bench.sentAt);
+  if (recording !== undefined) recording.samples.add(at - bench.sentAt);
   reached.set(count, (reached.get(count) ?? 0) + 1);
   let advanced = false;
   while (reached.get(fully + 1) === subscribers.length) {
@@ -140,6 +150,7 @@ function delivered(index, text) {
 /**
  * Opens `count` subscribers spread round-robin over `conversations`, `concurrency` handshakes at a
  * time. Resolves with the wall time it took.
+ * @param {{ kind: string, port: number, count: number, conversations: Conversation[], apiKey: string, concurrency?: number, step?: number }} settings
  */
 async function connect({ kind, port, count, conversations, apiKey, concurrency = 100, step = 1 }) {
   settings = { kind, port, conversations, apiKey, closing: false };
@@ -151,8 +162,13 @@ async function connect({ kind, port, count, conversations, apiKey, concurrency =
     while (next < count) {
       const index = next++;
       const conversation = conversations[index % conversations.length];
-      subscribers[index] = await open(kind, port, conversation, apiKey, (text) =>
-        delivered(index, text),
+      if (conversation === undefined) throw new Error('connect needs at least one conversation');
+      subscribers[index] = await open(
+        kind,
+        port,
+        conversation,
+        apiKey,
+        (/** @type {string | undefined} */ text) => delivered(index, text),
       );
     }
   };
@@ -161,33 +177,19 @@ async function connect({ kind, port, count, conversations, apiKey, concurrency =
   return { connected: subscribers.length, ms, connectsPerSecond: (count * 1000) / ms };
 }
 
-class Samples {
-  constructor(capacity) {
-    this.values = new Float64Array(Math.max(16, capacity));
-    this.length = 0;
-  }
-  add(value) {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-  view() {
-    return this.values.subarray(0, this.length);
-  }
-}
-
-/** Starts recording latencies and this process's CPU (B1's timed section). */
+/**
+ * Starts recording latencies and this process's CPU (B1's timed section).
+ * @param {{ expected: number }} settings
+ */
 function record({ expected }) {
-  recording = new Samples(expected);
-  recording.cpuStart = process.cpuUsage();
-  recording.startedAt = now();
+  recording = { samples: new Samples(expected), cpuStart: process.cpuUsage(), startedAt: now() };
   return { startedAt: recording.startedAt };
 }
 
-/** Resolves once every subscriber has `count` events; returns the recording's figures and stops it. */
+/**
+ * Resolves once every subscriber has `count` events; returns the recording's figures and stops it.
+ * @param {{ count: number, stallMs?: number }} settings
+ */
 async function waitFor({ count, stallMs = 60_000 }) {
   if (fully < count) {
     await new Promise((resolve, reject) => {
@@ -204,7 +206,7 @@ async function waitFor({ count, stallMs = 60_000 }) {
         count,
         resolve: () => {
           clearInterval(watchdog);
-          resolve();
+          resolve(undefined);
         },
       };
     });
@@ -214,8 +216,8 @@ async function waitFor({ count, stallMs = 60_000 }) {
     const cpu = process.cpuUsage(recording.cpuStart);
     const wallMs = now() - recording.startedAt;
     Object.assign(result, {
-      latency: latencySummary(recording.view()),
-      samples: recording.length,
+      latency: latencySummary(recording.samples.view()),
+      samples: recording.samples.length,
       cpuMicros: cpuMicros(cpu),
       cpuUtilisation: cpuMicros(cpu) / 1000 / wallMs || 0,
     });
@@ -232,6 +234,7 @@ const warmUpSeq = 1_000_000;
  * `intervalMs`, each waiting for the event it causes to come back; resolves with the round-trip
  * times. It joins at `conversation.latestId` (the log's end when the caller asked the server), so
  * it is a client that is up to date, not one that replays the whole backlog first.
+ * @param {{ count: number, intervalMs: number, textChars?: number, conversation?: Conversation, warmUp?: number }} settings
  */
 async function commands({
   count,
@@ -240,12 +243,15 @@ async function commands({
   conversation,
   warmUp = 0,
 }) {
+  if (settings === undefined) throw new Error('commands before connect');
   const { kind, port, conversations, apiKey } = settings;
-  const connection = await open(kind, port, conversation ?? conversations[0], apiKey, (text) =>
-    delivered(-1, text),
-  );
+  const target = conversation ?? conversations[0];
+  if (target === undefined) throw new Error('no conversation to send commands to');
+  const connection = await open(kind, port, target, apiKey, (text) => delivered(-1, text));
+  /** @param {number} seq */
   const send = async (seq) => {
     const started = now();
+    /** @type {Promise<number>} */
     const echoed = new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`command ${seq} not echoed in 30 s`)),
@@ -266,6 +272,7 @@ async function commands({
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
     return roundTrip;
   };
+  /** @type {number[]} */
   const roundTrips = [];
   try {
     for (let index = 0; index < warmUp; index++) await send(warmUpSeq + index);

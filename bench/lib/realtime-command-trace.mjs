@@ -1,3 +1,4 @@
+// @ts-check
 // B6's timing breakdown on Parley's side: where a client command's round trip goes between the
 // client's send and the echo reaching it. Every bench command carries its send time (the machine
 // clock shared by all processes, realtime-payload.mjs), so each stage is a difference of absolute
@@ -19,17 +20,32 @@
 // Tracing wraps a few methods of the app object (no Parley source is changed); it costs a string
 // test per appended event and frame.
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { now, readBenchText } from './realtime-payload.mjs';
 import { latencySummary } from './store-stats.mjs';
+import { startCpuProfile } from './cpu-profile.mjs';
 
 const require = createRequire(import.meta.url);
 
 /** B6's untimed warm-up commands (lib/realtime-clients.mjs) have seq numbers from here on. */
 const warmUpSeq = 1_000_000;
+
+/**
+ * @typedef {{ kind: string, seq: number, sentAt: number }} BenchText
+ * @typedef {{
+ *   sentAt: number,
+ *   receivedAt?: number,
+ *   appendedAt?: number,
+ *   writeStartedAt?: number,
+ *   writeEndedAt?: number,
+ *   committedAt?: number,
+ *   hubAt?: number,
+ *   fanOutStartedAt?: number,
+ *   fanOutEndedAt?: number,
+ * }} CommandTimes  when one command passed each point (ms on the shared clock)
+ */
 
 /** The `ws` WebSocket classes in this install: the top-level one and engine.io's own copy. */
 function webSocketClasses() {
@@ -51,7 +67,10 @@ function engineWebSocketTransport() {
   }
 }
 
-/** The bench command a user message among `events` carries (an agent's reply may quote it). */
+/**
+ * The bench command a user message among `events` carries (an agent's reply may quote it).
+ * @param {any[]} events  V0 events (Parley's, untyped here)
+ */
 function commandIn(events) {
   for (const event of events) {
     if (event?.source !== 'user') continue;
@@ -61,30 +80,43 @@ function commandIn(events) {
   return undefined;
 }
 
+/** @param {unknown} data  a frame: a Buffer (V1) or a string (Socket.IO) */
 function frameHead(data) {
   return Buffer.isBuffer(data) ? data.toString('latin1', 0, 512) : String(data).slice(0, 512);
 }
 
+/** @param {unknown} data */
 function commandInFrame(data) {
   const text = frameHead(data);
   const start = text.indexOf('bench|cmd|');
   return start < 0 ? undefined : readBenchText(text.slice(start, start + 64));
 }
 
-/** Starts tracing; returns `{ stop() }`, which undoes every wrap and returns the stage figures. */
+/**
+ * Starts tracing; returns `{ stop() }`, which undoes every wrap and returns the stage figures.
+ * @param {any} app  Parley's app from dist
+ * @param {string} conversationId
+ * @param {{ profilePath?: string }} [options]
+ */
 export function startCommandTrace(app, conversationId, { profilePath } = {}) {
+  /** @type {Map<number, CommandTimes>} */
   const commands = new Map();
+  /** @param {BenchText} bench */
   const record = (bench) => {
     let entry = commands.get(bench.seq);
     if (entry === undefined) commands.set(bench.seq, (entry = { sentAt: bench.sentAt }));
     return entry;
   };
+  /** @type {(() => unknown)[]} */
   const undo = [];
 
   // The same buffer (V1) or string (Socket.IO) goes to every socket of a broadcast, so the last
   // one looked at is remembered by identity.
+  /** @type {unknown} */
   let lastData;
+  /** @type {BenchText | undefined} */
   let lastCommand;
+  /** @param {unknown} data */
   const commandSent = (data) => {
     if (data !== lastData) {
       lastData = data;
@@ -93,6 +125,7 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
     }
     return lastCommand;
   };
+  /** @param {unknown} data */
   const noteSend = (data) => {
     const bench = commandSent(data);
     if (bench === undefined) return;
@@ -105,6 +138,7 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   const engineTransport = engineWebSocketTransport();
   if (engineTransport !== undefined) {
     const send = engineTransport.prototype.send;
+    /** @this {unknown} @param {{ data: unknown }[]} packets */
     engineTransport.prototype.send = function (packets) {
       for (const packet of packets) noteSend(packet.data);
       return send.call(this, packets);
@@ -113,12 +147,14 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   }
   for (const WebSocketClass of webSocketClasses()) {
     const send = WebSocketClass.prototype.send;
+    /** @this {unknown} @param {unknown} data @param {unknown[]} rest */
     WebSocketClass.prototype.send = function (data, ...rest) {
       noteSend(data);
       return send.call(this, data, ...rest);
     };
     undo.push(() => (WebSocketClass.prototype.send = send));
     const emit = WebSocketClass.prototype.emit;
+    /** @this {unknown} @param {string} name @param {unknown} data @param {unknown[]} rest */
     WebSocketClass.prototype.emit = function (name, data, ...rest) {
       if (name === 'message') {
         const bench = commandInFrame(data);
@@ -131,6 +167,7 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
 
   const store = app.eventStore;
   const append = store.append;
+  /** @this {unknown} @param {string} id @param {any[]} events @param {unknown} options */
   store.append = function (id, events, options) {
     const bench = commandIn(events);
     if (bench !== undefined) record(bench).appendedAt ??= now();
@@ -138,12 +175,13 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   };
   undo.push(() => (store.append = append));
 
+  /** @type {{ startedAt: number, endedAt: number } | undefined} */
   let lastWrite;
   const database = app.database;
   const withConnection = database.withSqliteConnection;
   if (withConnection !== undefined && !Object.isFrozen(database)) {
-    database.withSqliteConnection = (work) =>
-      withConnection((connection) => {
+    database.withSqliteConnection = (/** @type {(connection: unknown) => unknown} */ work) =>
+      withConnection((/** @type {unknown} */ connection) => {
         const startedAt = now();
         try {
           return work(connection);
@@ -154,7 +192,7 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
     undo.push(() => (database.withSqliteConnection = withConnection));
   }
   undo.push(
-    store.onCommit((_id, events) => {
+    store.onCommit((/** @type {string} */ _id, /** @type {any[]} */ events) => {
       const bench = commandIn(events);
       if (bench === undefined) return;
       const entry = record(bench);
@@ -168,7 +206,7 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   );
 
   const stream = app.eventStreams.get(conversationId);
-  stream.subscribe('bench-trace', 'commands', (event) => {
+  stream.subscribe('bench-trace', 'commands', (/** @type {any} */ event) => {
     const bench = commandIn([event]);
     if (bench !== undefined) record(bench).hubAt ??= now();
   });
@@ -176,13 +214,16 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
 
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
-  const profiler = profilePath === undefined ? undefined : startProfiler();
+  const profiler = profilePath === undefined ? undefined : startCpuProfile(200);
 
   return {
     async stop() {
       loopDelay.disable();
-      if (profiler !== undefined) writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
+      if (profiler !== undefined && profilePath !== undefined) {
+        writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
+      }
       for (const step of undo.reverse()) step();
+      /** @type {Record<string, number[]>} */
       const stages = {
         sentToReceived: [],
         receivedToAppended: [],
@@ -194,12 +235,14 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
         fanOut: [],
         sentToHub: [],
       };
+      /** @type {Record<number, CommandTimes>} */
       const bySeq = {};
       for (const [seq, entry] of commands) {
         if (seq >= warmUpSeq) continue;
         bySeq[seq] = entry;
+        /** @type {(name: string, from: number | undefined, to: number | undefined) => void} */
         const add = (name, from, to) => {
-          if (from !== undefined && to !== undefined) stages[name].push(to - from);
+          if (from !== undefined && to !== undefined) stages[name]?.push(to - from);
         };
         add('sentToReceived', entry.sentAt, entry.receivedAt);
         add('receivedToAppended', entry.receivedAt, entry.appendedAt);
@@ -211,6 +254,7 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
         add('fanOut', entry.fanOutStartedAt, entry.fanOutEndedAt);
         add('sentToHub', entry.sentAt, entry.hubAt);
       }
+      /** @type {Record<string, object>} */
       const summary = {};
       for (const [name, values] of Object.entries(stages)) {
         const { p50Ms, p99Ms, maxMs, meanMs } = latencySummary(values);
@@ -230,30 +274,11 @@ export function startCommandTrace(app, conversationId, { profilePath } = {}) {
   };
 }
 
-/** A CPU profile of this process from now until `stop()`, which resolves with the profile. */
-function startProfiler() {
-  const session = new Session();
-  session.connect();
-  const post = (method, parameters = {}) =>
-    new Promise((resolve, reject) =>
-      session.post(method, parameters, (error, result) =>
-        error ? reject(error) : resolve(result),
-      ),
-    );
-  const started = post('Profiler.enable')
-    .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
-    .then(() => post('Profiler.start'));
-  return {
-    async stop() {
-      await started;
-      const { profile } = await post('Profiler.stop');
-      session.disconnect();
-      return profile;
-    },
-  };
-}
-
-/** `dir/b6-<participant>-<timestamp>.cpuprofile`. */
+/**
+ * `dir/b6-<participant>-<timestamp>.cpuprofile`.
+ * @param {string} dir
+ * @param {string} participant
+ */
 export function profilePathFor(dir, participant) {
   return join(
     dir,

@@ -1,3 +1,4 @@
+// @ts-check
 // Parley's side of the realtime benchmark: the whole app from packages/server/dist (`createApp`, the
 // same composition root `main.js` runs) on 127.0.0.1 and a free port, with its durable defaults
 // (SQLite WAL, synchronous=FULL, group commit) and a session API key, so every socket is
@@ -8,9 +9,9 @@
 //
 // PARLEY_SERVER_DIST points it at another build, as for the store benchmark.
 import WebSocket from 'ws';
-import { benchSessionApiKey } from './realtime-payload.mjs';
+import { agentMessage, benchSessionApiKey } from './realtime-payload.mjs';
 import { startCommandTrace } from './realtime-command-trace.mjs';
-import { startParleyApp } from './parley-dist.mjs';
+import { createConversation, startParleyApp } from './parley-dist.mjs';
 
 /**
  * Starts Parley and creates `conversations` conversations. Resolves with `available: false` and a
@@ -25,20 +26,10 @@ export async function startParley({ face, conversations, dataDirectory }) {
   const { app, port } = await startParleyApp(dataDirectory, {
     PARLEY_MAX_RUNNING_CONVERSATIONS: String(Math.max(3, conversations)),
   });
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey };
-
+  /** @type {{ id: string, latestId: number }[]} */
   const created = [];
   for (let index = 0; index < conversations; index++) {
-    const response = await fetch(`${base}/api/conversations`, {
-      method: 'POST',
-      headers,
-      body: '{}',
-    });
-    if (!response.ok) {
-      throw new Error(`creating a conversation: ${response.status} ${await response.text()}`);
-    }
-    const { conversation_id: id } = await response.json();
+    const id = await createConversation(port);
     created.push({ id, latestId: await app.eventStore.latestId(id) });
   }
 
@@ -48,31 +39,41 @@ export async function startParley({ face, conversations, dataDirectory }) {
     available: reason === undefined,
     reason,
     conversations: created,
+    /**
+     * @param {string} conversationId
+     * @param {string} text
+     */
     publish(conversationId, text) {
       return app.eventStreams.get(conversationId).append([agentMessage(text)]);
     },
-    /** Appends agent messages with these texts in one batch (B3's seeding); resolves with the last id. */
+    /**
+     * Appends agent messages with these texts in one batch (B3's seeding); resolves with the last id.
+     * @param {string} conversationId
+     * @param {string[]} texts
+     * @returns {Promise<number>}
+     */
     async appendTexts(conversationId, texts) {
-      const stored = await app.eventStreams.get(conversationId).append(texts.map(agentMessage));
+      const stored = await app.eventStreams
+        .get(conversationId)
+        .append(texts.map((/** @type {string} */ text) => agentMessage(text)));
       return stored[stored.length - 1].id;
     },
+    /** @type {(conversationId: string) => Promise<number>} */
     latestId: (conversationId) => app.eventStore.latestId(conversationId),
     /** B6: times each client command's way through this server; `stop()` returns the stages. */
+    /** @type {(conversationId: string, options: { profilePath?: string }) => { stop(): Promise<object> }} */
     traceCommands: (conversationId, options) => startCommandTrace(app, conversationId, options),
     close: () => app.close(),
   };
 }
 
-function agentMessage(text) {
-  return {
-    source: 'agent',
-    message: text,
-    action: 'message',
-    args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
-  };
-}
-
-/** Undefined when the face answers, else why it is not there. */
+/**
+ * Undefined when the face answers, else why it is not there.
+ * @param {'socketio' | 'v1'} face
+ * @param {number} port
+ * @param {string | undefined} conversationId
+ * @returns {Promise<string | undefined>}
+ */
 async function missingFace(face, port, conversationId) {
   if (face === 'socketio') {
     // An engine.io handshake: 200, or 400 for a refused transport, means Socket.IO is mounted.
@@ -84,7 +85,7 @@ async function missingFace(face, port, conversationId) {
   }
   return new Promise((resolvePromise) => {
     const url =
-      `ws://127.0.0.1:${port}/sockets/events/${encodeURIComponent(conversationId)}` +
+      `ws://127.0.0.1:${port}/sockets/events/${encodeURIComponent(String(conversationId))}` +
       `?session_api_key=${benchSessionApiKey}`;
     const socket = new WebSocket(url);
     const timer = setTimeout(() => {

@@ -1,9 +1,11 @@
+// @ts-check
 // Turns the realtime benchmark's rounds into medians, ratios, a Markdown table and an SVG chart. Each
 // metric compares a subject (a Parley face, or a peer against the near-limit) with a peer; the ratio
 // is subject ÷ peer per round (the two ran back to back), then the median, as in the store report.
-import { formatNumber, formatRatio, svgChart } from './store-report.mjs';
-import { judgeMetric } from './metric-verdict.mjs';
+import { comparisonTable, judgeComparisons } from './comparison-report.mjs';
+import { formatNumber, svgChart } from './store-report.mjs';
 
+/** @type {Record<string, string>} */
 const names = {
   'raw-ws': 'raw ws broadcast',
   'plain-socketio': 'plain Socket.IO room',
@@ -11,211 +13,178 @@ const names = {
   'parley-socketio': 'Parley Socket.IO',
 };
 
+/** @param {string} participant */
 export function participantName(participant) {
   return names[participant] ?? participant;
 }
 
-const figure = (workload, key) => (participant) => (round) => {
-  const result = round[workload]?.[participant];
-  return result === undefined || result.unavailable !== undefined ? undefined : result[key];
+/** @type {Record<string, string>} */
+const workloadNames = {
+  b1: 'B1 fan-out to N sockets',
+  b4: 'B4 idle connections',
+  b6: 'B6 command round trip under half load',
 };
 
-function pairs(definition) {
-  return definition.pairs.map(([subject, peer, target]) => ({
-    id: `${definition.id}.${subject}-vs-${peer}`,
-    workload: definition.workload,
-    metric: definition.metric,
+/**
+ * One metric per [subject, peer, target?] pair: `figure` is `workload.key` of the round records
+ * (also the metric's id, followed by `.subject-vs-peer`).
+ * @param {string} figure
+ * @param {string} metric
+ * @param {number} digits
+ * @param {[string, string, import('./store-report.mjs').Target?][]} list
+ * @returns {import('./comparison-report.mjs').ComparisonDefinition[]}
+ */
+function pairs(figure, metric, digits, list) {
+  const [workloadKey = '', key = ''] = figure.split('.');
+  /** @type {(participant: string) => (round: any) => unknown} */
+  const value = (participant) => (round) => {
+    const result = round[workloadKey]?.[participant];
+    return result === undefined || result.unavailable !== undefined ? undefined : result[key];
+  };
+  return list.map(([subject, peer, target]) => ({
+    id: `${figure}.${subject}-vs-${peer}`,
+    workload: workloadNames[workloadKey] ?? figure,
+    metric,
     subject,
     peer,
-    subjectValue: definition.value(subject),
-    peerValue: definition.value(peer),
+    subjectValue: value(subject),
+    peerValue: value(peer),
     target,
-    digits: definition.digits,
+    digits,
   }));
 }
 
+/** @type {[string, string]} */
+const v1VsRaw = ['parley-v1', 'raw-ws'];
+/** @type {[string, string]} */
+const socketIoVsRaw = ['parley-socketio', 'raw-ws'];
+/** @type {[string, string]} */
+const socketIoVsPlain = ['parley-socketio', 'plain-socketio'];
+/** @type {[string, string]} */
+const plainVsRaw = ['plain-socketio', 'raw-ws'];
+/** @type {[string, string][]} */
+const faces = [v1VsRaw, socketIoVsPlain];
+/** @type {[string, string][]} */
+const facesAndPeers = [v1VsRaw, socketIoVsPlain, plainVsRaw];
+
 export const realtimeMetrics = [
-  ...pairs({
-    id: 'b1.deliveriesPerSecond',
-    workload: 'B1 fan-out to N sockets',
-    metric: 'deliveries/s',
-    value: figure('b1', 'deliveriesPerSecond'),
-    digits: 0,
-    pairs: [
-      ['parley-v1', 'raw-ws', { ratioAtLeast: 0.7 }],
-      ['parley-socketio', 'plain-socketio', { ratioAtLeast: 0.9 }],
-      ['parley-socketio', 'raw-ws'],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
-  ...pairs({
-    id: 'b1.serverMicrosPerDelivery',
-    workload: 'B1 fan-out to N sockets',
-    metric: 'server CPU µs/delivery',
-    value: figure('b1', 'serverMicrosPerDelivery'),
-    digits: 2,
-    pairs: [
-      ['parley-v1', 'raw-ws'],
-      ['parley-socketio', 'plain-socketio'],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
-  ...pairs({
-    id: 'b1.p50Ms',
-    workload: 'B1 fan-out to N sockets',
-    metric: 'p50 append→receive (ms)',
-    value: figure('b1', 'p50Ms'),
-    digits: 2,
-    pairs: [
-      ['parley-v1', 'raw-ws'],
-      ['parley-socketio', 'plain-socketio'],
-    ],
-  }),
-  ...pairs({
-    id: 'b1.p99Ms',
-    workload: 'B1 fan-out to N sockets',
-    metric: 'p99 append→receive (ms)',
-    value: figure('b1', 'p99Ms'),
-    digits: 2,
-    pairs: [
-      ['parley-v1', 'raw-ws'],
-      ['parley-socketio', 'plain-socketio'],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
-  ...pairs({
-    id: 'b4.rssBytesPerConnection',
-    workload: 'B4 idle connections',
-    metric: 'RSS bytes/connection',
-    value: figure('b4', 'rssBytesPerConnection'),
-    digits: 0,
-    pairs: [
-      ['parley-v1', 'raw-ws', { ratioAtMost: 1.2 }],
-      ['parley-socketio', 'plain-socketio', { ratioAtMost: 1.2 }],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
-  ...pairs({
-    id: 'b4.heapBytesPerConnection',
-    workload: 'B4 idle connections',
-    metric: 'heap bytes/connection',
-    value: figure('b4', 'heapBytesPerConnection'),
-    digits: 0,
-    pairs: [
-      ['parley-v1', 'raw-ws'],
-      ['parley-socketio', 'plain-socketio'],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
-  ...pairs({
-    id: 'b4.connectsPerSecond',
-    workload: 'B4 idle connections',
-    metric: 'connects/s',
-    value: figure('b4', 'connectsPerSecond'),
-    digits: 0,
-    pairs: [
-      ['parley-v1', 'raw-ws'],
-      ['parley-socketio', 'plain-socketio'],
-    ],
-  }),
-  ...pairs({
-    id: 'b6.p50Ms',
-    workload: 'B6 command round trip under half load',
-    metric: 'p50 (ms)',
-    value: figure('b6', 'p50Ms'),
-    digits: 2,
-    pairs: [
-      ['parley-v1', 'raw-ws'],
-      ['parley-socketio', 'raw-ws'],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
-  ...pairs({
-    id: 'b6.p99Ms',
-    workload: 'B6 command round trip under half load',
-    metric: 'p99 (ms)',
-    value: figure('b6', 'p99Ms'),
-    digits: 2,
-    pairs: [
-      ['parley-v1', 'raw-ws', { ratioAtMost: 2 }],
-      ['parley-socketio', 'raw-ws', { ratioAtMost: 2 }],
-      ['plain-socketio', 'raw-ws'],
-    ],
-  }),
+  ...pairs('b1.deliveriesPerSecond', 'deliveries/s', 0, [
+    [...v1VsRaw, { ratioAtLeast: 0.7 }],
+    [...socketIoVsPlain, { ratioAtLeast: 0.9 }],
+    socketIoVsRaw,
+    plainVsRaw,
+  ]),
+  ...pairs('b1.serverMicrosPerDelivery', 'server CPU µs/delivery', 2, facesAndPeers),
+  ...pairs('b1.p50Ms', 'p50 append→receive (ms)', 2, faces),
+  ...pairs('b1.p99Ms', 'p99 append→receive (ms)', 2, facesAndPeers),
+  ...pairs('b4.rssBytesPerConnection', 'RSS bytes/connection', 0, [
+    [...v1VsRaw, { ratioAtMost: 1.2 }],
+    [...socketIoVsPlain, { ratioAtMost: 1.2 }],
+    plainVsRaw,
+  ]),
+  ...pairs('b4.heapBytesPerConnection', 'heap bytes/connection', 0, facesAndPeers),
+  ...pairs('b4.connectsPerSecond', 'connects/s', 0, faces),
+  ...pairs('b6.p50Ms', 'p50 (ms)', 2, [v1VsRaw, socketIoVsRaw, plainVsRaw]),
+  ...pairs('b6.p99Ms', 'p99 (ms)', 2, [
+    [...v1VsRaw, { ratioAtMost: 2 }],
+    [...socketIoVsRaw, { ratioAtMost: 2 }],
+    plainVsRaw,
+  ]),
 ];
 
 /**
  * Medians over the counted rounds and the verdict of each metric. A metric whose subject never ran
  * (a Parley face not in this build) keeps the peer's figure and reports `unavailable`; metrics of
  * `skipped` participants (not asked for) are left out.
+ * @param {object[]} countedRounds
+ * @param {Record<string, string>} [unavailable]  why a participant is missing
+ * @param {string[]} [skipped]  participants not asked for
  */
 export function summarise(countedRounds, unavailable = {}, skipped = []) {
-  return realtimeMetrics
-    .filter(
-      (definition) => !skipped.includes(definition.subject) && !skipped.includes(definition.peer),
-    )
-    .map((definition) => {
-      const verdict = judgeMetric(
-        {
-          subjectOf: definition.subjectValue,
-          peerOf: definition.peerValue,
-          target: definition.target,
-        },
-        countedRounds,
-      );
-      if (verdict.subject === undefined && verdict.peer === undefined) return undefined;
-      return {
-        id: definition.id,
-        workload: definition.workload,
-        metric: definition.metric,
-        subject: participantName(definition.subject),
-        subjectKey: definition.subject,
-        peer: participantName(definition.peer),
-        digits: definition.digits,
-        // `parley` and `peerValue` are the names store-report's svgChart reads.
-        parley: verdict.subject,
-        peerValue: verdict.peer,
-        ratio: verdict.ratio,
-        perRound: {
-          subject: verdict.subjectValues,
-          peer: verdict.peerValues,
-          ratios: verdict.ratios,
-        },
-        target: verdict.targetText,
-        status: verdict.subject === undefined ? 'unavailable' : verdict.status,
-        note: verdict.subject === undefined ? unavailable[definition.subject] : undefined,
-      };
-    })
-    .filter((row) => row !== undefined);
+  const definitions = realtimeMetrics.filter(
+    (definition) =>
+      !skipped.includes(definition.subject) && !skipped.includes(definition.peer ?? ''),
+  );
+  return judgeComparisons(definitions, countedRounds, {
+    nameOf: participantName,
+    noteOf: (participant) => unavailable[participant],
+  }).filter((row) => row.parley !== undefined || row.peerValue !== undefined);
 }
 
+/** @param {import('./comparison-report.mjs').ComparisonRow[]} rows */
 export function markdownTable(rows) {
-  const lines = [
-    '| Workload | Metric | Subject | Figure | Peer | Peer figure | Ratio | Target | Result |',
-    '| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- |',
-  ];
-  for (const row of rows) {
-    const result =
-      row.status === 'unavailable'
-        ? 'not available yet'
-        : row.status === 'info'
-          ? 'info'
-          : row.status === 'pass'
-            ? '**pass**'
-            : '**miss**';
-    lines.push(
-      `| ${row.workload} | ${row.metric} | ${row.subject} | ${formatNumber(row.parley, row.digits)} | ${
-        row.peer
-      } | ${formatNumber(row.peerValue, row.digits)} | ${formatRatio(row)} | ${row.target} | ${result} |`,
-    );
-  }
-  return lines.join('\n');
+  return comparisonTable(rows, 'not available yet');
 }
 
-/** The chart of the targeted rows that ran (pass or miss). */
+/**
+ * The chart of the targeted rows that ran (pass or miss).
+ * @param {import('./comparison-report.mjs').ComparisonRow[]} rows
+ * @param {string} title
+ */
 export function chart(rows, title) {
   return svgChart(
     rows.filter((row) => row.status === 'pass' || row.status === 'miss'),
     title,
+  );
+}
+
+/** @param {any} stages */
+function describeStages(stages) {
+  if (stages === undefined) return '';
+  /** @type {[string, string][]} */
+  const names = [
+    ['sentToReceived', 'to server'],
+    ['receivedToAppended', 'dispatch'],
+    ['appendedToWriteStart', 'commit wait'],
+    ['write', 'write+fsync'],
+    ['committedToHub', 'to hub'],
+    ['hubToFanOut', 'hub backlog'],
+    ['fanOut', 'fan-out'],
+    ['sendToClient', 'to client'],
+  ];
+  return (
+    '\n      stages p50/p99 ms: ' +
+    names
+      .map(
+        ([key, label]) =>
+          `${label} ${formatNumber(stages[key].p50Ms, 2)}/${formatNumber(stages[key].p99Ms, 2)}`,
+      )
+      .join(', ') +
+    `; server loop delay p99 ${formatNumber(stages.eventLoopDelay.p99Ms, 2)} ms`
+  );
+}
+
+/** @param {any} result */
+export function describeB1(result) {
+  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
+  const busy = result.clientBusy ? ' [client process above 90% CPU]' : '';
+  return (
+    `${formatNumber(result.deliveriesPerSecond, 0)} deliveries/s, ` +
+    `${formatNumber(result.serverMicrosPerDelivery, 2)} server µs/delivery, ` +
+    `p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms, ` +
+    `client CPU ${Math.round(result.clientCpuUtilisation * 100)}%${busy}` +
+    (result.outOfOrder > 0 ? `, ${result.outOfOrder} OUT OF ORDER` : '') +
+    (result.appendErrors > 0 ? `, ${result.appendErrors} APPEND ERRORS` : '')
+  );
+}
+
+/** @param {any} result */
+export function describeB6(result) {
+  return (
+    `round trip p50 ${formatNumber(result.p50Ms, 2)} p99 ${formatNumber(result.p99Ms, 2)} ms ` +
+    `under ${formatNumber(result.backgroundEventsPerSecond, 0)} events/s ` +
+    `(${formatNumber(result.backgroundDeliveriesPerSecond, 0)} deliveries/s), ` +
+    `server CPU ${Math.round(result.serverCpuUtilisation * 100)}%` +
+    describeStages(result.serverStages)
+  );
+}
+
+/** @param {any} result */
+export function describeB4(result) {
+  if (result.unavailable !== undefined) return `not available yet (${result.unavailable})`;
+  return (
+    `${formatNumber(result.rssBytesPerConnection / 1024, 1)} KiB RSS and ` +
+    `${formatNumber(result.heapBytesPerConnection / 1024, 1)} KiB heap per connection, ` +
+    `${formatNumber(result.connectsPerSecond, 0)} connects/s`
   );
 }

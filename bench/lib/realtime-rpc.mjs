@@ -1,3 +1,4 @@
+// @ts-check
 // A long-lived child process driven by requests over IPC, for the realtime benchmark: the server and
 // the clients each live in their own process for a whole round, and the orchestrator calls into them
 // (`call`) and hears their notifications (`on`). Unlike store-run-child.mjs, a child here answers many
@@ -5,24 +6,64 @@
 import { fork } from 'node:child_process';
 
 /**
- * Starts `entry` (a module that calls `serveRequests`) in a fresh Node process.
- * @param {{ core?: number, nodeArguments?: string[], env?: object }} options  core: pin with taskset
+ * The messages between the two sides: requests and notifications go to the child; replies and
+ * events come back.
+ * @typedef {{ request: number, method: string, args: any }} RequestMessage
+ * @typedef {{ notify: string, args: any }} NotifyMessage
+ * @typedef {{ reply: number, ok: true, value: any } | { reply: number, ok: false, error: string }} ReplyMessage
+ * @typedef {{ event: string, value: any }} EventMessage
  */
-export function startChild(entry, options = {}) {
+
+/**
+ * What a child's methods are: each takes its arguments and answers (or resolves with) a value that
+ * survives IPC serialisation.
+ * @typedef {Record<string, (args: any) => any>} Methods
+ */
+
+/** @typedef {ReturnType<typeof startChild>} Child */
+
+/**
+ * Forks `entry` with `args` in a fresh Node process (with --expose-gc), stdout and stderr shared,
+ * an IPC channel open; with `core`, pinned to that core with taskset.
+ * @param {string} entry
+ * @param {string[]} args
+ * @param {{
+ *   core?: number,
+ *   nodeArguments?: string[],
+ *   env?: NodeJS.ProcessEnv,
+ *   serialization?: 'json' | 'advanced',
+ * }} options
+ */
+export function forkPinned(entry, args, options = {}) {
   const nodeArguments = ['--expose-gc', ...(options.nodeArguments ?? [])];
   const pinned = options.core !== undefined;
-  const child = fork(entry, [], {
+  return fork(entry, args, {
+    // fork() runs `execPath ...execArgv entry ...args`: with taskset as execPath, the pinned Node (and
+    // every thread it starts) inherits the IPC channel and the CPU affinity.
     execPath: pinned ? 'taskset' : process.execPath,
     execArgv: pinned
       ? ['-c', String(options.core), process.execPath, ...nodeArguments]
       : nodeArguments,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...options.env },
+    serialization: options.serialization ?? 'json',
   });
+}
+
+/**
+ * Starts `entry` (a module that calls `serveRequests`) in a fresh Node process.
+ * @param {string} entry
+ * @param {{ core?: number, nodeArguments?: string[], env?: NodeJS.ProcessEnv }} options  core: pin with taskset
+ */
+export function startChild(entry, options = {}) {
+  const child = forkPinned(entry, [], options);
+  /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void }>} */
   const pending = new Map();
+  /** @type {Map<string, ((value: any) => void)[]>} */
   const listeners = new Map();
   let nextId = 1;
   let exited = false;
+  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
   const exitedPromise = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
       exited = true;
@@ -33,8 +74,8 @@ export function startChild(entry, options = {}) {
       resolve({ code, signal });
     });
   });
-  child.on('message', (message) => {
-    if (message.reply !== undefined) {
+  child.on('message', (/** @type {ReplyMessage | EventMessage} */ message) => {
+    if ('reply' in message) {
       const request = pending.get(message.reply);
       if (request === undefined) return;
       pending.delete(message.reply);
@@ -46,7 +87,12 @@ export function startChild(entry, options = {}) {
   });
   return {
     pid: child.pid,
-    /** Calls `method` in the child; rejects on its error, on its exit, or after timeoutMs. */
+    /**
+     * Calls `method` in the child; rejects on its error, on its exit, or after timeoutMs.
+     * @param {string} method
+     * @param {object} [args]
+     * @returns {Promise<any>} the method's answer
+     */
     call(method, args = {}, timeoutMs = 10 * 60_000) {
       if (exited) return Promise.reject(new Error(`child ${entry} has exited`));
       const id = nextId++;
@@ -73,13 +119,21 @@ export function startChild(entry, options = {}) {
         });
       });
     },
-    /** Sends a one-way notification (no answer). */
+    /**
+     * Sends a one-way notification (no answer).
+     * @param {string} method
+     * @param {object} [args]
+     */
     notify(method, args = {}) {
       // The channel can close before `exit` arrives; a late notification is then dropped.
       // `send` can still fail with EPIPE afterwards, reported to the callback (without one it would
       // be an unhandled 'error' event on the child): that late notification is dropped too.
       if (!exited && child.connected) child.send({ notify: method, args }, () => undefined);
     },
+    /**
+     * @param {string} event
+     * @param {(value: any) => void} listener
+     */
     on(event, listener) {
       const list = listeners.get(event) ?? [];
       list.push(listener);
@@ -104,13 +158,57 @@ export function startChild(entry, options = {}) {
 }
 
 /**
+ * Starts one child per named spec (pinned to `core` when given), runs `work` with them by the same
+ * names, and stops them all, at the same time, when it ends, however it ends.
+ * @template {string} Name
+ * @template T
+ * @param {Record<Name, { entry: string, core?: number }>} specs
+ * @param {(children: Record<Name, Child>) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export async function withChildren(specs, work) {
+  const children = /** @type {Record<Name, Child>} */ (
+    Object.fromEntries(
+      Object.entries(/** @type {Record<string, { entry: string, core?: number }>} */ (specs)).map(
+        ([name, { entry, core }]) => [name, startChild(entry, { core })],
+      ),
+    )
+  );
+  try {
+    return await work(children);
+  } finally {
+    await Promise.all(
+      Object.values(/** @type {Record<string, Child>} */ (children)).map((child) => child.stop()),
+    );
+  }
+}
+
+/**
+ * A one-shot child's answer (store-child.mjs, llm-child.mjs): sent to the parent over IPC, or
+ * printed when the module runs on its own; resolves once it has gone out.
+ * @param {object} message
+ * @returns {Promise<void>}
+ */
+export function reportToParent(message) {
+  const send = process.send?.bind(process);
+  if (send === undefined) {
+    console.log(JSON.stringify(message, null, 2));
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => send(message, undefined, undefined, () => resolve()));
+}
+
+/**
  * The child's side: answers requests with `methods[name](args)`; `stop` answers, then disconnects so
  * the process can exit once its handles close. Returns `emit(event, value)` for notifications.
  */
-export function serveRequests(methods) {
-  const emit = (event, value) => process.send?.({ event, value });
-  process.on('message', async (message) => {
-    if (message.notify !== undefined) {
+export function serveRequests(/** @type {Methods} */ methods) {
+  /** @type {(event: string, value: unknown) => void} */
+  const emit = (event, value) => {
+    process.send?.({ event, value });
+  };
+  process.on('message', async (/** @type {RequestMessage | NotifyMessage} */ message) => {
+    if ('notify' in message) {
       try {
         methods[message.notify]?.(message.args);
       } catch (error) {

@@ -1,37 +1,62 @@
+// @ts-check
 // The server process of one realtime-benchmark participant (bench/realtime-bench.mjs): a peer from
 // bench/peers/ or Parley from dist, plus the producer that feeds it. Driven over IPC (realtime-rpc.mjs).
 // The producer lives in the server process, as an agent loop does: its cost is part of the server's.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchText, defaultTextChars, now } from './realtime-payload.mjs';
+import { newDataDirectory, startPacer, stopServerProcess, trackErrors } from './server-child.mjs';
 import { cpuMicros } from './store-stats.mjs';
 
+/**
+ * @typedef {{
+ *   port: number,
+ *   publish: (conversationId: string, text: string) => unknown,
+ *   close: () => unknown,
+ *   latestId?: (conversationId: string) => Promise<number>,
+ *   traceCommands?: (
+ *     conversationId: string,
+ *     options: { profilePath?: string },
+ *   ) => { stop(): Promise<object> },
+ * }} BenchServer  a peer, or Parley (which also has a log and can trace commands)
+ */
+
+/** @type {BenchServer | undefined} */
 let server;
+/** @type {string | undefined} */
 let dataDirectory;
 /** Bench events produced so far (their sequence numbers are 0…produced-1). */
 let produced = 0;
 /** Events every client has received, as the clients last reported. */
 let fully = 0;
+/** @type {(() => void)[]} */
 let progressWaiters = [];
+/**
+ * @type {{
+ *   loop: Promise<void>,
+ *   cpuStart: NodeJS.CpuUsage,
+ *   startedAt: number,
+ *   errors: string[],
+ *   count: number,
+ * } | undefined}
+ */
 let production;
+/** @type {import('./server-child.mjs').Pacer | undefined} */
 let pacing;
 
+/** The server, once `start` has started it. */
+function started() {
+  if (server === undefined) throw new Error('not started');
+  return server;
+}
+
+/** @returns {Promise<void>} */
 function waitForProgress() {
   return new Promise((resolve) => progressWaiters.push(resolve));
 }
 
-function track(result, errors) {
-  if (result !== undefined && typeof result.then === 'function') {
-    result.catch((error) => errors.push(error instanceof Error ? error.message : String(error)));
-    return result;
-  }
-  return undefined;
-}
-
+/** @param {{ participant: string, conversations?: number }} settings */
 async function start({ participant, conversations = 1 }) {
   switch (participant) {
     case 'raw-ws': {
@@ -47,17 +72,18 @@ async function start({ participant, conversations = 1 }) {
     case 'parley-socketio':
     case 'parley-v1': {
       const { startParley } = await import('./realtime-parley.mjs');
-      dataDirectory = mkdtempSync(join(tmpdir(), 'parley-realtime-bench-'));
-      server = await startParley({
+      dataDirectory = newDataDirectory('parley-realtime-bench-');
+      const parley = await startParley({
         face: participant === 'parley-v1' ? 'v1' : 'socketio',
         conversations,
         dataDirectory,
       });
+      server = parley;
       return {
-        port: server.port,
-        available: server.available,
-        reason: server.reason,
-        conversations: server.conversations,
+        port: parley.port,
+        available: parley.available,
+        reason: parley.reason,
+        conversations: parley.conversations,
       };
     }
     default:
@@ -65,6 +91,10 @@ async function start({ participant, conversations = 1 }) {
   }
 }
 
+/**
+ * @param {{ port: number }} peer
+ * @param {number} count
+ */
 function peerConversations(peer, count) {
   return {
     port: peer.port,
@@ -79,9 +109,11 @@ function peerConversations(peer, count) {
  * back to back, then lets the event loop turn (so that Parley's group commit can batch them, as it
  * batches concurrent appends, and IPC progress gets in). Returns at once; `finishProduce` collects
  * the figures.
+ * @param {{ conversationId: string, count: number, window: number, burst?: number, textChars?: number }} settings
  */
 function produce({ conversationId, count, window, burst = 10, textChars = defaultTextChars }) {
   if (production !== undefined) throw new Error('already producing');
+  /** @type {string[]} */
   const errors = [];
   const pendingAppends = new Set();
   const cpuStart = process.cpuUsage();
@@ -91,7 +123,7 @@ function produce({ conversationId, count, window, burst = 10, textChars = defaul
       while (produced - fully >= window) await waitForProgress();
       const text = benchText('ev', produced, now(), textChars);
       produced++;
-      const pendingAppend = track(server.publish(conversationId, text), errors);
+      const pendingAppend = trackErrors(started().publish(conversationId, text), errors);
       if (pendingAppend !== undefined) {
         pendingAppends.add(pendingAppend);
         pendingAppend.finally(() => pendingAppends.delete(pendingAppend)).catch(() => {});
@@ -125,43 +157,28 @@ async function finishProduce() {
 /**
  * Produces `rate` events per second on a 5 ms tick until `stopPace` (B6's background load). When the
  * clients fall `window` events behind, the tick skips and counts a stall instead of piling up.
+ * @param {{ conversationId: string, rate: number, window: number, textChars?: number }} settings
  */
 function pace({ conversationId, rate, window, textChars = defaultTextChars }) {
   if (pacing !== undefined) throw new Error('already pacing');
-  const errors = [];
-  const startedAt = now();
-  const cpuStart = process.cpuUsage();
-  const state = { produced: 0, stalls: 0, errors, startedAt, cpuStart };
-  state.timer = setInterval(() => {
-    const due = Math.floor((rate * (now() - startedAt)) / 1000);
-    while (state.produced < due) {
-      if (produced - fully >= window) {
-        state.stalls++;
-        break;
-      }
-      track(server.publish(conversationId, benchText('ev', produced, now(), textChars)), errors);
+  pacing = startPacer({
+    rate,
+    publishNext: () => {
+      if (produced - fully >= window) return false;
+      const pending = started().publish(
+        conversationId,
+        benchText('ev', produced, now(), textChars),
+      );
       produced++;
-      state.produced++;
-    }
-  }, 5);
-  pacing = state;
-  return { startedAt };
+      return pending;
+    },
+  });
+  return { startedAt: pacing.startedAt };
 }
 
 function stopPace() {
   if (pacing === undefined) throw new Error('not pacing');
-  clearInterval(pacing.timer);
-  const cpu = process.cpuUsage(pacing.cpuStart);
-  const wallMs = now() - pacing.startedAt;
-  const result = {
-    produced: pacing.produced,
-    eventsPerSecond: (pacing.produced * 1000) / wallMs,
-    stalls: pacing.stalls,
-    cpuMicros: cpuMicros(cpu),
-    wallMs,
-    errors: pacing.errors.length,
-    firstError: pacing.errors[0],
-  };
+  const result = pacing.stop();
   pacing = undefined;
   return result;
 }
@@ -181,16 +198,20 @@ async function memory() {
   };
 }
 
+/** @type {{ stop(): Promise<object> } | undefined} */
 let commandTrace;
 
 /**
  * B6 on Parley: starts (`on: true`) or stops and returns the command timing breakdown; with
  * `profilePath`, a CPU profile of the traced window is written there.
+ * @param {{ on: boolean, conversationId?: string, profilePath?: string }} settings
  */
 async function traceCommands({ on, conversationId, profilePath }) {
-  if (server.traceCommands === undefined) return { available: false };
+  const { traceCommands: trace } = started();
+  if (trace === undefined) return { available: false };
   if (on) {
-    commandTrace = server.traceCommands(conversationId, { profilePath });
+    if (conversationId === undefined) throw new Error('traceCommands needs a conversationId');
+    commandTrace = trace(conversationId, { profilePath });
     return { available: true };
   }
   const result = await commandTrace?.stop();
@@ -198,27 +219,27 @@ async function traceCommands({ on, conversationId, profilePath }) {
   return { available: true, ...result };
 }
 
-/** The id of the conversation's last event (-1 for the peers, which keep no log). */
+/**
+ * The id of the conversation's last event (-1 for the peers, which keep no log).
+ * @param {{ conversationId: string }} settings
+ */
 async function latestId({ conversationId }) {
-  return { latestId: server.latestId === undefined ? -1 : await server.latestId(conversationId) };
+  const { latestId: read } = started();
+  return { latestId: read === undefined ? -1 : await read(conversationId) };
 }
 
-/** Writes a heap snapshot of this process (after full GCs) to `path`, for finding per-connection heap. */
+/**
+ * Writes a heap snapshot of this process (after full GCs) to `path`, for finding per-connection heap.
+ * @param {{ path: string }} settings
+ */
 async function heapSnapshot({ path }) {
   await memory();
   return { path: writeHeapSnapshot(path) };
 }
 
 async function stop() {
-  if (pacing !== undefined) clearInterval(pacing.timer);
-  try {
-    await server?.close();
-  } finally {
-    if (dataDirectory !== undefined) rmSync(dataDirectory, { recursive: true, force: true });
-  }
-  // Parley may keep timers (heartbeats, idle cleanup) until its close resolves; nothing else remains.
-  setTimeout(() => process.exit(0), 200).unref();
-  return { ok: true };
+  pacing?.stop();
+  return stopServerProcess(server, dataDirectory);
 }
 
 serveRequests({
@@ -232,7 +253,7 @@ serveRequests({
   traceCommands,
   heapSnapshot,
   stop,
-  progress({ fully: reported }) {
+  progress(/** @type {{ fully: number }} */ { fully: reported }) {
     if (reported > fully) fully = reported;
     const waiters = progressWaiters;
     progressWaiters = [];

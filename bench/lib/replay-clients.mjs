@@ -1,3 +1,4 @@
+// @ts-check
 // A client process of the B3 benchmark (bench/replay-bench.mjs), in one of two roles:
 //  - watchers: N live connections on a second conversation, each timing the delivery delay of the
 //    trickle of live events (receive time − the producer's clock reading in the event) while a
@@ -7,13 +8,14 @@
 //    reports its own process CPU (process.cpuUsage) over that replay.
 // Kinds: `raw-replay` (the peers, plain `ws`), `parley-v1` (`ws` on /sockets/events/{id}) and
 // `parley-socketio` (`socket.io-client`). Driven over IPC (realtime-rpc.mjs).
-import { io } from 'socket.io-client';
-import WebSocket from 'ws';
+import { openSocketIo, openWebSocket } from './bench-sockets.mjs';
 import { serveRequests } from './realtime-rpc.mjs';
-import { benchTextInFrame, now, readBenchText, textOf } from './realtime-payload.mjs';
+import { now, readBenchText } from './realtime-payload.mjs';
 import { cpuMicros, latencySummary } from './store-stats.mjs';
 
+/** @type {(() => void)[]} */
 const watchers = [];
+/** @type {number[] | undefined} */
 let delays;
 let closing = false;
 
@@ -22,59 +24,49 @@ serveRequests({ watch, record, stopRecord, replay, stop });
 /**
  * Opens a connection; `onText` gets each bench text (or undefined). `cursor` undefined: live only.
  * Resolves with a close function once the connection is open.
+ * @param {{ kind: string, port: number, conversationId: string, cursor?: number, apiKey: string }} target
+ * @param {(text: string | undefined) => void} onText
+ * @returns {Promise<() => void>}
  */
-function open({ kind, port, conversationId, cursor, apiKey }, onText) {
+async function open({ kind, port, conversationId, cursor, apiKey }, onText) {
+  if (kind === 'parley-socketio') {
+    const query = {
+      conversation_id: conversationId,
+      latest_event_id: String(cursor),
+      session_api_key: apiKey,
+    };
+    const socket = await openSocketIo(port, query, { onText });
+    return () => socket.disconnect();
+  }
   const id = encodeURIComponent(conversationId);
-  return new Promise((resolve, reject) => {
-    if (kind === 'parley-socketio') {
-      const socket = io(`http://127.0.0.1:${port}`, {
-        path: '/socket.io',
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        query: {
-          conversation_id: conversationId,
-          latest_event_id: String(cursor),
-          session_api_key: apiKey,
-        },
-      });
-      socket.on('oh_event', (event) => onText(textOf(event)));
-      socket.once('connect', () => resolve(() => socket.disconnect()));
-      socket.once('connect_error', reject);
-      return;
-    }
-    // V1 from the start as upstream's clients ask for it: resend_all=true.
-    const resume =
-      cursor === undefined
-        ? ''
-        : kind === 'parley-v1' && cursor === -1
-          ? '&resend_all=true'
-          : `&after_id=${cursor}`;
-    const query =
-      kind === 'raw-replay'
-        ? `/?conversation_id=${id}${resume}`
-        : `/sockets/events/${id}?session_api_key=${apiKey}${resume}`;
-    const socket = new WebSocket(`ws://127.0.0.1:${port}${query}`, { perMessageDeflate: false });
-    socket.on('message', (data) => onText(benchTextInFrame(data)));
-    let closedByUs = false;
-    socket.once('open', () =>
-      resolve(() => {
-        closedByUs = true;
-        socket.terminate();
-      }),
-    );
-    socket.once('unexpected-response', (_request, response) => {
-      response.resume();
-      reject(new Error(`upgrade refused: HTTP ${response.statusCode}`));
-    });
-    socket.once('error', reject);
-    socket.on('close', (code) => {
+  // V1 from the start as upstream's clients ask for it: resend_all=true.
+  const resume =
+    cursor === undefined
+      ? ''
+      : kind === 'parley-v1' && cursor === -1
+        ? '&resend_all=true'
+        : `&after_id=${cursor}`;
+  const query =
+    kind === 'raw-replay'
+      ? `/?conversation_id=${id}${resume}`
+      : `/sockets/events/${id}?session_api_key=${apiKey}${resume}`;
+  let closedByUs = false;
+  const socket = await openWebSocket(`ws://127.0.0.1:${port}${query}`, {
+    onText,
+    onClose: (code) => {
       if (!closing && !closedByUs) console.error(`socket closed early: ${code}`);
-    });
+    },
   });
+  return () => {
+    closedByUs = true;
+    socket.terminate();
+  };
 }
 
-/** Opens `count` live watchers on the trickle conversation. */
+/**
+ * Opens `count` live watchers on the trickle conversation.
+ * @param {{ kind: string, port: number, conversationId: string, latestId: number, count: number, apiKey: string }} settings
+ */
 async function watch({ kind, port, conversationId, latestId, count, apiKey }) {
   for (let index = 0; index < count; index++) {
     // Socket.IO always takes a cursor; V1 and the peer without one join live only.
@@ -103,6 +95,7 @@ function stopRecord() {
 /**
  * Connects with `cursor` and resolves once the event with seq `lastSeq` arrives: time from the start
  * of the handshake to that event. Fails on a missing, repeated or out-of-order seeded event.
+ * @param {{ kind: string, port: number, conversationId: string, cursor: number, firstSeq: number, lastSeq: number, apiKey: string, timeoutMs?: number }} settings
  */
 async function replay({
   kind,
@@ -117,8 +110,11 @@ async function replay({
   const cpuStart = process.cpuUsage();
   const startedAt = now();
   let expected = firstSeq;
+  /** @type {string | undefined} */
   let problem;
-  let finish;
+  /** @type {(at: number) => void} */
+  let finish = () => {};
+  /** @type {Promise<number>} */
   const done = new Promise((resolve, reject) => {
     finish = resolve;
     setTimeout(

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // B3 socket half, server CPU only: one participant's server in this process, the replaying client
 // (replay-clients.mjs) in a child, no watchers and no trickle, so the server's process.cpuUsage()
 // over each timed replay is the replay's own cost. For comparing builds and for profiles, where
@@ -13,11 +14,12 @@
 // every sample. The client runs on core 0 (taskset) when the machine has two cores. --profile records a V8 CPU profile of the timed replays only (setup excluded);
 // summarise it with bench/lib/replay-profile-summary.mjs. PARLEY_SERVER_DIST picks another build.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchSessionApiKey, benchText, defaultTextChars } from './realtime-payload.mjs';
+import { benchSessionApiKey, defaultTextChars } from './realtime-payload.mjs';
+import { startReplayParticipant } from './replay-participant.mjs';
+import { startCpuProfile } from './cpu-profile.mjs';
 import { startChild } from './realtime-rpc.mjs';
 import { hasTaskset, machineInfo } from './store-machine.mjs';
 import { median } from './store-stats.mjs';
@@ -33,39 +35,18 @@ const repetitions = Number(numbers[1] ?? 9);
 const peer = participant.startsWith('raw-replay');
 
 const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-replay-cpu-'));
-const texts = Array.from({ length: events }, (_, seq) => benchText('rp', seq, 0, defaultTextChars));
-const agentMessage = (text) => ({
-  source: 'agent',
-  message: text,
-  action: 'message',
-  args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
+const started = await startReplayParticipant({
+  participant,
+  events,
+  textChars: defaultTextChars,
+  dataDirectory,
 });
-
-let server;
-if (peer) {
-  const { startRawSqliteWsReplay } = await import('../peers/raw-sqlite-ws-replay.mjs');
-  const started = await startRawSqliteWsReplay({
-    dataDirectory,
-    corkPages: participant === 'raw-replay-corked',
-  });
-  for (let first = 0; first < events; first += 100) {
-    started.append('replayed', texts.slice(first, first + 100).map(agentMessage));
-  }
-  server = { port: started.port, id: 'replayed', baseId: -1, close: () => started.close() };
-} else {
-  const { startParley } = await import('./realtime-parley.mjs');
-  const parley = await startParley({
-    face: participant === 'parley-v1' ? 'v1' : 'socketio',
-    conversations: 1,
-    dataDirectory,
-  });
-  const [conversation] = parley.conversations;
-  for (let first = 0; first < events; first += 100) {
-    await parley.appendTexts(conversation.id, texts.slice(first, first + 100));
-  }
-  const baseId = conversation.latestId;
-  server = { port: parley.port, id: conversation.id, baseId, close: () => parley.close() };
-}
+const server = {
+  port: started.port,
+  id: started.replay.id,
+  baseId: started.replay.baseId,
+  close: () => started.server.close(),
+};
 
 // The client on core 0, as in replay-bench.mjs (run this process with `taskset -c 1`): a child would
 // otherwise inherit the server's core and share it.
@@ -88,13 +69,9 @@ const variants = {
 for (let pass = 0; pass < 3; pass++)
   await client.call('replay', { ...common, ...variants.fromStart });
 
-let session;
-if (profilePath !== undefined) {
-  session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-}
+const profiler = profilePath === undefined ? undefined : startCpuProfile();
+await profiler?.started;
+/** @type {Record<string, unknown>} */
 const result = { participant, events, repetitions };
 for (const [name, variant] of Object.entries(variants)) {
   const samples = [];
@@ -111,10 +88,8 @@ for (const [name, variant] of Object.entries(variants)) {
     samples,
   };
 }
-if (session !== undefined) {
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  writeFileSync(profilePath, JSON.stringify(profile));
+if (profiler !== undefined && profilePath !== undefined) {
+  writeFileSync(profilePath, JSON.stringify(await profiler.stop()));
 }
 console.log(JSON.stringify(result));
 await client.stop();

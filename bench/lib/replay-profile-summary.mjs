@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Splits a CPU profile of the B3 replay (bench/lib/replay-cpu.mjs --profile) into the replay's
 // parts: each sample's whole stack goes to the first bucket below that any of its frames matches,
 // idle samples are left out. Prints ms, share of the busy time and µs per replayed event.
@@ -6,8 +7,9 @@
 //   node bench/lib/replay-profile-summary.mjs file.cpuprofile <replayed events>
 //
 // <replayed events>: repetitions × (events + events / 2) for replay-cpu.mjs's two variants.
-import { readFileSync } from 'node:fs';
+import { readCpuProfile } from './cpu-profile.mjs';
 
+/** @type {[string, RegExp][]} */
 const buckets = [
   ['profiler itself', /node:inspector/],
   ['garbage collector', /garbage collector/],
@@ -30,26 +32,28 @@ const buckets = [
 ];
 
 const [file, eventsText] = process.argv.slice(2);
-const profile = JSON.parse(readFileSync(file, 'utf8'));
+if (file === undefined) {
+  console.error(
+    'usage: node bench/lib/replay-profile-summary.mjs file.cpuprofile <replayed events>',
+  );
+  process.exit(1);
+}
+const { profile, stackOf } = readCpuProfile(file);
 const events = Number(eventsText);
-const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-const parents = new Map();
-for (const node of profile.nodes)
-  for (const child of node.children ?? []) parents.set(child, node.id);
+/** @type {Map<number, number>} */
 const selfTime = new Map();
 profile.samples.forEach((id, index) =>
   selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
 );
+/** @param {import('./cpu-profile.mjs').ProfileNode} node */
 const frameName = (node) =>
   `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}`;
+/** @type {Map<string, number>} */
 const totals = new Map();
 let busy = 0;
 for (const [id, micros] of selfTime) {
-  const stack = [];
-  for (let current = id; current !== undefined; current = parents.get(current)) {
-    stack.push(frameName(nodes.get(current)));
-  }
-  if (stack[0].startsWith('(idle)')) continue;
+  const stack = stackOf(id).map(frameName);
+  if (stack[0]?.startsWith('(idle)')) continue;
   busy += micros;
   const bucket = buckets.find(([, pattern]) => stack.some((frame) => pattern.test(frame)));
   const label = bucket?.[0] ?? 'other';

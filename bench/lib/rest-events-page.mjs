@@ -1,3 +1,4 @@
+// @ts-check
 // The events-page handler the B5 peers share (bench/peers/bare-fastify.mjs, bare-node-http.mjs):
 // the same page Parley's `GET /api/conversations/{id}/events?limit=N` returns, read from the same
 // SQLite file with the same query Parley's store compiles (Kysely, SQLite dialect) for that request:
@@ -12,7 +13,10 @@
 // the response, request ids and logging hooks, the per-IP rate-limit hook and the error mapping.
 import Database from 'better-sqlite3';
 
-/** Opens `<dataDirectory>/parley.db` read-only; returns `page(conversationId, startId, limit)`. */
+/**
+ * Opens `<dataDirectory>/parley.db` read-only; returns `page(conversationId, startId, limit)`.
+ * @param {string} databasePath
+ */
 export function openEventsPage(databasePath) {
   const database = new Database(databasePath, { readonly: true, fileMustExist: true });
   const select = database.prepare(
@@ -20,7 +24,12 @@ export function openEventsPage(databasePath) {
       'not ("kind" = ? and "type" = ?) and "id" >= ? order by "id" asc limit ?',
   );
   return {
-    /** The response body (a JSON string) for one page. */
+    /**
+     * The response body (a JSON string) for one page.
+     * @param {string} conversationId
+     * @param {number} startId
+     * @param {number} limit
+     */
     page(conversationId, startId, limit) {
       const rows = select.all(
         conversationId,
@@ -31,14 +40,19 @@ export function openEventsPage(databasePath) {
       );
       const hasMore = rows.length > limit;
       if (hasMore) rows.pop();
-      const events = rows.map((row) => JSON.parse(row.payload));
+      const events = rows.map((row) =>
+        JSON.parse(/** @type {{ payload: string }} */ (row).payload),
+      );
       return JSON.stringify({ events, has_more: hasMore });
     },
     close: () => database.close(),
   };
 }
 
-/** Reads `limit` and `start_id` from a query string the way the route does (defaults 20 and 0). */
+/**
+ * Reads `limit` and `start_id` from a query string the way the route does (defaults 20 and 0).
+ * @param {URLSearchParams} searchParams
+ */
 export function pageQuery(searchParams) {
   const limit = Number(searchParams.get('limit') ?? 20);
   const startId = Number(searchParams.get('start_id') ?? 0);

@@ -1,3 +1,4 @@
+// @ts-check
 // The server process of one step of bench/lib/rest-layers.mjs: bare Fastify plus Parley's HTTP
 // layers up to that step, from packages/server/dist; the last step is the whole app.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import Fastify, { LogController } from 'fastify';
 import { importFromDist, startParleyApp } from './parley-dist.mjs';
 import { serveRequests } from './realtime-rpc.mjs';
 import { benchSessionApiKey } from './realtime-payload.mjs';
+import { portOf } from './listening.mjs';
 
 const load = importFromDist;
 const order = [
@@ -20,10 +22,13 @@ const order = [
   'auth-hook',
 ];
 
+/** @type {(() => Promise<unknown>) | undefined} */
 let close;
 
+/** @param {string} step  the last layer to include (see `order`) */
 async function startLayers(step) {
-  const upTo = (name) => order.indexOf(step) >= order.indexOf(name);
+  const upTo = (/** @type {string} */ name) => order.indexOf(step) >= order.indexOf(name);
+  /** @type {Record<string, unknown>} */
   let options = { logger: false };
   if (upTo('logger-default-child')) {
     const { createLogger } = await load('shared/logger.js');
@@ -62,7 +67,7 @@ async function startLayers(step) {
   }
   server.get('/alive', async () => ({ status: 'ok' }));
   await server.listen({ host: '127.0.0.1', port: 0 });
-  return { port: server.server.address().port, close: () => server.close() };
+  return { port: portOf(server.server), close: () => server.close() };
 }
 
 async function startWholeApp() {

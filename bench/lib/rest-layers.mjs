@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // What each of Parley's HTTP layers costs on `GET /alive` (B5): bare Fastify, then Parley's layers
 // added one at a time from packages/server/dist, each step in a fresh server process (core 1) loaded
 // by autocannon `-c 100 -p 10` (this process, core 0). Prints server CPU µs/request per step and
@@ -35,6 +36,7 @@ const steps = [
     rounds: { type: 'integer', default: 3 },
   });
   const pin = machineInfo().cores >= 2 && hasTaskset();
+  /** @type {Record<string, number[]>} */
   const figures = Object.fromEntries(steps.map((step) => [step, []]));
   for (let round = 0; round <= options.rounds; round++) {
     for (const step of steps) {
@@ -53,7 +55,7 @@ const steps = [
         const after = await server.call('cpu');
         const cpu = after.user - before.user + (after.system - before.system);
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`${step}: failed requests`);
-        if (round > 0) figures[step].push(cpu / result.requests.total);
+        if (round > 0) figures[step]?.push(cpu / result.requests.total);
       } finally {
         await server.stop();
       }
@@ -62,7 +64,7 @@ const steps = [
   let previous;
   console.log('step                    server CPU µs/request   added');
   for (const step of steps) {
-    const value = median(figures[step]);
+    const value = median(figures[step] ?? []);
     const added = previous === undefined ? '' : (value - previous).toFixed(2).padStart(8);
     console.log(`${step.padEnd(24)}${value.toFixed(2).padStart(10)}            ${added}`);
     if (step !== 'logger-default-child') previous = value;

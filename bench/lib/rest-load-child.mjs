@@ -1,3 +1,4 @@
+// @ts-check
 // The client process of B5 (bench/rest-bench.mjs): autocannon, in its own process (pinned to the
 // other core when there are two), so the load generator never shares a core with the server. Reports
 // autocannon's figures and this process's own CPU use, to flag a saturated client.

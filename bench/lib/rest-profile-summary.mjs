@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Summarises a V8 `.cpuprofile` (as written by `node bench/rest-bench.mjs --cpu-prof dir`): the
 // share of sampled time per function, self and inclusive (a function counted once per sample however
 // often it recurs on the stack), and self time per package (`node_modules/<name>`, Node's own
@@ -8,8 +9,8 @@
 //
 // Percentages are of the non-idle samples. --match lists only inclusive rows whose function or
 // file contains the text.
-import { readFileSync } from 'node:fs';
 import { parseOptions } from './cli-options.mjs';
+import { readCpuProfile } from './cpu-profile.mjs';
 
 const argv = process.argv.slice(2);
 const file = argv.shift();
@@ -24,18 +25,15 @@ const options = parseOptions(argv, {
   match: { type: 'string' },
 });
 
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-const parents = new Map();
-for (const node of profile.nodes)
-  for (const child of node.children ?? []) parents.set(child, node.id);
+const { profile, node: nodeOf, stackOf } = readCpuProfile(file);
 
+/** @param {string} url */
 function packageOf(url) {
   if (url === '') return undefined;
   const modules = url.lastIndexOf('node_modules/');
   if (modules !== -1) {
-    const rest = url.slice(modules + 'node_modules/'.length).split('/');
-    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+    const [scope = '', name = ''] = url.slice(modules + 'node_modules/'.length).split('/');
+    return scope.startsWith('@') ? `${scope}/${name}` : scope;
   }
   if (url.startsWith('node:')) return 'node: (Node.js)';
   const workspace = /packages\/([^/]+)\//.exec(url);
@@ -43,6 +41,7 @@ function packageOf(url) {
   return url;
 }
 
+/** @param {import('./cpu-profile.mjs').ProfileNode} node */
 function keyOf(node) {
   const { functionName, url, lineNumber } = node.callFrame;
   const name = functionName === '' ? '(anonymous)' : functionName;
@@ -51,28 +50,40 @@ function keyOf(node) {
   return `${name} ${short}:${lineNumber + 1}`;
 }
 
+/** @type {Map<string, number>} */
 const self = new Map();
+/** @type {Map<string, number>} */
 const inclusive = new Map();
+/** @type {Map<string, number>} */
 const byPackage = new Map();
 let total = 0;
-const add = (map, key, value) => map.set(key, (map.get(key) ?? 0) + value);
-for (let index = 0; index < profile.samples.length; index++) {
-  const node = nodes.get(profile.samples[index]);
+/** @type {(map: Map<string, number>, key: string, value: number) => void} */
+const add = (map, key, value) => {
+  map.set(key, (map.get(key) ?? 0) + value);
+};
+profile.samples.forEach((id, index) => {
+  const node = nodeOf(id);
   const delta = profile.timeDeltas[index] ?? 0;
-  if (node.callFrame.functionName === '(idle)') continue;
+  if (node.callFrame.functionName === '(idle)') return;
   total += delta;
   add(self, keyOf(node), delta);
   add(byPackage, packageOf(node.callFrame.url) ?? node.callFrame.functionName, delta);
   const seen = new Set();
-  for (let id = node.id; id !== undefined; id = parents.get(id)) {
-    const key = keyOf(nodes.get(id));
+  for (const caller of stackOf(id)) {
+    const key = keyOf(caller);
     if (seen.has(key)) continue;
     seen.add(key);
     add(inclusive, key, delta);
   }
-}
+});
 
+/** @param {number} value */
 const percent = (value) => `${((value / total) * 100).toFixed(1).padStart(5)}%`;
+/**
+ * @param {string} title
+ * @param {Map<string, number>} map
+ * @param {(key: string) => boolean} [filter]
+ */
 function print(title, map, filter = () => true) {
   console.log(`\n${title}`);
   const rows = [...map].filter(([key]) => filter(key)).sort((a, b) => b[1] - a[1]);

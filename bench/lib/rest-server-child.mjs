@@ -1,17 +1,21 @@
+// @ts-check
 // The server process of one B5 participant (bench/rest-bench.mjs): Parley's whole app from
 // packages/server/dist (`createApp`, the composition root main.js runs; SQLite WAL, synchronous=FULL,
 // a session API key, REST rate limit off because every request comes from 127.0.0.1), or a peer
 // from bench/peers/. Driven over IPC (realtime-rpc.mjs); reports its own CPU time for CPU per request.
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { serveRequests } from './realtime-rpc.mjs';
-import { benchSessionApiKey, benchText } from './realtime-payload.mjs';
-import { startParleyApp } from './parley-dist.mjs';
+import { agentMessage, benchText } from './realtime-payload.mjs';
+import { createConversation, startParleyApp } from './parley-dist.mjs';
+import { startCpuProfile } from './cpu-profile.mjs';
 
+/** @type {{ port: number, close(): unknown } | undefined} */
 let server;
+/** @type {ReturnType<typeof startCpuProfile> | undefined} */
 let profiler;
 
+/** @param {string} dataDirectory */
 async function startParley(dataDirectory) {
   const { app, port } = await startParleyApp(dataDirectory);
   return { app, port, close: () => app.close() };
@@ -22,27 +26,14 @@ serveRequests({
   async seed({ dataDirectory, events, textChars }) {
     const parley = await startParley(dataDirectory);
     try {
-      const response = await fetch(`http://127.0.0.1:${parley.port}/api/conversations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-session-api-key': benchSessionApiKey },
-        body: '{}',
-      });
-      if (!response.ok) throw new Error(`creating a conversation: ${response.status}`);
-      const { conversation_id: id } = await response.json();
+      const id = await createConversation(parley.port);
       // Held across the awaits below: an unused stream is released.
       const { stream, release } = parley.app.eventStreams.acquire(id);
       for (let start = 0; start < events; start += 100) {
         const texts = [];
         for (let seq = start; seq < Math.min(events, start + 100); seq++)
           texts.push(benchText('rest', seq, 0, textChars));
-        await stream.append(
-          texts.map((text) => ({
-            source: 'agent',
-            message: text,
-            action: 'message',
-            args: { content: text, file_urls: [], image_urls: [], wait_for_response: false },
-          })),
-        );
+        await stream.append(texts.map((text) => agentMessage(text)));
       }
       release();
       return { conversationId: id, latestId: await parley.app.eventStore.latestId(id) };
@@ -74,15 +65,13 @@ serveRequests({
   cpu: () => process.cpuUsage(),
   /** Starts the V8 CPU profiler (for `--cpu-prof`), so startup stays out of the profile. */
   async profileStart() {
-    profiler = new Session();
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
+    profiler = startCpuProfile();
+    await profiler.started;
   },
   /** Stops the profiler and writes the `.cpuprofile` (Chrome DevTools format) to `path`. */
   async profileStop({ path }) {
-    const { profile } = await profiler.post('Profiler.stop');
-    profiler.disconnect();
+    if (profiler === undefined) throw new Error('not profiling');
+    const profile = await profiler.stop();
     profiler = undefined;
     writeFileSync(path, JSON.stringify(profile));
     return { path };

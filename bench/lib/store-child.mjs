@@ -1,6 +1,10 @@
+// @ts-check
 // Child-process entry for bench/store-bench.mjs: `node store-child.mjs <mode> <json config>`. Runs one
 // participant and reports { ok, value } over IPC. Each mode imports only its own code, so a peer's
 // process never loads Parley's modules and the other way round.
+import { reportToParent } from './realtime-rpc.mjs';
+
+/** @type {Record<string, (config: any) => Promise<unknown>>} */
 const participants = {
   'parley-concurrent': async (config) =>
     (await import('./store-parley.mjs')).parleyConcurrentAppend(config),
@@ -23,22 +27,14 @@ const participants = {
 };
 
 const [mode, configJson] = process.argv.slice(2);
-const participant = participants[mode];
-
-function report(message) {
-  if (process.send === undefined) {
-    console.log(JSON.stringify(message, null, 2));
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => process.send(message, resolve));
-}
+const participant = mode === undefined ? undefined : participants[mode];
 
 try {
   if (participant === undefined) throw new Error(`unknown mode ${mode}`);
   const value = await participant(JSON.parse(configJson ?? '{}'));
-  await report({ ok: true, value });
+  await reportToParent({ ok: true, value });
 } catch (error) {
-  await report({
+  await reportToParent({
     ok: false,
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });

@@ -1,3 +1,4 @@
+// @ts-check
 // The events the store benchmark appends: OpenHands V0 user messages of about 1 KB serialized.
 
 const filler =
@@ -12,7 +13,10 @@ const filler =
  */
 export const defaultTextChars = 430;
 
-/** A V0 user message whose text is `textChars` long and starts with the sequence number. */
+/**
+ * A V0 user message whose text is `textChars` long and starts with the sequence number.
+ * @param {number} sequence
+ */
 export function makeMessageEvent(sequence, textChars = defaultTextChars) {
   const prefix = `#${sequence} `;
   let text = prefix;
@@ -26,7 +30,10 @@ export function makeMessageEvent(sequence, textChars = defaultTextChars) {
   };
 }
 
-/** Conversation ids shaped like upstream's (32 hex characters). */
+/**
+ * Conversation ids shaped like upstream's (32 hex characters).
+ * @param {number} count
+ */
 export function conversationIds(count, salt = 0) {
   return Array.from({ length: count }, (_, index) =>
     (salt * 1_000 + index).toString(16).padStart(8, '0').repeat(4),

@@ -1,5 +1,7 @@
+// @ts-check
 // What the store benchmark ran on, for the JSON result and docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
+import { statfsSync } from 'node:fs';
 import os from 'node:os';
 
 export function machineInfo() {
@@ -21,5 +23,26 @@ export function hasTaskset() {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * tmpfs makes fdatasync free and the durable comparison meaningless: say so.
+ * @param {string} path
+ */
+export function fileSystemOf(path) {
+  try {
+    const stats = statfsSync(path);
+    /** @type {Record<number, string>} */
+    const names = {
+      0xef53: 'ext2/3/4',
+      0x01021994: 'tmpfs',
+      0x58465342: 'xfs',
+      0x9123683e: 'btrfs',
+      0x794c7630: 'overlayfs',
+    };
+    return names[stats.type] ?? `0x${stats.type.toString(16)}`;
+  } catch {
+    return 'unknown';
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Parley's side of the store benchmark: the compiled SqlEventStore from packages/server/dist, with its
 // durable defaults (SQLite WAL, synchronous=FULL, group commit of up to 100 events, 0 ms delay).
 //
@@ -12,6 +13,7 @@ const { SqlEventStore } = await importFromDist('events/sql-event-store.js');
 const { openDatabase } = await importFromDist('storage/open-database.js');
 const { createSilentLogger } = await importFromDist('shared/logger.js');
 
+/** @param {string} dataDirectory */
 async function openStore(dataDirectory) {
   const logger = createSilentLogger();
   const database = await openDatabase({
@@ -24,7 +26,7 @@ async function openStore(dataDirectory) {
   // property on every commit, so wrapping it here sees each batch; it costs one extra call per batch.
   const counters = { commits: 0 };
   const withSqliteConnection = database.withSqliteConnection;
-  database.withSqliteConnection = (work) => {
+  database.withSqliteConnection = (/** @type {(connection: any) => unknown} */ work) => {
     counters.commits++;
     return withSqliteConnection(work);
   };
@@ -32,7 +34,10 @@ async function openStore(dataDirectory) {
   return { database, store, counters };
 }
 
-/** B2: `producers` conversations append concurrently, each awaiting its ack before the next append. */
+/**
+ * B2: `producers` conversations append concurrently, each awaiting its ack before the next append.
+ * @param {{ dir: string, events: number, producers: number, warmupEvents: number, textChars?: number, synchronousOff?: boolean }} settings
+ */
 export async function parleyConcurrentAppend({
   dir,
   events,
@@ -44,10 +49,13 @@ export async function parleyConcurrentAppend({
   const { database, store, counters } = await openStore(dir);
   // Diagnosis only (callgrind instruction counts without fsync); the benchmark never sets it.
   if (synchronousOff)
-    await database.withSqliteConnection((connection) => connection.pragma('synchronous = OFF'));
+    await database.withSqliteConnection((/** @type {any} */ connection) =>
+      connection.pragma('synchronous = OFF'),
+    );
   let commitsBefore = 0;
   const { conversations, figures } = await measureAppends({
-    append: (conversationId, event) => store.append(conversationId, [event]),
+    append: (/** @type {string} */ conversationId, /** @type {object} */ event) =>
+      store.append(conversationId, [event]),
     producers,
     events,
     warmupEvents,
@@ -65,12 +73,18 @@ export async function parleyConcurrentAppend({
   return { ...figures, commits, meanBatch: events / commits };
 }
 
-/** B2 single-event latency: one conversation, one producer, sequential awaits. */
+/**
+ * B2 single-event latency: one conversation, one producer, sequential awaits.
+ * @param {{ dir: string, events: number, warmupEvents: number, textChars?: number }} config
+ */
 export function parleySingleAppend(config) {
   return parleyConcurrentAppend({ ...config, producers: 1 });
 }
 
-/** B3 setup: one conversation of `events` events, appended 100 at a time. Returns the conversation id. */
+/**
+ * B3 setup: one conversation of `events` events, appended 100 at a time. Returns the conversation id.
+ * @param {{ dir: string, events: number, textChars?: number }} settings
+ */
 export async function parleyFillConversation({ dir, events, textChars }) {
   const { database, store } = await openStore(dir);
   const [conversationId] = conversationIds(1, 3);
@@ -88,6 +102,12 @@ export async function parleyFillConversation({ dir, events, textChars }) {
   return { conversationId, events };
 }
 
+/**
+ * @param {any} store  Parley's SqlEventStore from dist
+ * @param {string} conversationId
+ * @param {number} startId
+ * @param {number} expected
+ */
 async function replayOnce(store, conversationId, startId, expected) {
   const cpuStart = process.cpuUsage();
   const start = performance.now();
@@ -112,6 +132,7 @@ async function replayOnce(store, conversationId, startId, expected) {
  * B3 storage half: read the whole conversation via `store.iterate` (default 500-row pages, yielding to
  * the event loop between pages) from id 0 and from the middle. `warmups` untimed passes first (JIT and
  * page cache), then `repetitions` timed passes of each; the round's figure is their median.
+ * @param {{ dir: string, conversationId: string, events: number, middle: number, warmups: number, repetitions: number }} settings
  */
 export async function parleyReplay({ dir, conversationId, events, middle, warmups, repetitions }) {
   const { database, store } = await openStore(dir);

@@ -1,9 +1,19 @@
+// @ts-check
 // The producer loop of B2, shared by Parley and its group-commit peer so that both run the very same
 // client code: `producers` conversations append concurrently, each awaiting its ack before its next
 // append (1 event per append).
 import { conversationIds, makeMessageEvent } from './store-events.mjs';
 import { cpuMicros, latencySummary } from './store-stats.mjs';
 
+/** @typedef {(conversationId: string, event: object) => unknown} AppendOne  one append, acked when it resolves */
+
+/**
+ * @param {AppendOne} append
+ * @param {string[]} conversations
+ * @param {number} events
+ * @param {number | undefined} textChars
+ * @param {Float64Array | undefined} latencies
+ */
 async function produce(append, conversations, events, textChars, latencies) {
   const producers = conversations.length;
   await Promise.all(
@@ -22,6 +32,7 @@ async function produce(append, conversations, events, textChars, latencies) {
  * Appends `warmupEvents` untimed (to other conversations: a server is a long-running, JIT-warm
  * process), collects garbage, then times `events` appends. `onTimedStart` runs just before the timed
  * section (to read counters). Returns the timed figures; CPU is this whole process's.
+ * @param {{ append: AppendOne, producers: number, events: number, warmupEvents: number, textChars?: number, onTimedStart?: () => void }} settings
  */
 export async function measureAppends({
   append,

@@ -1,5 +1,94 @@
+// @ts-check
 // Turns the store benchmark's rounds into medians, ratios, a Markdown table and an SVG chart.
 import { finite, judgeMetric } from './metric-verdict.mjs';
+
+/**
+ * A summary row as the reports and charts draw it (every program's rows have at least these).
+ * @typedef {{
+ *   id: string,
+ *   workload: string,
+ *   metric: string,
+ *   peer: string,
+ *   digits: number,
+ *   parley: number | undefined,
+ *   peerValue?: number,
+ *   ratio?: number,
+ *   target: string,
+ *   status: string,
+ * }} ReportRow
+ * @typedef {{ ratioAtLeast?: number, ratioAtMost?: number, atMost?: number, everyRound?: boolean }} Target
+ * @typedef {{ workload: string, peer: string, parley: string, other?: string }} MetricGroup
+ */
+
+/**
+ * The figure at `path` (dot-separated keys) of a round record, or undefined where any part is missing.
+ * @param {string} path
+ * @returns {(round: any) => any}
+ */
+export function figureAt(path) {
+  const keys = path.split('.');
+  return (round) => keys.reduce((value, key) => value?.[key], round);
+}
+
+/**
+ * One metric of a group that compares the same two records: Parley's figure is `key` of
+ * `group.parley`, the peer's `key` of `group.other` (no peer figure when the group has none).
+ * @param {MetricGroup} group
+ * @param {string} id
+ * @param {string} name
+ * @param {string} key
+ * @param {number} digits
+ * @param {Target} [target]
+ */
+function metric(group, id, name, key, digits, target) {
+  return {
+    id,
+    workload: group.workload,
+    metric: name,
+    peer: group.peer,
+    parley: figureAt(`${group.parley}.${key}`),
+    other: group.other === undefined ? () => undefined : figureAt(`${group.other}.${key}`),
+    target,
+    digits,
+  };
+}
+
+const concurrent = {
+  workload: 'B2 durable append, 20 conversations',
+  peer: 'raw better-sqlite3 group commit',
+  parley: 'b2.parleyConcurrent',
+  other: 'b2.rawGroupCommit',
+};
+const single = {
+  workload: 'B2 single producer, sequential',
+  peer: 'raw write + fdatasync loop',
+  parley: 'b2.parleySingle',
+  other: 'b2.rawFdatasync',
+};
+const singleVsRawSqlite = {
+  ...single,
+  peer: 'raw better-sqlite3, 1 row per commit',
+  other: 'b2.rawSqliteSingle',
+};
+const fromStart = {
+  workload: 'B3 store replay, whole log from id 0',
+  peer: 'raw SELECT + JSON.parse, 500-row pages',
+  parley: 'b3.parleyReplay.fromStart',
+  other: 'b3.rawReplay.fromStart',
+};
+const fromMiddle = {
+  workload: 'B3 store replay from the middle',
+  peer: fromStart.peer,
+  parley: 'b3.parleyReplay.fromMiddle',
+  other: 'b3.rawReplay.fromMiddle',
+};
+/** @type {MetricGroup} */
+const fromStartAlone = { ...fromStart, peer: '—', other: undefined };
+const fromStartVsOneGo = {
+  ...fromStart,
+  peer: 'raw SELECT + JSON.parse, one query, no yielding',
+  other: 'b3.rawReplay.oneGoFromStart',
+};
 
 /**
  * Each metric takes a counted round and returns Parley's figure and the peer's. The ratio is
@@ -7,167 +96,43 @@ import { finite, judgeMetric } from './metric-verdict.mjs';
  * target: { ratioAtLeast } | { ratioAtMost } | { atMost, unit } (absolute, on Parley's figure) | none.
  */
 export const storeMetrics = [
-  {
-    id: 'b2.eventsPerSecond',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'events/s',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.eventsPerSecond,
-    other: (round) => round.b2?.rawGroupCommit.eventsPerSecond,
-    target: { ratioAtLeast: 0.8 },
-    digits: 0,
-  },
-  {
-    id: 'b2.p50AckMs',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'p50 ack (ms)',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.p50Ms,
-    other: (round) => round.b2?.rawGroupCommit.p50Ms,
-    digits: 2,
-  },
-  {
-    id: 'b2.p99AckMs',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'p99 ack (ms)',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.p99Ms,
-    other: (round) => round.b2?.rawGroupCommit.p99Ms,
-    digits: 2,
-  },
-  {
-    id: 'b2.cpuMicrosPerEvent',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'CPU µs/event',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.cpuMicrosPerEvent,
-    other: (round) => round.b2?.rawGroupCommit.cpuMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b2.cpuUserMicrosPerEvent',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'CPU µs/event, user only',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.cpuUserMicrosPerEvent,
-    other: (round) => round.b2?.rawGroupCommit.cpuUserMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b2.cpuUtilisation',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'process CPU ÷ wall time',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.cpuUtilisation,
-    other: (round) => round.b2?.rawGroupCommit.cpuUtilisation,
-    digits: 2,
-  },
-  {
-    id: 'b2.meanBatch',
-    workload: 'B2 durable append, 20 conversations',
-    metric: 'events per transaction',
-    peer: 'raw better-sqlite3 group commit',
-    parley: (round) => round.b2?.parleyConcurrent.meanBatch,
-    other: (round) => round.b2?.rawGroupCommit.meanBatch,
-    digits: 1,
-  },
-  {
-    id: 'b2.singleP50AckMs',
-    workload: 'B2 single producer, sequential',
-    metric: 'p50 ack (ms)',
-    peer: 'raw write + fdatasync loop',
-    parley: (round) => round.b2?.parleySingle.p50Ms,
-    other: (round) => round.b2?.rawFdatasync.p50Ms,
-    digits: 3,
-  },
-  {
-    id: 'b2.singleP99AckMs',
-    workload: 'B2 single producer, sequential',
-    metric: 'p99 ack (ms)',
-    peer: 'raw write + fdatasync loop',
-    parley: (round) => round.b2?.parleySingle.p99Ms,
-    other: (round) => round.b2?.rawFdatasync.p99Ms,
-    target: { ratioAtMost: 2 },
-    digits: 3,
-  },
-  {
-    id: 'b2.singleP99VsRawSqlite',
-    workload: 'B2 single producer, sequential',
-    metric: 'p99 ack (ms)',
-    peer: 'raw better-sqlite3, 1 row per commit',
-    parley: (round) => round.b2?.parleySingle.p99Ms,
-    other: (round) => round.b2?.rawSqliteSingle?.p99Ms,
-    digits: 3,
-  },
-  {
-    id: 'b2.singleCpuMicrosPerEvent',
-    workload: 'B2 single producer, sequential',
-    metric: 'CPU µs/event',
-    peer: 'raw write + fdatasync loop',
-    parley: (round) => round.b2?.parleySingle.cpuMicrosPerEvent,
-    other: (round) => round.b2?.rawFdatasync.cpuMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b2.singleCpuMicrosPerEventVsRawSqlite',
-    workload: 'B2 single producer, sequential',
-    metric: 'CPU µs/event',
-    peer: 'raw better-sqlite3, 1 row per commit',
-    parley: (round) => round.b2?.parleySingle.cpuMicrosPerEvent,
-    other: (round) => round.b2?.rawSqliteSingle?.cpuMicrosPerEvent,
-    digits: 1,
-  },
-  {
-    id: 'b3.fromStartMs',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'time to last event (ms)',
-    peer: 'raw SELECT + JSON.parse, 500-row pages',
-    parley: (round) => round.b3?.parleyReplay.fromStart.ms,
-    other: (round) => round.b3?.rawReplay.fromStart.ms,
-    target: { ratioAtMost: 1.3 },
-    digits: 1,
-  },
-  {
-    id: 'b3.fromStartAbsolute',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'time to last event, absolute (ms)',
-    peer: '—',
-    parley: (round) => round.b3?.parleyReplay.fromStart.ms,
-    other: () => undefined,
-    target: { atMost: 300 },
-    digits: 1,
-  },
-  {
-    id: 'b3.fromMiddleMs',
-    workload: 'B3 store replay from the middle',
-    metric: 'time to last event (ms)',
-    peer: 'raw SELECT + JSON.parse, 500-row pages',
-    parley: (round) => round.b3?.parleyReplay.fromMiddle.ms,
-    other: (round) => round.b3?.rawReplay.fromMiddle.ms,
-    target: { ratioAtMost: 1.3 },
-    digits: 1,
-  },
-  {
-    id: 'b3.fromStartCpuMicrosPerEvent',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'CPU µs/event',
-    peer: 'raw SELECT + JSON.parse, 500-row pages',
-    parley: (round) => round.b3?.parleyReplay.fromStart.cpuMicrosPerEvent,
-    other: (round) => round.b3?.rawReplay.fromStart.cpuMicrosPerEvent,
-    digits: 2,
-  },
-  {
-    id: 'b3.oneGoFromStartMs',
-    workload: 'B3 store replay, whole log from id 0',
-    metric: 'time to last event (ms)',
-    peer: 'raw SELECT + JSON.parse, one query, no yielding',
-    parley: (round) => round.b3?.parleyReplay.fromStart.ms,
-    other: (round) => round.b3?.rawReplay.oneGoFromStart.ms,
-    digits: 1,
-  },
+  metric(concurrent, 'b2.eventsPerSecond', 'events/s', 'eventsPerSecond', 0, { ratioAtLeast: 0.8 }),
+  metric(concurrent, 'b2.p50AckMs', 'p50 ack (ms)', 'p50Ms', 2),
+  metric(concurrent, 'b2.p99AckMs', 'p99 ack (ms)', 'p99Ms', 2),
+  metric(concurrent, 'b2.cpuMicrosPerEvent', 'CPU µs/event', 'cpuMicrosPerEvent', 1),
+  metric(
+    concurrent,
+    'b2.cpuUserMicrosPerEvent',
+    'CPU µs/event, user only',
+    'cpuUserMicrosPerEvent',
+    1,
+  ),
+  metric(concurrent, 'b2.cpuUtilisation', 'process CPU ÷ wall time', 'cpuUtilisation', 2),
+  metric(concurrent, 'b2.meanBatch', 'events per transaction', 'meanBatch', 1),
+  metric(single, 'b2.singleP50AckMs', 'p50 ack (ms)', 'p50Ms', 3),
+  metric(single, 'b2.singleP99AckMs', 'p99 ack (ms)', 'p99Ms', 3, { ratioAtMost: 2 }),
+  metric(singleVsRawSqlite, 'b2.singleP99VsRawSqlite', 'p99 ack (ms)', 'p99Ms', 3),
+  metric(single, 'b2.singleCpuMicrosPerEvent', 'CPU µs/event', 'cpuMicrosPerEvent', 1),
+  metric(
+    singleVsRawSqlite,
+    'b2.singleCpuMicrosPerEventVsRawSqlite',
+    'CPU µs/event',
+    'cpuMicrosPerEvent',
+    1,
+  ),
+  metric(fromStart, 'b3.fromStartMs', 'time to last event (ms)', 'ms', 1, { ratioAtMost: 1.3 }),
+  metric(fromStartAlone, 'b3.fromStartAbsolute', 'time to last event, absolute (ms)', 'ms', 1, {
+    atMost: 300,
+  }),
+  metric(fromMiddle, 'b3.fromMiddleMs', 'time to last event (ms)', 'ms', 1, { ratioAtMost: 1.3 }),
+  metric(fromStart, 'b3.fromStartCpuMicrosPerEvent', 'CPU µs/event', 'cpuMicrosPerEvent', 2),
+  metric(fromStartVsOneGo, 'b3.oneGoFromStartMs', 'time to last event (ms)', 'ms', 1),
 ];
 
-/** Medians over the counted rounds, per-round ratios and the verdict of each metric. */
+/**
+ * Medians over the counted rounds, per-round ratios and the verdict of each metric.
+ * @param {any[]} countedRounds
+ */
 export function summarise(countedRounds) {
   return storeMetrics
     .map((definition) => {
@@ -198,6 +163,10 @@ export function summarise(countedRounds) {
     .filter((row) => row !== undefined);
 }
 
+/**
+ * @param {unknown} value
+ * @param {number} digits
+ */
 export function formatNumber(value, digits) {
   if (!finite(value)) return '—';
   return value.toLocaleString('en-US', {
@@ -206,7 +175,10 @@ export function formatNumber(value, digits) {
   });
 }
 
-/** Two decimals, three when two would round onto the target and hide which side of it we are. */
+/**
+ * Two decimals, three when two would round onto the target and hide which side of it we are.
+ * @param {{ ratio?: number, target: string }} row
+ */
 export function formatRatio(row) {
   if (!finite(row.ratio)) return '—';
   const limit = /^[≥≤] ([\d.]+)x$/.exec(row.target);
@@ -214,6 +186,7 @@ export function formatRatio(row) {
   return `${row.ratio.toFixed(close ? 3 : 2)}x`;
 }
 
+/** @param {ReportRow[]} rows */
 export function markdownTable(rows) {
   const lines = [
     '| Workload | Metric | Parley | Peer | Peer figure | Ratio (Parley ÷ peer) | Target | Result |',
@@ -232,6 +205,7 @@ export function markdownTable(rows) {
   return lines.join('\n');
 }
 
+/** @param {string} text */
 function escapeXml(text) {
   return text.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`);
 }
@@ -240,6 +214,8 @@ function escapeXml(text) {
  * One bar per targeted metric: the measured figure as a share of its target (ratio ÷ target ratio, or
  * absolute ÷ absolute limit, inverted for "at least" targets), so 1.0 is the target on every bar and
  * shorter is better. Green passes, red misses.
+ * @param {ReportRow[]} rows
+ * @param {string} title
  */
 export function svgChart(rows, title) {
   const targeted = rows.filter((row) => row.status !== 'info');
@@ -249,7 +225,8 @@ export function svgChart(rows, title) {
   const top = 48;
   const scaleMax = Math.max(1.5, ...targeted.map((row) => Math.min(4, targetShare(row) ?? 0)));
   const plotWidth = width - left - 60;
-  const x = (value) => left + (Math.min(value, scaleMax) / scaleMax) * plotWidth;
+  const x = (/** @type {number} */ value) =>
+    left + (Math.min(value, scaleMax) / scaleMax) * plotWidth;
   const height = top + targeted.length * (barHeight + 12) + 40;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
@@ -277,10 +254,12 @@ export function svgChart(rows, title) {
   return parts.join('\n');
 }
 
+/** @param {ReportRow} row */
 function targetShare(row) {
   const match = /^([≥≤]) ([\d.]+)(x| ms)$/.exec(row.target);
   if (match === null) return undefined;
   const limit = Number(match[2]);
-  if (match[3] === ' ms') return row.parley / limit;
-  return match[1] === '≥' ? limit / row.ratio : row.ratio / limit;
+  const ratio = row.ratio ?? Number.NaN;
+  if (match[3] === ' ms') return (row.parley ?? Number.NaN) / limit;
+  return match[1] === '≥' ? limit / ratio : ratio / limit;
 }

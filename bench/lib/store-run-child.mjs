@@ -1,39 +1,39 @@
-// Runs one benchmark participant in a fresh Node process (so one participant's heap, GC and JIT state
+// @ts-check
+// Runs one benchmark participant (or one LLM client) in a fresh Node process (so one participant's heap, GC and JIT state
 // never affect another's) and returns the result it reports over IPC.
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { forkPinned } from './realtime-rpc.mjs';
 
 const childEntry = fileURLToPath(new URL('./store-child.mjs', import.meta.url));
 
 /**
- * @param {string} mode  which participant to run (see store-child.mjs)
- * @param {object} config  JSON-serialisable settings for that participant
- * @param {{ core?: number, timeoutMs?: number }} options  core: pin the child with `taskset -c core`
+ * Runs `entry` with `args` in a fresh process and resolves with the value it reports
+ * (`reportToParent({ ok, value })`); rejects with its error, when it exits without a result, or
+ * after `timeoutMs`. `name` names the run in those errors.
+ * @param {string} entry
+ * @param {string[]} args
+ * @param {{
+ *   name: string,
+ *   core?: number,
+ *   timeoutMs?: number,
+ *   nodeArguments?: string[],
+ *   serialization?: 'json' | 'advanced',
+ * }} options  core: pin the child with `taskset -c core`
+ * @returns {Promise<any>}
  */
-export function runChild(mode, config, options = {}) {
-  const nodeArguments = ['--expose-gc', ...(options.nodeArguments ?? [])];
-  const pinned = options.core !== undefined;
-  const child = fork(childEntry, [mode, JSON.stringify(config)], {
-    // fork() runs `execPath ...execArgv entry ...args`: with taskset as execPath, the pinned Node (and
-    // every thread it starts) inherits the IPC channel and the CPU affinity.
-    execPath: pinned ? 'taskset' : process.execPath,
-    execArgv: pinned
-      ? ['-c', String(options.core), process.execPath, ...nodeArguments]
-      : nodeArguments,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
+export function runOneShot(entry, args, options) {
+  const { name } = options;
+  const child = forkPinned(entry, args, options);
   return new Promise((resolve, reject) => {
+    /** @type {{ ok: true, value: any } | { ok: false, error: string } | undefined} */
     let result;
-    const timer = setTimeout(
-      () => {
-        child.kill('SIGKILL');
-        reject(new Error(`${mode} did not finish within ${options.timeoutMs} ms`));
-      },
-      options.timeoutMs ?? 15 * 60_000,
-    );
+    const timeoutMs = options.timeoutMs ?? 15 * 60_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
     child.on('message', (message) => {
-      result = message;
+      result = /** @type {typeof result} */ (message);
     });
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -42,8 +42,22 @@ export function runChild(mode, config, options = {}) {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (result?.ok === true) resolve(result.value);
-      else if (result?.ok === false) reject(new Error(`${mode} failed: ${result.error}`));
-      else reject(new Error(`${mode} exited (${signal ?? code}) without a result`));
+      else if (result?.ok === false) reject(new Error(`${name} failed: ${result.error}`));
+      else reject(new Error(`${name} exited (${signal ?? code}) without a result`));
     });
+  });
+}
+
+/**
+ * One store-bench participant (store-child.mjs) in its own process.
+ * @param {string} mode  which participant to run (see store-child.mjs)
+ * @param {object} config  JSON-serialisable settings for that participant
+ * @param {{ core?: number, timeoutMs?: number, nodeArguments?: string[] }} options  core: pin the child with `taskset -c core`
+ */
+export function runChild(mode, config, options = {}) {
+  return runOneShot(childEntry, [mode, JSON.stringify(config)], {
+    ...options,
+    name: mode,
+    serialization: 'advanced',
   });
 }

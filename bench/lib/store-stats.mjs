@@ -1,23 +1,39 @@
+// @ts-check
 // Small statistics helpers for the store benchmark (bench/store-bench.mjs).
 
-/** Nearest-rank percentile of an unsorted numeric array (or typed array); NaN when empty. */
+/** @typedef {ArrayLike<number> & Iterable<number>} Numbers  an array or typed array of numbers */
+
+/**
+ * Nearest-rank percentile of an unsorted numeric array (or typed array); NaN when empty.
+ * @param {Numbers} values
+ * @param {number} p
+ * @returns {number}
+ */
 export function percentile(values, p) {
   if (values.length === 0) return Number.NaN;
   const sorted = Float64Array.from(values).sort();
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1];
+  return sorted[rank - 1] ?? Number.NaN;
 }
 
-/** The median (mean of the two middle values for an even count). */
+/**
+ * The median (mean of the two middle values for an even count).
+ * @param {number[]} values
+ * @returns {number}
+ */
 export function median(values) {
   const finite = values.filter((value) => Number.isFinite(value));
   if (finite.length === 0) return Number.NaN;
   const sorted = [...finite].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const at = (/** @type {number} */ index) => sorted[index] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
-/** p50 / p99 / max / mean of latencies in ms. */
+/**
+ * p50 / p99 / max / mean of latencies in ms.
+ * @param {Numbers} latencies
+ */
 export function latencySummary(latencies) {
   let sum = 0;
   let max = 0;
@@ -33,13 +49,20 @@ export function latencySummary(latencies) {
   };
 }
 
-/** CPU time (user + system) in µs from a process.cpuUsage() delta. */
+/**
+ * CPU time (user + system) in µs from a process.cpuUsage() delta.
+ * @param {NodeJS.CpuUsage} delta
+ */
 export function cpuMicros(delta) {
   return delta.user + delta.system;
 }
 
-/** Per variant: median ms and CPU µs/event over timed replay passes, plus every pass in ms. */
+/**
+ * Per variant: median ms and CPU µs/event over timed replay passes, plus every pass in ms.
+ * @param {Record<string, { ms: number, cpuMicrosPerEvent: number }[]>} samplesByName
+ */
 export function summariseReplay(samplesByName) {
+  /** @type {Record<string, { ms: number, cpuMicrosPerEvent: number, samplesMs: number[] }>} */
   const summary = {};
   for (const [name, samples] of Object.entries(samplesByName)) {
     summary[name] = {
@@ -49,4 +72,28 @@ export function summariseReplay(samplesByName) {
     };
   }
   return summary;
+}
+
+/** A growing list of numbers kept in a Float64Array (latency samples without an array of boxes). */
+export class Samples {
+  /** @param {number} capacity  the expected count (it grows past it) */
+  constructor(capacity) {
+    this.values = new Float64Array(Math.max(16, capacity));
+    this.length = 0;
+  }
+
+  /** @param {number} value */
+  add(value) {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  /** The samples so far (a view, not a copy). */
+  view() {
+    return this.values.subarray(0, this.length);
+  }
 }

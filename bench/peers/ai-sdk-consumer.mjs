@@ -1,3 +1,4 @@
+// @ts-check
 // Information peer of benchmark B7: the provider library alone. Reads the same stream through
 // `@ai-sdk/openai-compatible`'s `doStream` and a bare reader loop — no retries, timeouts, metrics,
 // logging or async generators — to show how much of Parley's cost is the library's wire parsing
@@ -9,6 +10,7 @@ const { createOpenAICompatible } = await import(require.resolve('@ai-sdk/openai-
 
 const prompt = [{ role: 'user', content: [{ type: 'text', text: 'go' }] }];
 
+/** @param {import('../lib/llm-measure.mjs').StreamRequest} request */
 export async function libraryStream({ baseUrl, model, signal, onText }) {
   const provider = createOpenAICompatible({ name: 'bench', baseURL: baseUrl, includeUsage: true });
   const result = await provider.chatModel(model).doStream({ prompt, abortSignal: signal });

@@ -1,3 +1,4 @@
+// @ts-check
 // B5 peer: bare Fastify serving the identical handler as Parley's
 // `GET /api/conversations/{id}/events` and `GET /alive` — the same events page read from the same
 // SQLite file (Parley's parley.db, opened read-only) with the same query, parsed and serialized the
@@ -6,20 +7,25 @@
 // no rate-limit / request-id / logging hooks (logger off), no error mapping. Same Fastify major.
 import Fastify from 'fastify';
 import { openEventsPage, pageQuery } from '../lib/rest-events-page.mjs';
+import { portOf } from '../lib/listening.mjs';
 
-/** Starts on 127.0.0.1 and a free port; resolves with `{ port, close }`. */
+/**
+ * Starts on 127.0.0.1 and a free port; resolves with `{ port, close }`.
+ * @param {{ databasePath: string }} settings
+ */
 export async function startBareFastify({ databasePath }) {
   const events = openEventsPage(databasePath);
   const server = Fastify({ logger: false });
   server.get('/alive', async () => ({ status: 'ok' }));
   server.get('/api/conversations/:id/events', async (request, reply) => {
-    const { limit, startId } = pageQuery(new URLSearchParams(request.query));
+    const query = /** @type {Record<string, string>} */ (request.query);
+    const { limit, startId } = pageQuery(new URLSearchParams(query));
     reply.header('content-type', 'application/json; charset=utf-8');
-    return events.page(request.params.id, startId, limit);
+    return events.page(/** @type {{ id: string }} */ (request.params).id, startId, limit);
   });
   await server.listen({ host: '127.0.0.1', port: 0 });
   return {
-    port: server.server.address().port,
+    port: portOf(server.server),
     close: async () => {
       await server.close();
       events.close();

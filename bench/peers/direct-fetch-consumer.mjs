@@ -1,3 +1,4 @@
+// @ts-check
 // Peer of benchmark B7: the limit. A direct `fetch` consumer of the same local SSE stream that
 // Parley relays: it splits the body into events, JSON.parses each `data:` line and takes the delta
 // text — the least a client must do to use the stream. No retries, timeouts, validation or metrics.
@@ -6,6 +7,7 @@ const decoder = new TextDecoder();
 /**
  * Streams one completion; calls onText(text) per content delta. Resolves when the stream ends;
  * rejects (AbortError) when `signal` fires.
+ * @param {import('../lib/llm-measure.mjs').StreamRequest} request
  */
 export async function directStream({ baseUrl, model, signal, onText }) {
   const response = await fetch(`${baseUrl}/chat/completions`, {
@@ -14,7 +16,7 @@ export async function directStream({ baseUrl, model, signal, onText }) {
     body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'go' }] }),
     signal,
   });
-  if (!response.ok) throw new Error(`status ${response.status}`);
+  if (!response.ok || response.body === null) throw new Error(`status ${response.status}`);
   let buffer = '';
   for await (const bytes of response.body) {
     buffer += decoder.decode(bytes, { stream: true });

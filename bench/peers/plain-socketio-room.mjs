@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for benchmarks B1, B4 and B6 on the Socket.IO face: a plain Socket.IO server doing what the
 // library does best, a room broadcast.
 //
@@ -16,6 +17,7 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { v0MessageEvent } from '../lib/realtime-payload.mjs';
+import { listen } from '../lib/listening.mjs';
 
 /** Starts the server on 127.0.0.1 and a free port. */
 export async function startPlainSocketIoRoom({ host = '127.0.0.1', port = 0 } = {}) {
@@ -29,6 +31,11 @@ export async function startPlainSocketIoRoom({ host = '127.0.0.1', port = 0 } = 
     serveClient: false,
   });
 
+  /**
+   * @param {string} conversationId
+   * @param {string} text
+   * @param {string} source
+   */
   const broadcast = (conversationId, text, source) => {
     io.to(conversationId).emit('oh_event', v0MessageEvent(nextId++, text, source));
   };
@@ -44,13 +51,14 @@ export async function startPlainSocketIoRoom({ host = '127.0.0.1', port = 0 } = 
     });
   });
 
-  await new Promise((resolve) => httpServer.listen(port, host, resolve));
+  const listeningPort = await listen(httpServer, port, host);
   return {
-    port: httpServer.address().port,
-    publish: (conversationId, text) => broadcast(conversationId, text, 'agent'),
+    port: listeningPort,
+    publish: (/** @type {string} */ conversationId, /** @type {string} */ text) =>
+      broadcast(conversationId, text, 'agent'),
     async close() {
       io.disconnectSockets(true);
-      await new Promise((resolve) => io.close(() => resolve()));
+      await new Promise((resolve) => io.close(() => resolve(undefined)));
     },
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B2's single-event ack latency: the floor for one durable write. Appends one buffer of the
 // serialized event's size to a file with fs.writeSync + fs.fdatasyncSync, sequentially, and times each.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import { makeMessageEvent } from '../lib/store-events.mjs';
 import { cpuMicros, latencySummary } from '../lib/store-stats.mjs';
 
+/** @param {{ dir: string, events: number, warmupEvents?: number, textChars?: number }} settings */
 export function rawFdatasyncLoop({ dir, events, warmupEvents = 0, textChars }) {
   const bytes = Buffer.byteLength(
     JSON.stringify({

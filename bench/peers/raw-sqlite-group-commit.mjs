@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B2 (durable append): raw better-sqlite3 with a tiny group-commit batcher.
 //
 // It does the same work as Parley minus: event validation and key ordering (serializeEvent), the
@@ -35,6 +36,7 @@ export const createEventsTable = `create table if not exists "events" (
   constraint "events_id_non_negative" check (id >= 0)
 )`;
 
+/** @param {string} path */
 export function openRawSqlite(path) {
   const db = new BetterSqlite3(path);
   for (const pragma of pragmas) db.pragma(pragma);
@@ -47,12 +49,25 @@ export class RawGroupCommitLog {
   #db;
   #insert;
   #write;
+  /**
+   * @type {{
+   *   conversationId: string,
+   *   event: object,
+   *   id: number,
+   *   resolve: (id: number) => void,
+   *   reject: (error: unknown) => void,
+   * }[]}
+   */
   #queue = [];
   #scheduled = false;
   #nextIds = new Map();
   #maxBatch;
   commits = 0;
 
+  /**
+   * @param {string} path
+   * @param {{ maxBatch?: number }} [options]
+   */
   constructor(path, { maxBatch = 100 } = {}) {
     this.#maxBatch = maxBatch;
     this.#db = openRawSqlite(path);
@@ -82,7 +97,12 @@ export class RawGroupCommitLog {
     });
   }
 
-  /** Resolves with the event's id once its transaction committed. */
+  /**
+   * Resolves with the event's id once its transaction committed.
+   * @param {string} conversationId
+   * @param {object} event
+   * @returns {Promise<number>}
+   */
   append(conversationId, event) {
     return new Promise((resolve, reject) => {
       this.#queue.push({ conversationId, event, id: -1, resolve, reject });
@@ -114,7 +134,10 @@ export class RawGroupCommitLog {
   }
 
   count() {
-    return this.#db.prepare('SELECT count(*) AS total FROM events').get().total;
+    const row = /** @type {{ total: number }} */ (
+      this.#db.prepare('SELECT count(*) AS total FROM events').get()
+    );
+    return row.total;
   }
 
   close() {
@@ -122,7 +145,10 @@ export class RawGroupCommitLog {
   }
 }
 
-/** B2 peer run: the same producer loop as Parley's (bench/lib/store-producers.mjs). */
+/**
+ * B2 peer run: the same producer loop as Parley's (bench/lib/store-producers.mjs).
+ * @param {{ dir: string, events: number, producers: number, warmupEvents: number, textChars?: number, synchronousOff?: boolean }} settings
+ */
 export async function rawGroupCommitAppend({
   dir,
   events,

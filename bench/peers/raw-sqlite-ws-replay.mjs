@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for B3's socket half: the shortest honest path from a SQLite event log to a WebSocket client.
 //
 // What it does: better-sqlite3 on its own database file with Parley's pragmas (WAL, synchronous=FULL,
@@ -24,11 +25,15 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { createEventsTable, openRawSqlite } from './raw-sqlite-group-commit.mjs';
+import { listen } from '../lib/listening.mjs';
 
 const pageSize = 200;
 const replayBufferBytes = 4 * 1024 * 1024;
 
-/** Starts the peer on 127.0.0.1 and a free port, with a fresh database in `dataDirectory`. */
+/**
+ * Starts the peer on 127.0.0.1 and a free port, with a fresh database in `dataDirectory`.
+ * @param {{ dataDirectory: string, host?: string, port?: number, corkPages?: boolean }} settings
+ */
 export async function startRawSqliteWsReplay({
   dataDirectory,
   host = '127.0.0.1',
@@ -57,10 +62,16 @@ export async function startRawSqliteWsReplay({
       );
     }
   });
+  /** @type {Map<string, number>} */
   const nextIds = new Map();
+  /** @type {Map<string, Set<import('ws').WebSocket>>} */
   const rooms = new Map();
 
-  /** Appends V0 events (objects without id or timestamp); returns their stored payloads. */
+  /**
+   * Appends V0 events (objects without id or timestamp); returns their stored payloads.
+   * @param {string} conversationId
+   * @param {object[]} events
+   */
   function append(conversationId, events) {
     let nextId = nextIds.get(conversationId) ?? 0;
     const timestamp = new Date().toISOString();
@@ -73,16 +84,27 @@ export async function startRawSqliteWsReplay({
     return rows;
   }
 
+  /**
+   * @param {import('ws').WebSocket} socket
+   * @param {string} conversationId
+   * @param {number} afterId
+   */
   async function replay(socket, conversationId, afterId) {
     let cursor = afterId;
     for (;;) {
-      const rows = page.all(conversationId, cursor, pageSize);
-      const tcp = corkPages ? socket._socket : undefined;
+      const rows = /** @type {{ id: number, payload: string }[]} */ (
+        page.all(conversationId, cursor, pageSize)
+      );
+      // `ws` keeps the TCP socket in an internal field; corking it batches the page's frames.
+      const tcp = corkPages
+        ? /** @type {{ _socket?: import('node:net').Socket }} */ (/** @type {unknown} */ (socket))
+            ._socket
+        : undefined;
       tcp?.cork();
       for (const row of rows) socket.send(row.payload);
       tcp?.uncork();
       if (rows.length < pageSize) return;
-      cursor = rows[rows.length - 1].id;
+      cursor = rows.at(-1)?.id ?? cursor;
       while (socket.bufferedAmount > replayBufferBytes && socket.readyState === socket.OPEN) {
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
@@ -111,16 +133,20 @@ export async function startRawSqliteWsReplay({
     if (afterId === null) join();
     else void replay(socket, conversationId, Number(afterId)).then(join, () => socket.terminate());
   });
-  await new Promise((resolve) => httpServer.listen(port, host, resolve));
-
+  const listeningPort = await listen(httpServer, port, host);
   return {
-    port: httpServer.address().port,
+    port: listeningPort,
     append,
+    /**
+     * @param {string} conversationId
+     * @param {object} event
+     */
     publish(conversationId, event) {
       const [row] = append(conversationId, [event]);
+      if (row === undefined) return;
       for (const socket of rooms.get(conversationId) ?? []) socket.send(row.payload);
     },
-    latestId: (conversationId) => (nextIds.get(conversationId) ?? 0) - 1,
+    latestId: (/** @type {string} */ conversationId) => (nextIds.get(conversationId) ?? 0) - 1,
     async close() {
       for (const client of wss.clients) client.terminate();
       await new Promise((resolve) => wss.close(resolve));

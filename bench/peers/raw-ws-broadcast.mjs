@@ -1,3 +1,4 @@
+// @ts-check
 // Peer for benchmarks B1, B4 and B6: a bare `ws` server, the near-limit of WebSocket fan-out on Node.
 //
 // What it does: accepts WebSocket connections on one port, files each under the `conversation_id` of
@@ -14,6 +15,7 @@
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { v1MessageFrame } from '../lib/realtime-payload.mjs';
+import { listen } from '../lib/listening.mjs';
 
 /** Starts the server on 127.0.0.1 and a free port. */
 export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {}) {
@@ -28,6 +30,11 @@ export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {})
     perMessageDeflate: false,
   });
 
+  /**
+   * @param {string} conversationId
+   * @param {string} text
+   * @param {string} source
+   */
   const broadcast = (conversationId, text, source) => {
     const buffer = Buffer.from(JSON.stringify(v1MessageFrame(nextId++, text, source)));
     for (const socket of rooms.get(conversationId) ?? []) socket.send(buffer);
@@ -56,10 +63,11 @@ export async function startRawWsBroadcast({ host = '127.0.0.1', port = 0 } = {})
     socket.on('error', () => {});
   });
 
-  await new Promise((resolve) => httpServer.listen(port, host, resolve));
+  const listeningPort = await listen(httpServer, port, host);
   return {
-    port: httpServer.address().port,
-    publish: (conversationId, text) => broadcast(conversationId, text, 'agent'),
+    port: listeningPort,
+    publish: (/** @type {string} */ conversationId, /** @type {string} */ text) =>
+      broadcast(conversationId, text, 'agent'),
     async close() {
       for (const client of wss.clients) client.terminate();
       await new Promise((resolve) => wss.close(resolve));

@@ -1,7 +1,9 @@
 /** @vitest-environment jsdom */
 // useWebSocket against a real ws server: upstream's use-websocket.test.ts cases, the ones upstream
-// left as todo (manual disconnect, close codes, sending), and backoff, resume, heartbeat timeout and
-// bounded memory. Timers are injected, so schedules are read, never waited for.
+// left as todo (manual disconnect, close codes, sending), and resume, heartbeat timeout and bounded
+// memory as the hook's state shows them. Timers are injected, so schedules are read, never waited
+// for. The connection rules themselves (backoff schedule, stale sockets, every failure path) are
+// tested on ReconnectingSocket alone: reconnecting-socket*.test.ts.
 import { act, configure, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualTimers } from '../../test/support/manual-timers';
@@ -9,7 +11,6 @@ import {
   startMockWebSocketServer,
   type MockWebSocketServer,
 } from '../../test/support/mock-websocket-server';
-import { backoffDelay } from './backoff';
 import { heartbeatTimeoutCode, useWebSocket, type WebSocketHookOptions } from './use-websocket';
 
 // Real sockets: a loaded CI machine may need more than the default 1 s to see a frame.
@@ -201,43 +202,6 @@ describe('useWebSocket: manual disconnect and close codes', () => {
   });
 });
 
-describe('useWebSocket: backoff', () => {
-  it('waits an exponentially growing, jittered delay up to the cap, then gives up', async () => {
-    server.refuseConnections(true);
-    const random = vi.fn(() => 0.5);
-    const onClose = vi.fn();
-    const { result } = renderSocket({
-      reconnect: { enabled: true, maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 800 },
-      random,
-      onClose,
-    });
-    const expected = [50, 100, 200, 400, 400];
-    for (const [index, delay] of expected.entries()) {
-      await waitFor(() => expect(onClose).toHaveBeenCalledTimes(index + 1));
-      expect(timers.pending().map((timer) => timer.delayMs)).toEqual([delay]);
-      expect(result.current.attemptCount).toBe(index + 1);
-      expect(result.current.isReconnecting).toBe(true);
-      act(() => timers.fire(delay));
-    }
-    await waitFor(() => expect(onClose).toHaveBeenCalledTimes(6));
-    expect(timers.pending()).toEqual([]);
-    expect(timers.scheduled).toEqual(expected);
-    expect(result.current.isReconnecting).toBe(false);
-    expect(server.refusedCount).toBe(6);
-    expect(random).toHaveBeenCalledTimes(5);
-  });
-
-  it('draws each delay uniformly below the window (full jitter)', () => {
-    const options = { baseDelayMs: 100, maxDelayMs: 1000 };
-    expect(backoffDelay(0, { ...options, random: () => 0 })).toBe(0);
-    expect(backoffDelay(0, { ...options, random: () => 0.999 })).toBe(99);
-    expect(backoffDelay(3, { ...options, random: () => 0.25 })).toBe(200);
-    expect(backoffDelay(4, { ...options, random: () => 0.5 })).toBe(500);
-    expect(backoffDelay(60, { ...options, random: () => 0.5 })).toBe(500);
-    expect(backoffDelay(2000, { ...options, random: () => 0.999 })).toBe(999);
-  });
-});
-
 describe('useWebSocket: resume', () => {
   it('asks resumeParams before each connect and merges them over the query', async () => {
     let lastSeen: string | null = null;
@@ -292,25 +256,6 @@ describe('useWebSocket: heartbeat timeout', () => {
     await server.nextConnection();
     await waitFor(() => expect(result.current.isConnected).toBe(true));
     expect(onClose).toHaveBeenCalledTimes(1);
-  });
-
-  it('restarts the timeout on every frame', async () => {
-    const { result } = renderSocket({ heartbeatTimeoutMs: 37_500 });
-    const connection = await server.nextConnection();
-    await waitFor(() => expect(result.current.isConnected).toBe(true));
-    const [armedAtOpen] = timers.pending(37_500);
-    connection.send({ kind: 'Heartbeat', latest_event_id: 3 });
-    await waitFor(() => expect(result.current.messages).toHaveLength(1));
-    const pending = timers.pending(37_500);
-    expect(pending).toHaveLength(1);
-    expect(pending[0]?.id).not.toBe(armedAtOpen?.id);
-    expect(connection.isOpen).toBe(true);
-  });
-
-  it('arms no timer without heartbeatTimeoutMs', async () => {
-    const { result } = renderSocket();
-    await waitFor(() => expect(result.current.isConnected).toBe(true));
-    expect(timers.pending()).toEqual([]);
   });
 });
 

@@ -1,40 +1,34 @@
 /**
- * `useWebSocket(url, options)`: a reconnecting WebSocket for React, with the contract of upstream's
- * `frontend/src/hooks/use-websocket.ts` (reference §3.3) and these differences:
+ * `useWebSocket(url, options)`: the React face of `ReconnectingSocket` (reconnecting-socket.ts, where
+ * the connection rules are described: backoff with jitter, resume parameters, heartbeat timeout,
+ * final close codes, detached leftovers). The hook adds what React needs:
  *
- * - Reconnects wait an exponential backoff with full jitter (`backoff.ts`) instead of a fixed 3 s.
- *   Base, cap, the random source and the timers can be injected.
- * - `resumeParams()` is asked before every connect; what it returns is merged over `queryParams`
- *   (a `null` value removes a key), so a caller resumes with `after_id` of the last id it saw.
- * - `heartbeatTimeoutMs`: a link that delivers no frame for that long is treated as dead. The socket
- *   is dropped and handled as closed with code 4000 (`heartbeatTimeoutCode`), which reconnects.
- * - `messages` keeps only the newest `maxMessages` frames (default 200; 0 keeps none).
- * - Close codes 1000 (normal), 4001 (authentication failed) and 4004 (conversation not found) and a
- *   manual `disconnect()` never reconnect; any other close does, while attempts remain.
- * - Sockets left behind by an unmount or a URL change are detached first: they call no callback.
- *
- * `attemptCount` is the number of reconnects since the last successful open (reset to 0 on open).
+ * - one `ReconnectingSocket` per URL and query; a change of either (or an unmount) closes it
+ *   silently and opens a new one;
+ * - the socket's status as state (`isConnected`, `error`, `socket`, `isReconnecting`,
+ *   `attemptCount`, `reconnectDelayMs`);
+ * - `messages`, the newest `maxMessages` frames (default 200; 0 keeps none and skips re-renders),
+ *   and `lastMessage`;
+ * - the latest options and callbacks are read when something happens, so new callbacks need no
+ *   reconnect.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { backoffDelay, defaultBackoff } from './backoff';
-import { withQuery, type QueryValue } from './websocket-url';
+import { ReconnectingSocket } from './reconnecting-socket';
+import { initialSocketStatus } from './socket-types';
+import type {
+  ReconnectOptions,
+  ReconnectingSocketOptions,
+  SocketData,
+  SocketStatus,
+  SocketTimers,
+} from './socket-types';
+import type { QueryValue } from './websocket-url';
+
+export { finalCloseCodes, heartbeatTimeoutCode } from './socket-types';
+export type { ReconnectOptions } from './socket-types';
 
 /** The timer functions the hook uses; tests inject fakes to drive reconnects and heartbeats. */
-export interface HookTimers {
-  setTimeout(callback: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface ReconnectOptions {
-  /** Default false, as upstream. */
-  enabled?: boolean;
-  /** Reconnects allowed after a close before giving up; default Infinity. */
-  maxAttempts?: number;
-  /** Backoff window of the first retry in ms (default 500). */
-  baseDelayMs?: number;
-  /** Largest backoff window in ms (default 30 000). */
-  maxDelayMs?: number;
-}
+export type HookTimers = SocketTimers;
 
 export interface WebSocketHookOptions {
   queryParams?: Record<string, string | boolean>;
@@ -64,7 +58,7 @@ export interface WebSocketHookResult {
   error: Error | null;
   socket: WebSocket | null;
   /** Sends when the socket is open; otherwise drops the data (as upstream) and returns false. */
-  sendMessage: (data: string | ArrayBufferLike | Blob | ArrayBufferView) => boolean;
+  sendMessage: (data: SocketData) => boolean;
   isReconnecting: boolean;
   attemptCount: number;
   /** Closes with 1000 and stops reconnecting until `reconnect()` or a new URL. */
@@ -75,262 +69,97 @@ export interface WebSocketHookResult {
   reconnectDelayMs: number | null;
 }
 
-/** Close code of a link given up by the heartbeat timeout (application range, never sent by a server). */
-export const heartbeatTimeoutCode = 4000;
-
-/** Close codes after which reconnecting cannot help. */
-export const finalCloseCodes: ReadonlySet<number> = new Set([1000, 4001, 4004]);
-
 const defaultMaxMessages = 200;
 
-const globalTimers: HookTimers = {
-  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-/** One connection loop: the sockets opened for one URL and query, until unmount or a change. */
-interface Session {
-  socket: WebSocket | null;
-  attempts: number;
-  reconnectTimer: unknown;
-  heartbeatTimer: unknown;
-  /** `disconnect()` was called: no reconnect until `reconnect()`. */
-  manual: boolean;
-  /** Unmounted or replaced: nothing more happens. */
-  disposed: boolean;
-  connect: () => void;
-}
+const openBrowserSocket = (url: string): WebSocket => new WebSocket(url);
 
 export function useWebSocket(url: string, options: WebSocketHookOptions = {}): WebSocketHookResult {
-  const [isConnected, setIsConnected] = useState(false);
+  const [status, setStatus] = useState<SocketStatus<WebSocket>>(initialSocketStatus);
   const [lastMessage, setLastMessage] = useState<string | null>(null);
   const [messages, setMessages] = useState<string[]>([]);
-  const [error, setError] = useState<Error | null>(null);
-  const [socket, setSocket] = useState<WebSocket | null>(null);
-  const [isReconnecting, setIsReconnecting] = useState(false);
-  const [attemptCount, setAttemptCount] = useState(0);
-  const [reconnectDelayMs, setReconnectDelayMs] = useState<number | null>(null);
 
   // The latest options, read when something happens, so new callbacks need no reconnect.
   const optionsRef = useRef(options);
   optionsRef.current = options;
-  const sessionRef = useRef<Session | null>(null);
+  const socketRef = useRef<ReconnectingSocket<WebSocket> | null>(null);
 
   const queryKey = JSON.stringify(options.queryParams ?? {});
 
   useEffect(() => {
     if (url.trim() === '') return undefined;
-    const timers = optionsRef.current.timers ?? globalTimers;
-    const session: Session = {
-      socket: null,
-      attempts: 0,
-      reconnectTimer: undefined,
-      heartbeatTimer: undefined,
-      manual: false,
-      disposed: false,
-      connect,
-    };
-    sessionRef.current = session;
-
-    function clearTimer(name: 'reconnectTimer' | 'heartbeatTimer'): void {
-      if (session[name] !== undefined) timers.clearTimeout(session[name]);
-      session[name] = undefined;
-    }
-
-    function armHeartbeat(current: WebSocket): void {
-      clearTimer('heartbeatTimer');
-      const timeoutMs = optionsRef.current.heartbeatTimeoutMs ?? 0;
-      if (timeoutMs <= 0) return;
-      session.heartbeatTimer = timers.setTimeout(() => {
-        session.heartbeatTimer = undefined;
-        if (session.socket !== current) return;
-        // A dead link may never finish a closing handshake: stop listening and treat it as closed.
-        detach(current);
-        closeQuietly(current, heartbeatTimeoutCode, 'Heartbeat timeout');
-        const event = new CloseEvent('close', {
-          code: heartbeatTimeoutCode,
-          reason: 'Heartbeat timeout',
-          wasClean: false,
-        });
-        handleClose(current, event);
-      }, timeoutMs);
-    }
-
-    function connect(): void {
-      if (session.disposed) return;
-      clearTimer('reconnectTimer');
-      setReconnectDelayMs(null);
-      const current = optionsRef.current;
-      const params: Record<string, QueryValue> = {
-        ...current.queryParams,
-        ...current.resumeParams?.(),
-      };
-      const next = new WebSocket(withQuery(url, params));
-      session.socket = next;
-      setSocket(next);
-
-      next.onopen = (event) => {
-        if (session.socket !== next) return;
-        session.attempts = 0;
-        setIsConnected(true);
-        setError(null);
-        setIsReconnecting(false);
-        setAttemptCount(0);
-        armHeartbeat(next);
-        optionsRef.current.onOpen?.(event);
-      };
-      next.onmessage = (event: MessageEvent) => {
-        if (session.socket !== next) return;
-        armHeartbeat(next);
-        const data = typeof event.data === 'string' ? event.data : String(event.data);
+    const reconnecting = new ReconnectingSocket(
+      { url, createSocket: openBrowserSocket, timers: optionsRef.current.timers },
+      socketOptions(optionsRef, setStatus, (data) => {
         const keep = optionsRef.current.maxMessages ?? defaultMaxMessages;
-        if (keep > 0) {
-          setLastMessage(data);
-          setMessages((previous) => {
-            const appended = [...previous, data];
-            return appended.length > keep ? appended.slice(appended.length - keep) : appended;
-          });
-        }
-        optionsRef.current.onMessage?.(event);
-      };
-      next.onerror = (event) => {
-        if (session.socket !== next) return;
-        setIsConnected(false);
-        optionsRef.current.onError?.(event);
-      };
-      next.onclose = (event) => handleClose(next, event);
-    }
-
-    function handleClose(closed: WebSocket, event: CloseEvent): void {
-      if (session.socket !== closed || session.disposed) return;
-      clearTimer('heartbeatTimer');
-      setIsConnected(false);
-      const current = optionsRef.current;
-      if (event.code !== 1000 && !session.manual) {
-        setError(
-          new Error(
-            `WebSocket closed with code ${event.code}: ${event.reason || 'Connection closed unexpectedly'}`,
-          ),
-        );
-        current.onError?.(event);
-      }
-      current.onClose?.(event);
-      const reconnect = current.reconnect ?? {};
-      const allowed =
-        reconnect.enabled === true &&
-        !session.manual &&
-        !finalCloseCodes.has(event.code) &&
-        session.attempts < (reconnect.maxAttempts ?? Infinity);
-      if (!allowed) {
-        setIsReconnecting(false);
-        return;
-      }
-      const delay = backoffDelay(session.attempts, {
-        baseDelayMs: reconnect.baseDelayMs ?? defaultBackoff.baseDelayMs,
-        maxDelayMs: reconnect.maxDelayMs ?? defaultBackoff.maxDelayMs,
-        random: current.random ?? Math.random,
-      });
-      session.attempts += 1;
-      setAttemptCount(session.attempts);
-      setIsReconnecting(true);
-      setReconnectDelayMs(delay);
-      session.reconnectTimer = timers.setTimeout(() => {
-        session.reconnectTimer = undefined;
-        connect();
-      }, delay);
-    }
-
-    connect();
-
+        if (keep <= 0) return;
+        setLastMessage(data);
+        setMessages((previous) => {
+          const appended = [...previous, data];
+          return appended.length > keep ? appended.slice(appended.length - keep) : appended;
+        });
+      }),
+    );
+    socketRef.current = reconnecting;
+    reconnecting.start();
     return () => {
-      session.disposed = true;
-      clearTimer('reconnectTimer');
-      clearTimer('heartbeatTimer');
-      if (sessionRef.current === session) sessionRef.current = null;
-      const open = session.socket;
-      session.socket = null;
-      if (open !== null) {
-        detach(open);
-        closeQuietly(open, 1000, 'Client went away');
-      }
-      setIsConnected(false);
-      setIsReconnecting(false);
-      setReconnectDelayMs(null);
+      if (socketRef.current === reconnecting) socketRef.current = null;
+      reconnecting.close();
     };
     // queryKey stands for options.queryParams; callbacks are read through optionsRef.
   }, [url, queryKey]);
 
   const sendMessage = useCallback(
-    (data: string | ArrayBufferLike | Blob | ArrayBufferView): boolean => {
-      const current = sessionRef.current?.socket;
-      if (current === null || current === undefined || current.readyState !== WebSocket.OPEN) {
-        return false;
-      }
-      current.send(data);
-      return true;
-    },
+    (data: SocketData): boolean => socketRef.current?.send(data) ?? false,
     [],
   );
-
-  const disconnect = useCallback(() => {
-    const session = sessionRef.current;
-    if (session === null) return;
-    session.manual = true;
-    const timers = optionsRef.current.timers ?? globalTimers;
-    if (session.reconnectTimer !== undefined) timers.clearTimeout(session.reconnectTimer);
-    session.reconnectTimer = undefined;
-    setIsReconnecting(false);
-    setReconnectDelayMs(null);
-    const current = session.socket;
-    if (
-      current !== null &&
-      (current.readyState === WebSocket.CONNECTING || current.readyState === WebSocket.OPEN)
-    ) {
-      current.close(1000, 'Client disconnected');
-    }
-  }, []);
-
-  const reconnect = useCallback(() => {
-    const session = sessionRef.current;
-    if (session === null || session.disposed) return;
-    const current = session.socket;
-    if (
-      current !== null &&
-      (current.readyState === WebSocket.CONNECTING || current.readyState === WebSocket.OPEN)
-    ) {
-      return;
-    }
-    session.manual = false;
-    session.connect();
-  }, []);
+  const disconnect = useCallback(() => socketRef.current?.disconnect(), []);
+  const reconnect = useCallback(() => socketRef.current?.reconnect(), []);
 
   return {
-    isConnected,
+    isConnected: status.isConnected,
     lastMessage,
     messages,
-    error,
-    socket,
+    error: status.error,
+    socket: status.socket,
     sendMessage,
-    isReconnecting,
-    attemptCount,
+    isReconnecting: status.isReconnecting,
+    attemptCount: status.attemptCount,
     disconnect,
     reconnect,
-    reconnectDelayMs,
+    reconnectDelayMs: status.reconnectDelayMs,
   };
 }
 
-function detach(socket: WebSocket): void {
-  socket.onopen = null;
-  socket.onmessage = null;
-  socket.onerror = null;
-  socket.onclose = null;
-}
-
-function closeQuietly(socket: WebSocket, code: number, reason: string): void {
-  if (socket.readyState === WebSocket.CLOSING || socket.readyState === WebSocket.CLOSED) return;
-  try {
-    socket.close(code, reason);
-  } catch {
-    // Closing a socket that never opened can throw in some engines; it is gone either way.
-  }
+/**
+ * The socket's options: every value and callback read from the hook's latest options when the
+ * socket needs it; status changes become state; each frame is kept (`keep`) before `onMessage`.
+ */
+function socketOptions(
+  optionsRef: { readonly current: WebSocketHookOptions },
+  setStatus: (status: SocketStatus<WebSocket>) => void,
+  keep: (data: string) => void,
+): ReconnectingSocketOptions<WebSocket> {
+  return {
+    get queryParams() {
+      return optionsRef.current.queryParams;
+    },
+    resumeParams: () => optionsRef.current.resumeParams?.(),
+    get reconnect() {
+      return optionsRef.current.reconnect;
+    },
+    get heartbeatTimeoutMs() {
+      return optionsRef.current.heartbeatTimeoutMs;
+    },
+    get random() {
+      return optionsRef.current.random;
+    },
+    onOpen: (event) => optionsRef.current.onOpen?.(event),
+    onMessage: (event) => {
+      keep(typeof event.data === 'string' ? event.data : String(event.data));
+      optionsRef.current.onMessage?.(event);
+    },
+    onError: (event) => optionsRef.current.onError?.(event),
+    onClose: (event) => optionsRef.current.onClose?.(event),
+    onStatus: setStatus,
+  };
 }

@@ -11,6 +11,7 @@ import { bigHistory } from './r08-big-history.js';
 import { soak } from './r09-soak.js';
 import { redisOutage } from './r10-redis-outage.js';
 import { gracefulShutdown } from './r11-graceful-shutdown.js';
+import { replayStorm } from './r12-replay-storm.js';
 import { acceptedMeansStored } from './r13-accepted-means-stored.js';
 import { secretsStaySecret } from './r14-secrets-stay-secret.js';
 
@@ -26,6 +27,7 @@ export const scenarios: readonly Scenario[] = [
   soak,
   redisOutage,
   gracefulShutdown,
+  replayStorm,
   acceptedMeansStored,
   secretsStaySecret,
 ];

@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ParleyError } from '../shared/errors.js';
+import { jsonNestsDeeperThan, maximumJsonDepth } from '../shared/json-depth.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import { lazyRequestLoggerFactory } from './lazy-request-logger.js';
@@ -32,6 +34,23 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // find-my-way answers 414 for a path parameter over 100 characters (its default); the routes
     // validate ids themselves, so an over-long conversation id gets upstream's 400 instead.
     routerOptions: { maxParamLength: 16 * 1024 },
+  });
+
+  // JSON bodies: refused when nested deeper than any real payload, before they are parsed.
+  const parseJson = server.getDefaultJsonParser('error', 'error');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonNestsDeeperThan(text, maximumJsonDepth)) {
+      done(
+        new ParleyError(
+          'REQUEST_MALFORMED',
+          `The request body nests JSON deeper than ${maximumJsonDepth} levels`,
+        ),
+        undefined,
+      );
+      return;
+    }
+    parseJson(request, text, done);
   });
 
   // Middleware, metrics, server info, web client. The hooks run in registration order, so this

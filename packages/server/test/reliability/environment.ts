@@ -7,13 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import {
   startFakeLlmServer,
   type FakeLlmServer,
   type FakeLlmServerOptions,
 } from '../support/fake-llm-server.js';
-import { postgresAdminUrl } from '../support/test-databases.js';
+import { adminQuery, postgresAdminUrl } from '../support/test-databases.js';
 import { History } from './history.js';
 import { readStoredLogs, type StoredLogs } from './log-reader.js';
 import type { DatabaseKind } from './scenario.js';
@@ -116,18 +115,5 @@ export class ScenarioEnvironment {
       await adminQuery(`DROP DATABASE IF EXISTS ${this.#databaseName} WITH (FORCE)`);
     }
     rmSync(this.directory, { recursive: true, force: true });
-  }
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({
-    connectionString: postgresAdminUrl,
-    connectionTimeoutMillis: 3000,
-  });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
   }
 }

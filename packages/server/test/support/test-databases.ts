@@ -119,7 +119,8 @@ async function postgresIsReachable(): Promise<boolean> {
   }
 }
 
-async function adminQuery(text: string): Promise<void> {
+/** Runs one statement on the PostgreSQL admin database (creating and dropping test databases). */
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({
     connectionString: postgresAdminUrl,
     connectionTimeoutMillis: 3000,

@@ -46,7 +46,10 @@ const maxPendingEvents = 10_000;
 const replayPageEvents = 200;
 /** … and this many bytes of stored JSON (one bigger event is a page of its own). */
 const replayPageBytes = 1024 * 1024;
-/** How long a replay page nobody holds is kept for late joiners (while no replay waits for budget). */
+/**
+ * How long a replay page nobody holds is kept for late joiners (while no replay waits for budget;
+ * at most `keptPagesPerConversation` per conversation).
+ */
 const replayPageRetainMs = 2_000;
 
 /**

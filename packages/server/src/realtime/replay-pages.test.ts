@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { messageAction } from '../../test/support/event-fixtures.js';
 import { createSqliteDatabase, type TestDatabase } from '../../test/support/test-databases.js';
@@ -97,11 +99,14 @@ describe('ReplayPages', () => {
     const reads = vi.spyOn(store, 'iteratePages');
     const signal = new AbortController().signal;
     const first = await shared.hold(conversationId, 0, { priority: 'new', signal });
-    const cost = first.page.bytes * replayPageCopies;
+    const firstPage = first.page;
+    const cost = firstPage.bytes * replayPageCopies;
     first.release();
+    // A released hold lets go of its page (the pages keep it).
+    expect(() => first.page).toThrow('released');
     expect(budget.inUseBytes).toBe(cost);
     const late = await shared.hold(conversationId, 0, { priority: 'new', signal });
-    expect(late.page).toBe(first.page);
+    expect(late.page).toBe(firstPage);
     expect(reads).toHaveBeenCalledTimes(1);
     late.release();
 
@@ -116,6 +121,56 @@ describe('ReplayPages', () => {
     vi.advanceTimersByTime(2_000);
     expect(budget.inUseBytes).toBe(0);
     expect(shared.heldCount).toBe(0);
+  });
+
+  it('keeps at most two released pages per conversation, the biggest: a long replay does not keep its log', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // Pages: 0–9, 10 (one big event, a page of its own), 11–20, 21–24.
+    await store.append(conversationId, [
+      ...Array.from({ length: 10 }, (_, index) => messageAction(`m${index}`)),
+      messageAction('x'.repeat(20_000)),
+      ...Array.from({ length: 14 }, (_, index) => messageAction(`n${index}`)),
+    ]);
+    const budget = roomyBudget();
+    const shared = pages(budget, 2_000);
+    const reads = vi.spyOn(store, 'iteratePages');
+    const signal = new AbortController().signal;
+    async function replayAll(): Promise<number[]> {
+      const starts: number[] = [];
+      for (let startId = 0; ;) {
+        const hold = await shared.hold(conversationId, startId, { priority: 'new', signal });
+        const { page } = hold;
+        hold.release();
+        starts.push(page.startId);
+        expect(shared.heldCount).toBeLessThanOrEqual(2);
+        if (page.reachedEnd) return starts;
+        startId = page.endId + 1;
+      }
+    }
+    expect(await replayAll()).toEqual([0, 10, 11, 21]);
+    expect(reads).toHaveBeenCalledTimes(4);
+    // Kept: the big page and the bigger of the small ones (10 events; the 4-event last page went).
+    // A late joiner re-reads only the pages that were not kept.
+    reads.mockClear();
+    await replayAll();
+    expect(reads.mock.calls.map(([, options]) => options?.startId)).toEqual([0, 21]);
+    vi.advanceTimersByTime(2_000);
+    expect(shared.heldCount).toBe(0);
+    expect(budget.inUseBytes).toBe(0);
+  });
+
+  it('lets go of a released page: what still holds the hold (a closure) or the dropped entry does not keep it', async () => {
+    await store.append(conversationId, [messageAction('a'.repeat(10_000))]);
+    const shared = pages(roomyBudget());
+    const hold = await shared.hold(conversationId, 0, { priority: 'new', signal: neverAborted() });
+    const page = new WeakRef(hold.page);
+    // As a socket's close listener does: it keeps the hold for the connection's life.
+    const closeListener = (): void => hold.release();
+    hold.release();
+    expect(shared.heldCount).toBe(0);
+    await collectGarbage();
+    expect(page.deref()).toBeUndefined();
+    closeListener();
   });
 
   it('lets a replay that goes away while its page waits for budget withdraw at once', async () => {
@@ -154,3 +209,17 @@ describe('ReplayPages', () => {
     fresh.release();
   });
 });
+
+function neverAborted(): AbortSignal {
+  return new AbortController().signal;
+}
+
+/** A full collection, after the current job (whose WeakRef targets are kept until it ends). */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}

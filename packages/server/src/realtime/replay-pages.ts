@@ -1,5 +1,6 @@
 import type { EventStore, StoredEvent } from '../events/event-store.js';
 import { abortable, abortedErrorFrom } from '../shared/abort.js';
+import { AbortedError } from '../shared/errors.js';
 import type { BudgetLease, BudgetPriority, ReplayBudget } from './replay-budget.js';
 
 /**
@@ -62,10 +63,39 @@ export class ReplayPage {
   }
 }
 
-/** A replay's use of a page; `release` once the page has been written and handed to the kernel. */
+/**
+ * A replay's use of a page; `release` once the page has been written and handed to the kernel.
+ * A released hold lets go of its page: whatever still holds the hold (a closure, the options of a
+ * replay, the stack captured by an abort's `DOMException`) does not keep the page alive.
+ */
 export interface PageHold {
+  /** The page; throws once released. */
   readonly page: ReplayPage;
   release(): void;
+}
+
+class HeldPage implements PageHold {
+  #page: ReplayPage | undefined;
+  /** Cleared on release with the page: it closes over the shared entry, which holds the page too. */
+  #onRelease: (() => void) | undefined;
+
+  constructor(page: ReplayPage, onRelease: () => void) {
+    this.#page = page;
+    this.#onRelease = onRelease;
+  }
+
+  get page(): ReplayPage {
+    if (this.#page === undefined) throw new Error('this replay page was released');
+    return this.#page;
+  }
+
+  release(): void {
+    const onRelease = this.#onRelease;
+    if (onRelease === undefined) return;
+    this.#page = undefined;
+    this.#onRelease = undefined;
+    onRelease();
+  }
 }
 
 export interface HoldOptions {
@@ -90,14 +120,28 @@ export interface ReplayPagesOptions {
   retainMs: number;
 }
 
+/**
+ * How many pages nobody holds a conversation keeps at most. More would let one long replay keep
+ * the whole log (every page it released) for `retainMs`.
+ */
+export const keptPagesPerConversation = 2;
+
+/** Why a dropped page's measurement, wait or read stopped (the abort reason of every drop). */
+const pageDropped = new AbortedError('The replay page was dropped');
+
 interface Entry {
   key: string;
+  conversationId: string;
   measuredAt: number;
   ready: Promise<ReplayPage>;
   holders: number;
   lease: BudgetLease | undefined;
   /** Read in full: only such a page is kept once nobody holds it. */
   loaded: boolean;
+  /** The page's stored size once read (0 before). */
+  bytes: number;
+  /** When the page was last kept without holders, on a counter of its own. */
+  keptAt: number;
   /** Set while the page is kept without holders; it drops the page when it fires. */
   idleTimer: NodeJS.Timeout | undefined;
   /** Aborted when the last holder left: a measurement, wait or read still running stops. */
@@ -111,12 +155,15 @@ interface Entry {
  * and sizes only), then holds `replayPageCopies` times its size of the budget from before it is
  * read until its last holder released it. It is then kept for `retainMs` for replays that reach
  * it later (a storm's clients arrive over seconds, and each re-read makes another page of garbage),
- * unless a replay waits for budget; then it is forgotten, and its memory is garbage.
+ * unless a replay waits for budget; then it is forgotten, and its memory is garbage. A
+ * conversation keeps at most `keptPagesPerConversation` such pages, the biggest (re-reading a big
+ * page is what a storm must not repeat; a long replay moving on through small ones keeps two).
  */
 export class ReplayPages {
   readonly #options: ReplayPagesOptions;
   readonly #entries = new Map<string, Entry>();
   #clock = 0;
+  #keptCount = 0;
 
   constructor(options: ReplayPagesOptions) {
     this.#options = options;
@@ -166,20 +213,15 @@ export class ReplayPages {
       this.#leave(held);
       throw error;
     }
-    let released = false;
-    return {
-      page,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#leave(held);
-      },
-    };
+    return new HeldPage(page, () => this.#leave(held));
   }
 
   #open(key: string, conversationId: string, startId: number, priority: BudgetPriority): Entry {
     const opened = {
       key,
+      conversationId,
+      bytes: 0,
+      keptAt: 0,
       measuredAt: this.mark(),
       holders: 0,
       lease: undefined,
@@ -191,8 +233,9 @@ export class ReplayPages {
       ready: this.#load(opened, conversationId, startId, priority),
     });
     entry.ready.then(
-      () => {
+      (page) => {
         entry.loaded = true;
+        entry.bytes = page.bytes;
       },
       // A failed page is not shared with later replays; its holders each get the error.
       () => this.#forget(entry),
@@ -261,8 +304,24 @@ export class ReplayPages {
       this.#drop(entry);
       return;
     }
+    entry.keptAt = ++this.#keptCount;
     entry.idleTimer = setTimeout(() => this.#drop(entry), this.#options.retainMs);
     entry.idleTimer.unref();
+    this.#keepBiggest(entry.conversationId);
+  }
+
+  /** Drops the smallest pages nobody holds past the conversation's `keptPagesPerConversation`. */
+  #keepBiggest(conversationId: string): void {
+    const kept = [...this.#entries.values()].filter(
+      (entry) =>
+        entry.conversationId === conversationId &&
+        entry.holders === 0 &&
+        entry.idleTimer !== undefined,
+    );
+    if (kept.length <= keptPagesPerConversation) return;
+    // Biggest first; between equals the one kept last stays.
+    kept.sort((a, b) => b.bytes - a.bytes || b.keptAt - a.keptAt);
+    for (const entry of kept.slice(keptPagesPerConversation)) this.#drop(entry);
   }
 
   /** Forgets the page and gives back its share; a read still running stops. */
@@ -270,7 +329,10 @@ export class ReplayPages {
     clearTimeout(entry.idleTimer);
     entry.idleTimer = undefined;
     this.#forget(entry);
-    entry.abandon.abort();
+    // With a reason made once: a reason made here (a DOMException) would capture this call's
+    // stack, whose frames' receivers and closures (a hold, the entry) it keeps as long as the
+    // signal lives, and with them the page.
+    entry.abandon.abort(pageDropped);
     entry.lease?.release();
     entry.lease = undefined;
   }

@@ -54,36 +54,62 @@ export async function replayThenTail(options: ReplayThenTailOptions): Promise<vo
   try {
     hub.register(connection);
     const registeredAt = pages.mark();
-    // Read at the first agent-state change the replay meets: a log without one after the cursor
-    // (or a face whose rules ignore it) then costs no backwards scan of the whole range.
-    let latestAgentStateId: number | undefined;
-    let lastReadId = options.afterId;
+    const progress: ReplayProgress = { lastReadId: options.afterId, latestAgentStateId: undefined };
     let measuredAfter: number | undefined;
     for (;;) {
-      hold ??= await pages.hold(conversationId, lastReadId + 1, {
+      hold ??= await pages.hold(conversationId, progress.lastReadId + 1, {
         priority: 'continuing',
         signal,
         measuredAfter,
       });
-      const page = hold.page;
-      if (page.events.length > 0) {
-        if (latestAgentStateId === undefined && page.events.some(isAgentStateChange)) {
-          latestAgentStateId = await findLatestAgentStateId(options);
-        }
-        if (!(await sendPage(page, latestAgentStateId ?? -1, options))) return;
-        lastReadId = page.endId;
-      }
+      // The page is read through the hold only: released, the hold lets go of it, and nothing
+      // of this function's frame keeps it while the next page is awaited.
+      const outcome = await replayHeldPage(hold, progress, registeredAt, options);
       hold.release();
       hold = undefined;
-      if (page.reachedEnd && page.measuredAt > registeredAt) break;
+      if (outcome === 'stopped') return;
+      if (outcome === 'ended') break;
       // An end seen before this connection registered is stale: look again past it.
-      measuredAfter = page.reachedEnd ? registeredAt : undefined;
+      measuredAfter = outcome === 'stale end' ? registeredAt : undefined;
     }
     if (connection.closed || signal.aborted) return;
-    hub.goLive(connection, lastReadId);
+    hub.goLive(connection, progress.lastReadId);
   } finally {
     hold?.release();
   }
+}
+
+/** Where a replay is: the last id it sent, and the latest agent-state change once it met one. */
+interface ReplayProgress {
+  lastReadId: number;
+  /**
+   * Read at the first agent-state change the replay meets: a log without one after the cursor (or
+   * a face whose rules ignore it) then costs no backwards scan of the whole range.
+   */
+  latestAgentStateId: number | undefined;
+}
+
+/**
+ * Sends the held page. `ended`: it reached the log's end as measured after `registeredAt`; `stale
+ * end`: it reached an end measured before; `more`: the log goes on; `stopped`: the connection
+ * went or was cut.
+ */
+async function replayHeldPage(
+  hold: PageHold,
+  progress: ReplayProgress,
+  registeredAt: number,
+  options: ReplayThenTailOptions,
+): Promise<'ended' | 'stale end' | 'more' | 'stopped'> {
+  const page = hold.page;
+  if (page.events.length > 0) {
+    if (progress.latestAgentStateId === undefined && page.events.some(isAgentStateChange)) {
+      progress.latestAgentStateId = await findLatestAgentStateId(options);
+    }
+    if (!(await sendPage(page, progress.latestAgentStateId ?? -1, options))) return 'stopped';
+    progress.lastReadId = page.endId;
+  }
+  if (!page.reachedEnd) return 'more';
+  return page.measuredAt > registeredAt ? 'ended' : 'stale end';
 }
 
 /**

@@ -35,7 +35,3 @@ export function loopLag(samples: MetricSamples): { p99Ms: number; maxMs: number 
     maxMs: (samples.get('nodejs_eventloop_lag_max_seconds') ?? Number.NaN) * 1000,
   };
 }
-
-export function heapUsedBytes(samples: MetricSamples): number {
-  return samples.get('nodejs_heap_size_used_bytes') ?? Number.NaN;
-}

@@ -18,11 +18,6 @@ export const knownOpenPromises: readonly KnownOpenPromise[] = [
     why: 'sometimes a limit+1 upload sees a reset instead of its 413: the server closes with the body unread (no lingering close)',
   },
   {
-    scenario: 'R5',
-    bound: 'peak extra RSS after one nested 4 MiB input per face (MB)',
-    why: 'a Socket.IO message nested 2M levels deep is parsed by socket.io-parser before any depth check (REST and V1 refuse it unparsed)',
-  },
-  {
     scenario: 'R8',
     bound: 'peak extra RSS during the replay (MB)',
     why: 'replaying a 2 MB history to four clients at once costs about 30 MB of RSS, not the spec’s 2x payload',

@@ -2,6 +2,7 @@ import type { SocketIoClientToServerEvents, SocketIoServerToClientEvents } from 
 import type { Socket } from 'socket.io';
 import * as webSocketModule from 'ws';
 import type { StoredEvent } from '../events/event-store.js';
+import type { RefusedMessageEvents } from './depth-limited-parser.js';
 import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
 import type { ReplayPage } from './replay-pages.js';
 import {
@@ -12,7 +13,10 @@ import {
 } from './v0-event-rules.js';
 import { WriteTracker } from './write-tracker.js';
 
-export type ParleySocket = Socket<SocketIoClientToServerEvents, SocketIoServerToClientEvents>;
+/** What a client can send, plus the event the depth-limited decoder makes of an over-deep one. */
+export type ParleyListenEvents = SocketIoClientToServerEvents & RefusedMessageEvents;
+
+export type ParleySocket = Socket<ParleyListenEvents, SocketIoServerToClientEvents>;
 
 /** The room of a conversation's live Socket.IO connections (upstream's name). */
 export function eventRoom(conversationId: string): string {

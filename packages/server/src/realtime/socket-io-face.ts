@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import type { SocketIoClientToServerEvents, SocketIoServerToClientEvents } from '@parley/protocol';
+import type { SocketIoServerToClientEvents } from '@parley/protocol';
 import { Server } from 'socket.io';
 import type { EventStore } from '../events/event-store.js';
 import { errorCodes, isParleyError } from '../shared/errors.js';
@@ -7,10 +7,15 @@ import type { Logger } from '../shared/logger.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
 import type { ClientMessageDispatches } from './client-message-dispatches.js';
-import { ClientMessageHandler, type RealtimeConversations } from './client-message-handler.js';
+import {
+  ClientMessageHandler,
+  UnreadableMessage,
+  type RealtimeConversations,
+} from './client-message-handler.js';
 import { parseConnectQuery } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
 import type { ConversationHubs } from './conversation-hubs.js';
+import { depthLimitedParser, refusedMessage } from './depth-limited-parser.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { originPermitted } from './origin-check.js';
 import type { LiveBroadcaster } from './realtime-connection.js';
@@ -21,6 +26,7 @@ import {
   batchEngineFlushes,
   deltaRoom,
   eventRoom,
+  type ParleyListenEvents,
   type ParleySocket,
 } from './socket-io-connection.js';
 import { PendingStatusFrames } from './pending-status-frames.js';
@@ -59,7 +65,7 @@ interface AdmittedConnection {
 }
 
 type ParleyServer = Server<
-  SocketIoClientToServerEvents,
+  ParleyListenEvents,
   SocketIoServerToClientEvents,
   Record<string, never>,
   Partial<AdmittedConnection>
@@ -98,6 +104,8 @@ export class SocketIoFace implements LiveBroadcaster {
       path: '/socket.io',
       transports: ['polling', 'websocket'],
       maxHttpBufferSize,
+      // socket.io-parser, with JSON nested deeper than 64 levels refused before it is parsed.
+      parser: depthLimitedParser,
       // Other upgrade paths (the V1 WebSocket) are handled by the realtime server, not destroyed.
       destroyUpgrade: false,
       cors: {
@@ -263,6 +271,8 @@ export class SocketIoFace implements LiveBroadcaster {
     };
     socket.on('oh_user_action', handle);
     socket.on('oh_action', handle);
+    // An over-deep message, never parsed: an error frame like any unreadable one (rate-limited too).
+    socket.on(refusedMessage, (reason) => handle(new UnreadableMessage(reason)));
     socket.on('disconnect', (reason) => {
       if (options.logger.isLevelEnabled('debug')) {
         log().debug({ reason }, 'Socket.IO client disconnected');

@@ -33,6 +33,16 @@ function acceptedAction(payload: unknown): boolean {
   }
 }
 
+/** Whether the Socket.IO face answers an input with an error frame. */
+function socketIoRefuses(input: SocketIoInput): boolean {
+  // An event whose arguments nest past the server's depth limit is refused before it is parsed
+  // (a raw packet `2[...]`: its JSON, the argument array included, may nest one level more).
+  if (input.kind === 'raw' && jsonNestsDeeperThan(input.packet.slice(1), maximumJsonDepth + 1)) {
+    return true;
+  }
+  return !acceptedAction(input.payload);
+}
+
 /** What the V1 face makes of a frame: an error, a message, or an ignored auth frame. */
 function v1Verdict(input: V1Input): 'invalid' | 'message' | 'ignored' {
   if (input.binary) return 'invalid';
@@ -65,7 +75,7 @@ export async function fuzzSocketIo(
   for (const [index, input] of inputs.entries()) {
     if (input.kind === 'raw') probe.sendRawPacket(input.packet);
     else probe.send(input.payload);
-    if (!acceptedAction(input.payload)) invalid += 1;
+    if (socketIoRefuses(input)) invalid += 1;
     else if (input.token !== undefined) validTokens.push(input.token);
     if (index % 20 === 19) await yieldToLoop();
   }

@@ -31,10 +31,15 @@ export class SocketIoTestClient {
   readonly changes = new Condition();
   disconnectReason: string | undefined;
 
-  constructor(url: string, query: Record<string, string>, headers: Record<string, string> = {}) {
+  constructor(
+    url: string,
+    query: Record<string, string>,
+    headers: Record<string, string> = {},
+    options: { transport?: 'websocket' | 'polling' } = {},
+  ) {
     this.socket = io(url, {
       path: '/socket.io',
-      transports: ['websocket'],
+      transports: [options.transport ?? 'websocket'],
       query,
       extraHeaders: headers,
       reconnection: false,

@@ -6,9 +6,9 @@ import {
 } from '@parley/protocol';
 import type { NewEvent, StoredEvent } from '../events/event-store.js';
 import type { LanguageModel } from '../llm/language-model.js';
+import type { ModelSettings } from '../llm/model-settings.js';
 import { LlmMetrics } from '../llm/metrics.js';
 import { AbortedError, ParleyError } from '../shared/errors.js';
-import type { LlmChoice } from './agent-loops.js';
 import { interruptedStates } from './interrupted-conversations.js';
 import { describe } from './llm-error-status.js';
 import { readConversationLog, readLoopMemory } from './loop-memory.js';
@@ -33,7 +33,7 @@ export class AgentLoop {
   readonly conversationId: string;
   readonly userId: string;
   readonly #options: AgentLoopOptions;
-  #llm: LlmChoice;
+  #llm: ModelSettings;
   #state: AgentState = 'loading';
   #ready = false;
   /** Set when closing begins (or on discard): from then on no turn starts and no action is taken. */
@@ -82,7 +82,7 @@ export class AgentLoop {
     return this.#lastActiveAt;
   }
 
-  set llm(llm: LlmChoice) {
+  set llm(llm: ModelSettings) {
     this.#llm = llm;
   }
 

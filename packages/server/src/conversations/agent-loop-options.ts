@@ -1,8 +1,8 @@
 import type { EventStore } from '../events/event-store.js';
 import type { EventStream } from '../events/event-stream.js';
 import type { LanguageModel } from '../llm/language-model.js';
+import type { ModelSettings } from '../llm/model-settings.js';
 import type { Logger } from '../shared/logger.js';
-import type { LlmChoice } from './agent-loops.js';
 import type { StatusUpdate } from './realtime-notifier.js';
 import type { ToolRegistry } from './tool-registry.js';
 import type { TurnSettings } from './turn-runner.js';
@@ -15,11 +15,11 @@ export interface AgentLoopOptions {
   stream: EventStream;
   releaseStream(): void;
   eventStore: EventStore;
-  createModel(llm: LlmChoice): LanguageModel;
+  createModel(llm: ModelSettings): LanguageModel;
   tools: ToolRegistry;
   settings: Omit<TurnSettings, 'maxBudgetPerTask'>;
   maxBudgetPerTask: number | null;
-  llm: LlmChoice;
+  llm: ModelSettings;
   sendStatus(update: StatusUpdate): void;
   /**
    * Called with the first user message's text when the conversation still has no title, and the

@@ -6,10 +6,10 @@ import {
 } from '@parley/protocol';
 import type { NewEvent, StoredEvent } from '../events/event-store.js';
 import type { LanguageModel } from '../llm/language-model.js';
-import { LlmMetrics } from '../llm/metrics.js';
+import type { ModelSettings } from '../llm/model-settings.js';
 import { AbortedError, ParleyError } from '../shared/errors.js';
-import type { LlmChoice } from './agent-loops.js';
 import { interruptedStates } from './interrupted-conversations.js';
+import { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import { describe } from './llm-error-status.js';
 import { readConversationLog, readLoopMemory } from './loop-memory.js';
 import { runTurn, type TurnContext } from './turn-runner.js';
@@ -33,7 +33,7 @@ export class AgentLoop {
   readonly conversationId: string;
   readonly userId: string;
   readonly #options: AgentLoopOptions;
-  #llm: LlmChoice;
+  #llm: ModelSettings;
   #state: AgentState = 'loading';
   #ready = false;
   /** Set when closing begins (or on discard): from then on no turn starts and no action is taken. */
@@ -41,7 +41,7 @@ export class AgentLoop {
   #closing: Promise<void> | undefined;
   /** Settles when `start` has ended, however it ended. */
   #started: Promise<void> = Promise.resolve();
-  #metrics: LlmMetrics;
+  #metrics: LlmMetricsAccumulator;
   #turn: Turn | undefined;
   /** Work of the conversation outside any turn (the title); aborted by every stop and close. */
   #sideWork = new AbortController();
@@ -56,7 +56,7 @@ export class AgentLoop {
     this.conversationId = options.conversationId;
     this.userId = options.userId;
     this.#llm = options.llm;
-    this.#metrics = new LlmMetrics(options.llm.model);
+    this.#metrics = new LlmMetricsAccumulator(options.llm.model);
     this.#lastActiveAt = options.now();
   }
 
@@ -82,7 +82,7 @@ export class AgentLoop {
     return this.#lastActiveAt;
   }
 
-  set llm(llm: LlmChoice) {
+  set llm(llm: ModelSettings) {
     this.#llm = llm;
   }
 
@@ -314,7 +314,7 @@ export class AgentLoop {
     for (const clientId of memory.acceptedClientIds) this.#acceptedClientIds.add(clientId);
     if (memory.latestMetrics === undefined) return;
     try {
-      this.#metrics = LlmMetrics.fromJSON(memory.latestMetrics, this.#llm.model);
+      this.#metrics = LlmMetricsAccumulator.fromJSON(memory.latestMetrics, this.#llm.model);
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
     }

@@ -1,12 +1,6 @@
 import type { ActionEvent, ConversationStatus } from '@parley/protocol';
+import type { ModelSettings } from '../llm/model-settings.js';
 import type { ConversationMetadata } from './conversation-metadata.js';
-
-/** The LLM a conversation's turns use, resolved from the user's settings over the server default. */
-export interface LlmChoice {
-  model: string;
-  apiKey: string | undefined;
-  baseUrl: string | undefined;
-}
 
 export interface AgentLoopStatus {
   status: ConversationStatus;
@@ -16,7 +10,8 @@ export interface AgentLoopStatus {
 }
 
 export interface StartOptions {
-  llm: LlmChoice;
+  /** The LLM the conversation's turns use, resolved from the user's settings (`chooseLlm`). */
+  llm: ModelSettings;
   /** Secrets to mask in every event of the conversation. */
   secrets: Readonly<Record<string, string>>;
   initialMessage?: { content: string; imageUrls: string[] } | undefined;

@@ -2,16 +2,11 @@ import type { ActionEvent, ConversationStatus } from '@parley/protocol';
 import type { EventStore } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import type { LanguageModel } from '../llm/language-model.js';
+import type { ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { AgentLoop } from './agent-loop.js';
-import type {
-  AgentLoopStatus,
-  AgentLoops,
-  LlmChoice,
-  StartOptions,
-  TurnLimits,
-} from './agent-loops.js';
+import type { AgentLoopStatus, AgentLoops, StartOptions, TurnLimits } from './agent-loops.js';
 import { defaultConversationTitle, type ConversationMetadata } from './conversation-metadata.js';
 import { ConversationTitles } from './conversation-title.js';
 import { silentNotifier, type RealtimeNotifier, type StatusUpdate } from './realtime-notifier.js';
@@ -32,7 +27,7 @@ export type {
 export interface ConversationManagerOptions {
   eventStreams: EventStreams;
   eventStore: EventStore;
-  createModel(llm: LlmChoice): LanguageModel;
+  createModel(llm: ModelSettings): LanguageModel;
   /** Stores a generated title; resolves false when the conversation is gone. */
   updateTitle(userId: string, conversationId: string, title: string): Promise<boolean>;
   settings?: Partial<ConversationManagerSettings>;

@@ -14,8 +14,7 @@ import type {
 } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import { ParleyError } from '../shared/errors.js';
-import { urlCredentials } from '../shared/secret-registry.js';
-import type { AgentLoopStatus, AgentLoops, LlmChoice, TurnLimits } from './agent-loops.js';
+import type { AgentLoopStatus, AgentLoops } from './agent-loops.js';
 import { newConversationId, validateConversationId } from './conversation-id.js';
 import type { ConversationMetadata } from './conversation-metadata.js';
 import type {
@@ -23,15 +22,7 @@ import type {
   ConversationSearch,
   ConversationStore,
 } from './conversation-store.js';
-import type { SecretsStore } from './secrets-store.js';
-import type { SettingsStore, StoredSettings } from './settings-store.js';
-
-/** The server's default LLM (from configuration). */
-export interface DefaultLlm {
-  model: string;
-  apiKey: string | undefined;
-  baseUrl: string | undefined;
-}
+import type { LoadUserLlmContext } from './user-llm-context.js';
 
 export interface ConversationView {
   metadata: ConversationMetadata;
@@ -48,18 +39,13 @@ export interface EventPageRequest {
 
 export interface ConversationServiceOptions {
   conversations: ConversationStore;
-  settings: SettingsStore;
-  secrets: SecretsStore;
   eventStore: EventStore;
   eventStreams: EventStreams;
   agentLoops: AgentLoops;
-  defaultLlm: DefaultLlm;
+  /** The user's LLM, limits and secrets, read once per command. */
+  loadLlmContext: LoadUserLlmContext;
   allowSetConversationId: boolean;
 }
-
-/** Models that upstream lets run without an API key. */
-/** Models that run without an API key: the offline demo, and providers upstream exempts. */
-const keylessModelPrefixes = ['bedrock/', 'lemonade/', 'ollama/'];
 
 /**
  * The conversation use cases behind the REST routes: create, list, read, start, stop, rename,
@@ -78,7 +64,8 @@ export class ConversationService {
     request: InitSessionRequest,
     context: { viaApiKey: boolean; signal?: AbortSignal },
   ): Promise<{ conversationId: string; status: ConversationStatus }> {
-    const llm = await this.#llmFor(userId, context.signal);
+    const user = await this.#options.loadLlmContext(userId, context.signal);
+    const llm = user.llm();
     let conversationId = newConversationId();
     if (request.conversation_id != null && this.#options.allowSetConversationId) {
       conversationId = validateConversationId(request.conversation_id);
@@ -91,13 +78,13 @@ export class ConversationService {
       gitProvider: request.git_provider ?? null,
       trigger: triggerFor(request, context.viaApiKey),
       llmModel: llm.model,
-      maxBudgetPerTask: (await this.#limitsFor(userId, context.signal)).maxBudgetPerTask ?? null,
+      maxBudgetPerTask: user.limits.maxBudgetPerTask ?? null,
     });
     const initialText = request.initial_user_msg ?? undefined;
     const status = await this.#options.agentLoops.start(metadata, {
       llm,
-      secrets: await this.#secretsFor(userId, context.signal),
-      limits: await this.#limitsFor(userId, context.signal),
+      secrets: user.secrets,
+      limits: user.limits,
       initialMessage:
         initialText === undefined || initialText === ''
           ? undefined
@@ -137,10 +124,11 @@ export class ConversationService {
     signal?: AbortSignal,
   ): Promise<ConversationStatus> {
     const metadata = await this.#require(userId, conversationId, signal);
+    const user = await this.#options.loadLlmContext(userId, signal);
     return this.#options.agentLoops.start(metadata, {
-      llm: await this.#llmFor(userId, signal),
-      secrets: await this.#secretsFor(userId, signal),
-      limits: await this.#limitsFor(userId, signal),
+      llm: user.llm(),
+      secrets: user.secrets,
+      limits: user.limits,
       signal,
     });
   }
@@ -248,13 +236,12 @@ export class ConversationService {
     action: ActionEvent,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const secrets = await this.#secretsFor(metadata.userId, signal);
+    const user = await this.#options.loadLlmContext(metadata.userId, signal);
+    const { secrets } = user;
     const loops = this.#options.agentLoops;
     // A message to a conversation whose loop is not running starts it, so the agent answers.
     if (action.action === 'message' && loops.status(metadata.conversationId).status === 'STOPPED') {
-      const llm = await this.#llmFor(metadata.userId, signal);
-      const limits = await this.#limitsFor(metadata.userId, signal);
-      await loops.start(metadata, { llm, secrets, limits, signal });
+      await loops.start(metadata, { llm: user.llm(), secrets, limits: user.limits, signal });
     }
     await loops.dispatch(metadata, action, { secrets, signal });
   }
@@ -278,74 +265,6 @@ export class ConversationService {
     if (metadata === undefined) throw notFound();
     return metadata;
   }
-
-  /** The LLM a new turn would use; refuses when there is none or it lacks a key. */
-  /** The user's max_iterations and max_budget_per_task settings, when set. */
-  async #limitsFor(userId: string, signal: AbortSignal | undefined): Promise<TurnLimits> {
-    const fields = (await this.#options.settings.load(userId, { signal }))?.fields;
-    return {
-      maxIterations: fields?.max_iterations ?? undefined,
-      maxBudgetPerTask: fields?.max_budget_per_task ?? undefined,
-    };
-  }
-
-  async #llmFor(userId: string, signal: AbortSignal | undefined): Promise<LlmChoice> {
-    const settings = await this.#options.settings.load(userId, { signal });
-    return chooseLlm(settings, this.#options.defaultLlm);
-  }
-
-  async #secretsFor(
-    userId: string,
-    signal: AbortSignal | undefined,
-  ): Promise<Record<string, string>> {
-    const [custom, settings] = await Promise.all([
-      this.#options.secrets.values(userId, { signal }),
-      this.#options.settings.load(userId, { signal }),
-    ]);
-    const keys: Record<string, string> = {};
-    for (const [name, value] of Object.entries(settings?.keys ?? {})) {
-      if (value !== undefined && value !== '') keys[name] = value;
-    }
-    if (this.#options.defaultLlm.apiKey !== undefined)
-      keys['default_llm_api_key'] = this.#options.defaultLlm.apiKey;
-    // Credentials in a base URL (https://user:password@host) are as secret as a key.
-    const credentials = [
-      ...urlCredentials(settings?.fields.llm_base_url),
-      ...urlCredentials(this.#options.defaultLlm.baseUrl),
-    ];
-    for (const [index, value] of credentials.entries())
-      keys[`llm_base_url_credential_${index}`] = value;
-    return { ...keys, ...custom };
-  }
-}
-
-/**
- * Upstream's rules: no settings and no usable server default → SETTINGS_NOT_FOUND; a model that
- * needs a key but has none (and no base URL of a local server) → LLM_API_KEY_MISSING.
- */
-export function chooseLlm(settings: StoredSettings | undefined, defaultLlm: DefaultLlm): LlmChoice {
-  const chosenModel = settings?.fields.llm_model ?? undefined;
-  const usesDefault = chosenModel === undefined || chosenModel === defaultLlm.model;
-  const model = chosenModel ?? defaultLlm.model;
-  // A blank key or base URL (the settings form sends "" for an empty field) counts as unset.
-  const apiKey =
-    nonBlank(settings?.keys.llm_api_key) ?? (usesDefault ? defaultLlm.apiKey : undefined);
-  const baseUrl =
-    nonBlank(settings?.fields.llm_base_url) ?? (usesDefault ? defaultLlm.baseUrl : undefined);
-  const keyless =
-    model === 'demo' || keylessModelPrefixes.some((prefix) => model.startsWith(prefix));
-  if (keyless || apiKey !== undefined || baseUrl !== undefined) return { model, apiKey, baseUrl };
-  if (settings === undefined) {
-    throw new ParleyError('SETTINGS_NOT_FOUND', 'Settings not found');
-  }
-  throw new ParleyError(
-    'LLM_API_KEY_MISSING',
-    'Error authenticating with the LLM provider. Please check your API key',
-  );
-}
-
-function nonBlank(value: string | null | undefined): string | undefined {
-  return value == null || value.trim() === '' ? undefined : value;
 }
 
 function triggerFor(request: InitSessionRequest, viaApiKey: boolean): ConversationTrigger {

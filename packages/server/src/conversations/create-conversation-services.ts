@@ -4,6 +4,7 @@ import { SecretBox } from '../shared/secret-box.js';
 import { decodeSecretsKey, loadOrCreateSecretsKey } from '../shared/secrets-key-file.js';
 import type { Database } from '../storage/database.js';
 import type { LanguageModels } from '../llm/language-models.js';
+import type { ModelSettings } from '../llm/model-settings.js';
 import type { Logger } from '../shared/logger.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { AgentLoops } from './agent-loops.js';
@@ -12,10 +13,11 @@ import {
   type ConversationManagerSettings,
   type ManagerTimers,
 } from './conversation-manager.js';
-import { ConversationService, type DefaultLlm } from './conversation-service.js';
+import { ConversationService } from './conversation-service.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 import { SqlSecretsStore } from './sql-secrets-store.js';
 import { SqlSettingsStore } from './sql-settings-store.js';
+import { createUserLlmContextLoader } from './user-llm-context.js';
 
 export interface ConversationServices {
   conversations: ConversationService;
@@ -31,7 +33,8 @@ export interface ConversationServicesOptions {
   /** The configured secrets key, or undefined to use (or create) `<dataDirectory>/secrets.key`. */
   secretsKey: string | undefined;
   dataDirectory: string;
-  defaultLlm: DefaultLlm;
+  /** The server's default model, key and base URL (`config.llm`). */
+  defaultLlm: ModelSettings;
   allowSetConversationId: boolean;
   conversationManager: ConversationManagerSettings;
 }
@@ -69,12 +72,7 @@ export function createConversationServices(
       ? new ConversationManager({
           eventStreams: parts.eventStreams,
           eventStore: parts.eventStore,
-          createModel: (llm) =>
-            parts.languageModels.create({
-              model: llm.model,
-              ...(llm.apiKey === undefined ? {} : { apiKey: llm.apiKey }),
-              ...(llm.baseUrl === undefined ? {} : { baseUrl: llm.baseUrl }),
-            }),
+          createModel: (llm) => parts.languageModels.create(llm),
           // A title derived from the first message is stored with the user's secrets hidden, as
           // that message's event is.
           updateTitle: (userId, conversationId, title) =>
@@ -92,12 +90,10 @@ export function createConversationServices(
   const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
   const conversations = new ConversationService({
     conversations: conversationStore,
-    settings,
-    secrets,
     eventStore: parts.eventStore,
     eventStreams: parts.eventStreams,
     agentLoops,
-    defaultLlm: config.defaultLlm,
+    loadLlmContext: createUserLlmContextLoader({ settings, secrets, serverLlm: config.defaultLlm }),
     allowSetConversationId: config.allowSetConversationId,
   });
   return { conversations, settings, secrets, agentLoops, conversationManager };

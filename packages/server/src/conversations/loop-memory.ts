@@ -1,11 +1,10 @@
-import { isAction } from '@parley/protocol';
+import { isAction, type LlmMetrics } from '@parley/protocol';
 import type { EventStore, StoredEvent } from '../events/event-store.js';
-import type { LlmMetricsJson } from '../llm/metrics.js';
 
 /** What an agent loop takes back from the log when it starts. */
 export interface LoopMemory {
   /** The latest `llm_metrics` logged, if any. */
-  latestMetrics: LlmMetricsJson | undefined;
+  latestMetrics: LlmMetrics | undefined;
   /** `client_message_id`s of the user messages already logged (a resend is ignored). */
   acceptedClientIds: string[];
   /** Whether a user message was logged (the title comes from the first one). */
@@ -43,7 +42,7 @@ export async function readLoopMemory(
   })) {
     if (!isAction(event) && !('observation' in event)) continue;
     if ('llm_metrics' in event && event.llm_metrics !== undefined) {
-      memory.latestMetrics = event.llm_metrics as LlmMetricsJson;
+      memory.latestMetrics = event.llm_metrics;
     }
     if (isAction(event) && event.action === 'message' && event.source === 'user') {
       memory.sawUserMessage = true;

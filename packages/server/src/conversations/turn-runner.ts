@@ -7,11 +7,11 @@ import {
 import type { NewEvent, StoredEvent } from '../events/event-store.js';
 import type { LanguageModel, LanguageModelMessage, RetryListener } from '../llm/language-model.js';
 import { LlmRateLimitError } from '../llm/llm-errors.js';
-import type { LlmMetrics } from '../llm/metrics.js';
 import { AbortedError } from '../shared/errors.js';
 import { buildHistory, modelResponseDump } from './conversation-history.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
 import { turnFailureFor } from './llm-error-status.js';
+import type { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import type { StatusUpdate } from './realtime-notifier.js';
 import { parseToolArguments, type ToolRegistry } from './tool-registry.js';
 
@@ -29,7 +29,7 @@ export interface TurnContext {
   signal: AbortSignal;
   model: LanguageModel;
   tools: ToolRegistry;
-  metrics: LlmMetrics;
+  metrics: LlmMetricsAccumulator;
   settings: TurnSettings;
   /** User messages queued for later turns (left out of this turn's history). */
   pendingMessageIds(): ReadonlySet<number>;

@@ -14,6 +14,7 @@ import { minimumMaskedLength } from '../shared/secret-registry.js';
 import { SecretTextMasker } from '../shared/secret-text-masker.js';
 import { collectCompletion } from './collect-completion.js';
 import type {
+  CallMetrics,
   LanguageModel,
   LanguageModelCallOptions,
   LanguageModelPart,
@@ -21,7 +22,6 @@ import type {
 } from './language-model.js';
 import { errorSummary } from './llm-errors.js';
 import { promptText } from './message-text.js';
-import type { CallMetrics } from './metrics.js';
 
 export interface CallLoggingOptions {
   readonly logger: Logger;

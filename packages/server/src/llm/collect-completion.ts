@@ -1,13 +1,13 @@
 /** Collects a part stream into a `Completion`; what every `LanguageModel.complete` does. */
 import {
   zeroUsage,
+  type CallMetrics,
   type Completion,
   type FinishReason,
   type LanguageModelPart,
   type ToolCallResult,
   type TokenUsage,
 } from './language-model.js';
-import type { CallMetrics } from './metrics.js';
 import { LlmEmptyResponseError } from './llm-errors.js';
 
 export async function collectCompletion(

@@ -3,7 +3,6 @@
  * (`OpenAiCompatibleModel`, `AnthropicModel`, `DemoModel`) implement `LanguageModel`; retries,
  * logging and metrics wrap it without changing its shape.
  */
-import type { CallMetrics } from './metrics.js';
 
 export type JsonValue =
   string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -79,6 +78,23 @@ export interface TokenUsage {
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
   readonly reasoningTokens: number;
+}
+
+/** What one successful call cost and how it went (carried by the `finish` part). */
+export interface CallMetrics {
+  /** `provider/model` as configured. */
+  readonly model: string;
+  /** The provider's response id, or `unknown` when it sent none. */
+  readonly responseId: string;
+  readonly usage: TokenUsage;
+  /** Dollars; `undefined` when neither the endpoint nor the price table knows. */
+  readonly cost: number | undefined;
+  /** Request start to the end of the stream, in ms. */
+  readonly latencyMs: number;
+  /** Request start to the first visible output, in ms; `undefined` when there was none. */
+  readonly timeToFirstTokenMs: number | undefined;
+  /** The model's input window when known, else 0. */
+  readonly contextWindow: number;
 }
 
 /** Why the model stopped: upstream/OpenAI vocabulary. */

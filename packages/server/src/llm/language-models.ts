@@ -1,6 +1,7 @@
 /**
  * The factory the composition root builds once: it turns model settings (the server's defaults,
- * or a user's) into a ready `LanguageModel` with retries, timeouts, pricing and logging applied.
+ * or a user's as `chooseModelSettings` resolved them) into a ready `LanguageModel` with retries,
+ * timeouts, pricing and logging applied.
  */
 import { join } from 'node:path';
 import type { Logger } from '../shared/logger.js';
@@ -12,7 +13,8 @@ import { defaultPriceTable, type PriceTable } from './price-table.js';
 import { AnthropicModel } from './providers/anthropic/anthropic-model.js';
 import { defaultLlmTimeouts, type LlmTimeouts } from './providers/ai-sdk/ai-sdk-model.js';
 import { OpenAiCompatibleModel } from './providers/openai-compatible/openai-compatible-model.js';
-import { resolveModel, type ModelSettings } from './resolve-model.js';
+import type { ModelSettings } from './model-settings.js';
+import { resolveModel } from './resolve-model.js';
 import { upstreamRetryPolicy, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 
 export interface LanguageModelsOptions {
@@ -46,19 +48,12 @@ export class LanguageModels {
   }
 
   /**
-   * The model for `settings`, falling back to the defaults field by field. The default API key
-   * and base URL are inherited only when `settings` names no model or the default model, so a
-   * user's choice of another provider never receives the server's key. Throws
+   * The model for `settings` exactly as given (the server's defaults when omitted): nothing is
+   * inherited here, so a caller resolves a user's choice with `chooseModelSettings` first. Throws
    * `LlmModelUnknownError` for a name no provider serves.
    */
-  create(settings: Partial<ModelSettings> = {}): LanguageModel {
-    const model = settings.model ?? this.defaults.model;
-    const sameModel = model === this.defaults.model;
-    const resolved = resolveModel({
-      model,
-      apiKey: settings.apiKey ?? (sameModel ? this.defaults.apiKey : undefined),
-      baseUrl: settings.baseUrl ?? (sameModel ? this.defaults.baseUrl : undefined),
-    });
+  create(settings: ModelSettings = this.defaults): LanguageModel {
+    const resolved = resolveModel(settings);
     const options = this.#options;
     const logger = options.logger.child({ module: 'llm', model: resolved.modelName });
     if (resolved.provider === 'demo') {

@@ -11,12 +11,7 @@
  * An explicit base URL always wins over the default one.
  */
 import { LlmModelUnknownError } from './llm-errors.js';
-
-export interface ModelSettings {
-  readonly model: string;
-  readonly apiKey?: string | undefined;
-  readonly baseUrl?: string | undefined;
-}
+import type { ModelSettings } from './model-settings.js';
 
 export type ResolvedModel =
   | { readonly provider: 'demo'; readonly modelName: 'demo' }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LanguageModelRequest } from '../../../src/llm/language-model.js';
 import { LlmRequestInvalidError } from '../../../src/llm/llm-errors.js';
-import { LlmMetrics } from '../../../src/llm/metrics.js';
+import { LlmMetricsAccumulator } from '../../../src/conversations/llm-metrics-accumulator.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../../support/fake-llm-server.js';
 import { createTestModel, drain, type TestProtocol } from '../../support/llm-test-models.js';
 
@@ -203,7 +203,7 @@ describe.each(protocols)('provider (%s)', (protocol) => {
       },
     );
     const { model } = createTestModel(protocol, server);
-    const metrics = new LlmMetrics(model.modelName);
+    const metrics = new LlmMetricsAccumulator(model.modelName);
     for (let call = 0; call < 2; call++) {
       metrics.addCall(
         (await model.complete({ messages: [{ role: 'user', content: 'hi' }] })).metrics,

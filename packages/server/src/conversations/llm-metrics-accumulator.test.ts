@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LlmMetrics } from './metrics.js';
+import { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 
 const now = () => 1_700_000_000;
 
-describe('LlmMetrics', () => {
+describe('LlmMetricsAccumulator', () => {
   it('starts in upstream’s llm_metrics shape', () => {
-    expect(new LlmMetrics('openai/gpt-4o', { now }).toJSON()).toEqual({
+    expect(new LlmMetricsAccumulator('openai/gpt-4o', { now }).toJSON()).toEqual({
       accumulated_cost: 0,
       max_budget_per_task: null,
       accumulated_token_usage: {
@@ -25,7 +25,7 @@ describe('LlmMetrics', () => {
   });
 
   it('refuses negative costs', () => {
-    const metrics = new LlmMetrics();
+    const metrics = new LlmMetricsAccumulator();
     expect(() => metrics.addCost(-1)).toThrow('Added cost cannot be negative.');
     expect(() => {
       metrics.accumulatedCost = -1;
@@ -33,7 +33,7 @@ describe('LlmMetrics', () => {
   });
 
   it('tracks latency with the response id, clipping negatives to 0 (test_response_latency_tracking)', () => {
-    const metrics = new LlmMetrics('m');
+    const metrics = new LlmMetricsAccumulator('m');
     metrics.addResponseLatency(2.5, 'test-response-123');
     metrics.addResponseLatency(-0.1, 'negative');
     expect(metrics.toJSON().response_latencies).toEqual([
@@ -43,7 +43,7 @@ describe('LlmMetrics', () => {
   });
 
   it('accumulates tokens: sums, max context window, latest per-turn count', () => {
-    const metrics = new LlmMetrics('m');
+    const metrics = new LlmMetricsAccumulator('m');
     metrics.addTokenUsage({
       promptTokens: 10,
       completionTokens: 5,
@@ -78,7 +78,7 @@ describe('LlmMetrics', () => {
   });
 
   it('adds a whole call, merges, copies and round-trips through JSON', () => {
-    const metrics = new LlmMetrics('m', { now });
+    const metrics = new LlmMetricsAccumulator('m', { now });
     metrics.addCall({
       model: 'm',
       responseId: 'r1',
@@ -103,11 +103,11 @@ describe('LlmMetrics', () => {
     const copy = metrics.copy();
     copy.addCost(1);
     expect(metrics.accumulatedCost).toBe(0.25);
-    const total = new LlmMetrics('m');
+    const total = new LlmMetricsAccumulator('m');
     total.merge(metrics);
     total.merge(copy);
     expect(total.accumulatedCost).toBeCloseTo(1.5);
     expect(total.accumulatedTokenUsage.prompt_tokens).toBe(200);
-    expect(LlmMetrics.fromJSON(metrics.toJSON()).toJSON()).toEqual(metrics.toJSON());
+    expect(LlmMetricsAccumulator.fromJSON(metrics.toJSON()).toJSON()).toEqual(metrics.toJSON());
   });
 });

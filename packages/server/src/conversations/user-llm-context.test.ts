@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
-import { chooseLlm, type DefaultLlm } from './conversation-service.js';
 import type { StoredSettings } from './settings-store.js';
+import { chooseLlm } from './user-llm-context.js';
 
-const demoDefault: DefaultLlm = { model: 'demo', apiKey: undefined, baseUrl: undefined };
-const openAiDefault: DefaultLlm = { model: 'openai/gpt-4o', apiKey: undefined, baseUrl: undefined };
+const demoDefault: ModelSettings = { model: 'demo', apiKey: undefined, baseUrl: undefined };
+const openAiDefault: ModelSettings = {
+  model: 'openai/gpt-4o',
+  apiKey: undefined,
+  baseUrl: undefined,
+};
 
 function settings(
   fields: StoredSettings['fields'],

@@ -1,48 +1,14 @@
 /**
- * Per-call metrics (`CallMetrics`, carried by the `finish` part) and the accumulator `LlmMetrics`,
- * which rolls calls up per conversation and serialises to upstream's `llm_metrics` JSON shape
- * (reference §4.1, §7.4): negative costs are refused, latencies are clipped at 0, the accumulated
- * context window is the largest seen and `per_turn_token` is the latest call's prompt + completion.
+ * A conversation's `llm_metrics` (upstream's `Metrics`, reference §4.1, §7.4): calls rolled up per
+ * conversation in the wire shape of `@parley/protocol`'s `LlmMetrics`. Negative costs are refused,
+ * latencies are clipped at 0, the accumulated context window is the largest seen and
+ * `per_turn_token` is the latest call's prompt + completion. One call's figures (`CallMetrics`)
+ * come from the LLM layer.
  */
-import type { TokenUsage } from './language-model.js';
+import type { LlmCost, LlmMetrics, ResponseLatency, TokenUsage } from '@parley/protocol';
+import type { CallMetrics } from '../llm/language-model.js';
 
-/** What one successful call cost and how it went. */
-export interface CallMetrics {
-  /** `provider/model` as configured. */
-  readonly model: string;
-  /** The provider's response id, or `unknown` when it sent none. */
-  readonly responseId: string;
-  readonly usage: TokenUsage;
-  /** Dollars; `undefined` when neither the endpoint nor the price table knows. */
-  readonly cost: number | undefined;
-  /** Request start to the end of the stream, in ms. */
-  readonly latencyMs: number;
-  /** Request start to the first visible output, in ms; `undefined` when there was none. */
-  readonly timeToFirstTokenMs: number | undefined;
-  /** The model's input window when known, else 0. */
-  readonly contextWindow: number;
-}
-
-export interface TokenUsageJson {
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  context_window: number;
-  per_turn_token: number;
-  response_id: string;
-}
-
-export interface LlmMetricsJson {
-  accumulated_cost: number;
-  max_budget_per_task: number | null;
-  accumulated_token_usage: TokenUsageJson;
-  costs: { model: string; cost: number; timestamp: number }[];
-  response_latencies: { model: string; latency: number; response_id: string }[];
-  token_usages: TokenUsageJson[];
-}
-
+/** One call's tokens, as `addTokenUsage` takes them. */
 export interface TokenUsageEntry {
   readonly promptTokens: number;
   readonly completionTokens: number;
@@ -53,14 +19,14 @@ export interface TokenUsageEntry {
 }
 
 /** Upstream's `Metrics`: one per conversation (or per LLM), mutable, serialisable. */
-export class LlmMetrics {
+export class LlmMetricsAccumulator {
   readonly modelName: string;
   maxBudgetPerTask: number | null = null;
   #accumulatedCost = 0;
-  #accumulated: TokenUsageJson;
-  #costs: LlmMetricsJson['costs'] = [];
-  #latencies: LlmMetricsJson['response_latencies'] = [];
-  #tokenUsages: TokenUsageJson[] = [];
+  #accumulated: TokenUsage;
+  #costs: LlmCost[] = [];
+  #latencies: ResponseLatency[] = [];
+  #tokenUsages: TokenUsage[] = [];
   readonly #now: () => number;
 
   /** `now` returns seconds since the epoch (upstream's `time.time()`); injectable for tests. */
@@ -79,7 +45,7 @@ export class LlmMetrics {
     this.#accumulatedCost = value;
   }
 
-  get accumulatedTokenUsage(): Readonly<TokenUsageJson> {
+  get accumulatedTokenUsage(): Readonly<TokenUsage> {
     return this.#accumulated;
   }
 
@@ -99,7 +65,7 @@ export class LlmMetrics {
   }
 
   addTokenUsage(entry: TokenUsageEntry): void {
-    const usage: TokenUsageJson = {
+    const usage: TokenUsage = {
       model: this.modelName,
       prompt_tokens: entry.promptTokens,
       completion_tokens: entry.completionTokens,
@@ -125,7 +91,7 @@ export class LlmMetrics {
   }
 
   /** Adds everything `other` recorded to this accumulator. */
-  merge(other: LlmMetrics): void {
+  merge(other: LlmMetricsAccumulator): void {
     const json = other.toJSON();
     this.#accumulatedCost += json.accumulated_cost;
     this.#costs.push(...json.costs);
@@ -134,11 +100,11 @@ export class LlmMetrics {
     this.#accumulated = addUsage(this.#accumulated, json.accumulated_token_usage);
   }
 
-  copy(): LlmMetrics {
-    return LlmMetrics.fromJSON(this.toJSON(), this.modelName, { now: this.#now });
+  copy(): LlmMetricsAccumulator {
+    return LlmMetricsAccumulator.fromJSON(this.toJSON(), this.modelName, { now: this.#now });
   }
 
-  toJSON(): LlmMetricsJson {
+  toJSON(): LlmMetrics {
     return {
       accumulated_cost: this.#accumulatedCost,
       max_budget_per_task: this.maxBudgetPerTask,
@@ -151,11 +117,11 @@ export class LlmMetrics {
 
   /** Restores an accumulator from `toJSON` output (for example from a stored event). */
   static fromJSON(
-    json: LlmMetricsJson,
+    json: LlmMetrics,
     modelName = json.accumulated_token_usage.model || 'default',
     options: { now?: () => number } = {},
-  ): LlmMetrics {
-    const metrics = new LlmMetrics(modelName, options);
+  ): LlmMetricsAccumulator {
+    const metrics = new LlmMetricsAccumulator(modelName, options);
     metrics.accumulatedCost = json.accumulated_cost;
     metrics.maxBudgetPerTask = json.max_budget_per_task;
     metrics.#accumulated = { ...json.accumulated_token_usage };
@@ -166,7 +132,7 @@ export class LlmMetrics {
   }
 }
 
-function emptyUsage(model: string): TokenUsageJson {
+function emptyUsage(model: string): TokenUsage {
   return {
     model,
     prompt_tokens: 0,
@@ -180,7 +146,7 @@ function emptyUsage(model: string): TokenUsageJson {
 }
 
 /** Upstream's `TokenUsage.__add__`: sums, max context window, latest per-turn count. */
-function addUsage(total: TokenUsageJson, usage: TokenUsageJson): TokenUsageJson {
+function addUsage(total: TokenUsage, usage: TokenUsage): TokenUsage {
   return {
     model: total.model,
     prompt_tokens: total.prompt_tokens + usage.prompt_tokens,

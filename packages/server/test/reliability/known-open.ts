@@ -14,11 +14,6 @@ export interface KnownOpenPromise {
 export const knownOpenPromises: readonly KnownOpenPromise[] = [
   {
     scenario: 'R5',
-    bound: 'every REST answer 2xx or a 4xx JSON body',
-    why: 'sometimes a limit+1 upload sees a reset instead of its 413: the server closes with the body unread (no lingering close)',
-  },
-  {
-    scenario: 'R5',
     bound: 'peak extra RSS after one nested 4 MiB input per face (MB)',
     why: 'a Socket.IO message nested 2M levels deep is parsed by socket.io-parser before any depth check (REST and V1 refuse it unparsed)',
   },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../shared/metrics.js';
 import { registerCacheControl } from './cache-control.js';
 import { registerCors } from './cors.js';
+import { registerLingeringClose, type LingeringCloseBounds } from './lingering-close.js';
 import { registerRateLimit, type RateLimitMiddlewareOptions } from './rate-limit.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { registerShutdownGate } from './shutdown-gate.js';
@@ -15,14 +16,17 @@ export interface MiddlewareOptions {
   metrics?: Metrics;
   /** True once shutdown began: requests that could start work answer 503 from then on. */
   isShuttingDown?: () => boolean;
+  /** How much of an unread body an early answer still discards; omitted → the defaults. */
+  lingeringClose?: LingeringCloseBounds;
 }
 
 /**
  * The cross-cutting hooks, in upstream's order: the rate limiter sees each request first, then
  * CORS (which answers preflights itself), then the shutdown gate (its 503 carries CORS headers, so
  * a browser can read the code), then whatever the caller registers next (authentication belongs
- * after this call). Cache-Control is set on every response on the way out, and metrics
- * record each response once it is finished.
+ * after this call). Cache-Control is set on every response on the way out, an answer sent before
+ * its request body was read closes the connection with a lingering close, and metrics record each
+ * response once it is finished.
  */
 export function registerMiddleware(server: FastifyInstance, options: MiddlewareOptions): void {
   if (options.metrics !== undefined) registerRequestMetrics(server, options.metrics);
@@ -30,4 +34,5 @@ export function registerMiddleware(server: FastifyInstance, options: MiddlewareO
   registerCors(server, { permittedOrigins: options.permittedCorsOrigins ?? [] });
   if (options.isShuttingDown !== undefined) registerShutdownGate(server, options.isShuttingDown);
   registerCacheControl(server);
+  registerLingeringClose(server, options.lingeringClose);
 }

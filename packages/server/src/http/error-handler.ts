@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidEventError } from '@parley/protocol';
+import { isAbortError } from '../shared/abort.js';
 import { errorCodes, isParleyError, type ErrorCode } from '../shared/errors.js';
 
 export interface ErrorBody {
@@ -43,9 +44,20 @@ interface ValidationIssue {
 /**
  * The one place errors become HTTP responses: domain codes map through `errorCodes`; framework
  * errors (validation, body size, malformed JSON) get JSON bodies too; nothing leaks a stack trace.
+ * An aborted operation (mostly: the client went away, `request.clientGone`) is no server fault:
+ * it is logged at info with its code and answered 499, which nobody is usually left to read.
  */
 export function registerErrorHandler(server: FastifyInstance): void {
   server.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (isAbortError(error)) {
+      request.log.info(
+        { code: 'OPERATION_ABORTED', reason: abortReason(error) },
+        'request aborted before its answer',
+      );
+      return reply
+        .status(errorCodes.OPERATION_ABORTED.httpStatus)
+        .send(errorBody('OPERATION_ABORTED', 'The operation was aborted'));
+    }
     if (isParleyError(error)) {
       const status = errorCodes[error.code].httpStatus;
       if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -115,4 +127,10 @@ function describeIssue(
     msg: issue.message ?? 'Invalid value',
     type: typeof customType === 'string' ? customType : (issue.keyword ?? 'invalid'),
   };
+}
+
+/** What aborted: the message of the abort's cause (the signal's reason), else of the error. */
+function abortReason(error: Error): string {
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? cause.message : error.message;
 }

@@ -44,6 +44,7 @@ export function registerConversationRoutes(
         limit: query.limit,
         selectedRepository: query.selected_repository,
         trigger: query.conversation_trigger,
+        signal: request.clientGone,
       });
       return {
         results: page.results.map((metadata, index) =>
@@ -71,6 +72,7 @@ export function registerConversationRoutes(
       const authorization = request.headers.authorization;
       const { conversationId, status } = await service.create(request.userId, request.body, {
         viaApiKey: typeof authorization === 'string' && /^bearer\s/i.test(authorization),
+        signal: request.clientGone,
       });
       return {
         status: 'ok' as const,
@@ -92,7 +94,7 @@ export function registerConversationRoutes(
       },
     },
     async (request, reply) => {
-      const view = await service.get(request.userId, request.params.id);
+      const view = await service.get(request.userId, request.params.id, request.clientGone);
       // Upstream answers a missing conversation with a JSON null and status 200.
       if (view === undefined) return reply.type('application/json').send(null);
       return toConversationInfo(view);
@@ -117,7 +119,7 @@ export function registerConversationRoutes(
     async (request, reply) => {
       const conversationId = request.params.id;
       try {
-        const status = await service.start(request.userId, conversationId);
+        const status = await service.start(request.userId, conversationId, request.clientGone);
         return {
           status: 'ok' as const,
           conversation_id: conversationId,
@@ -150,7 +152,11 @@ export function registerConversationRoutes(
     { schema: { tags, summary: 'Stop the agent loop', params: conversationParams } },
     async (request) => {
       const conversationId = request.params.id;
-      const { wasRunning, status } = await service.stop(request.userId, conversationId);
+      const { wasRunning, status } = await service.stop(
+        request.userId,
+        conversationId,
+        request.clientGone,
+      );
       return {
         status: 'ok',
         conversation_id: conversationId,
@@ -172,7 +178,12 @@ export function registerConversationRoutes(
       },
     },
     async (request) => {
-      await service.rename(request.userId, request.params.id, request.body.title);
+      await service.rename(
+        request.userId,
+        request.params.id,
+        request.body.title,
+        request.clientGone,
+      );
       return true as const;
     },
   );
@@ -187,14 +198,14 @@ export function registerConversationRoutes(
         response: { 200: z.boolean() },
       },
     },
-    async (request) => service.delete(request.userId, request.params.id),
+    async (request) => service.delete(request.userId, request.params.id, request.clientGone),
   );
 
   routes.get(
     '/api/conversations/:id/config',
     { schema: { tags, summary: 'Runtime and session ids', params: conversationParams } },
     async (request) => {
-      const view = await requireView(service, request.userId, request.params.id);
+      const view = await requireView(service, request);
       return { runtime_id: null, session_id: view.metadata.conversationId };
     },
   );
@@ -208,7 +219,7 @@ export function registerConversationRoutes(
       },
     },
     async (request) => {
-      await requireView(service, request.userId, request.params.id);
+      await requireView(service, request);
       return [];
     },
   );
@@ -218,7 +229,7 @@ export function registerConversationRoutes(
       schema: { tags, summary: 'Web hosts the runtime exposes (none)', params: conversationParams },
     },
     async (request) => {
-      await requireView(service, request.userId, request.params.id);
+      await requireView(service, request);
       return { hosts: {} };
     },
   );
@@ -226,7 +237,7 @@ export function registerConversationRoutes(
     '/api/conversations/:id/vscode-url',
     { schema: { tags, summary: 'VS Code URL of the runtime (none)', params: conversationParams } },
     async (request) => {
-      await requireView(service, request.userId, request.params.id);
+      await requireView(service, request);
       return { vscode_url: null };
     },
   );
@@ -242,8 +253,15 @@ export function registerConversationRoutes(
   );
 }
 
-async function requireView(service: ConversationService, userId: string, conversationId: string) {
-  const view = await service.get(userId, conversationId);
+/** The part of a `/api/conversations/:id/…` request that names the conversation and its caller. */
+interface ConversationRequest {
+  userId: string;
+  params: { id: string };
+  clientGone: AbortSignal;
+}
+
+async function requireView(service: ConversationService, request: ConversationRequest) {
+  const view = await service.get(request.userId, request.params.id, request.clientGone);
   if (view === undefined) {
     throw new ParleyError('CONVERSATION_NOT_FOUND', 'Conversation not found');
   }

@@ -29,7 +29,9 @@ export function registerSecretsRoutes(
         response: { 200: secretListSchema },
       },
     },
-    async (request) => ({ custom_secrets: await options.secrets.list(request.userId) }),
+    async (request) => ({
+      custom_secrets: await options.secrets.list(request.userId, { signal: request.clientGone }),
+    }),
   );
   routes.post(
     '/api/secrets',
@@ -43,7 +45,9 @@ export function registerSecretsRoutes(
     },
     async (request, reply) => {
       try {
-        await options.secrets.create(request.userId, request.body);
+        await options.secrets.create(request.userId, request.body, {
+          signal: request.clientGone,
+        });
       } catch (error) {
         if (isParleyError(error) && error.code === 'SECRET_ALREADY_EXISTS') {
           return reply.status(400).send({ message: error.message });
@@ -70,7 +74,9 @@ export function registerSecretsRoutes(
     },
     async (request, reply) => {
       try {
-        await options.secrets.update(request.userId, request.params.id, request.body);
+        await options.secrets.update(request.userId, request.params.id, request.body, {
+          signal: request.clientGone,
+        });
       } catch (error) {
         if (isParleyError(error) && error.code === 'SECRET_NOT_FOUND') {
           return reply.status(404).send({ error: error.message });
@@ -95,7 +101,9 @@ export function registerSecretsRoutes(
     },
     async (request, reply) => {
       try {
-        await options.secrets.delete(request.userId, request.params.id);
+        await options.secrets.delete(request.userId, request.params.id, {
+          signal: request.clientGone,
+        });
       } catch (error) {
         if (isParleyError(error) && error.code === 'SECRET_NOT_FOUND') {
           return reply.status(404).send({ error: error.message });

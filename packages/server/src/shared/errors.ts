@@ -28,7 +28,6 @@ export const errorCodes = {
     httpStatus: 500,
     description: 'The database rejected or failed an operation.',
   },
-  WORKER_FAILURE: { httpStatus: 500, description: 'A worker thread failed or exited.' },
   INTERNAL_ERROR: { httpStatus: 500, description: 'An unexpected error; details are in the log.' },
   SECRET_UNREADABLE: {
     httpStatus: 500,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
@@ -49,7 +50,12 @@ export interface AppOverrides {
   timers?: ManagerTimers;
 }
 
-const parleyVersion = '0.1.0';
+/** The version the server reports (OpenAPI), from its own package.json, beside src/ and dist/. */
+const parleyVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** The web client's build output, next to this package (from `src/` and from `dist/` alike). */
 const defaultWebClientDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import {
@@ -236,6 +237,18 @@ for (const backend of backends) {
         expect(response.text).not.toContain('"stack"');
         expect(response.body).toBeTypeOf('object');
       }
+    });
+
+    it("reports the server package's version in the OpenAPI document", async () => {
+      const app = await start();
+      const response = await request(app, 'GET', '/openapi.json');
+      const packageJson = JSON.parse(
+        readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+      ) as { name: string; version: string };
+      expect(packageJson.name).toBe('@parley/server');
+      expect((response.body as { info: { version: string } }).info.version).toBe(
+        packageJson.version,
+      );
     });
 
     it('serves an OpenAPI 3 document with every route, and browsable docs', async () => {

@@ -208,7 +208,7 @@ export class ConversationService {
     return this.#options.eventStore.search(conversationId, options);
   }
 
-  /** Validates a raw client event dict and hands it to the conversation. */
+  /** Validates a raw client event dict (REST) and hands it to the conversation. */
   async dispatchEvent(
     userId: string,
     conversationId: string,
@@ -217,6 +217,17 @@ export class ConversationService {
   ): Promise<void> {
     const metadata = await this.#require(userId, conversationId, signal);
     const action = parseIncomingAction(input);
+    await this.#dispatch(metadata, action, signal);
+  }
+
+  /** Hands the conversation an action its caller already parsed (a socket's message). */
+  async dispatchAction(
+    userId: string,
+    conversationId: string,
+    action: ActionEvent,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const metadata = await this.#require(userId, conversationId, signal);
     await this.#dispatch(metadata, action, signal);
   }
 

@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import type { EventStore } from './events/event-store.js';
 import { EventStreams } from './events/event-streams.js';
@@ -20,8 +20,10 @@ import { RateLimiter, rateLimitCountCap } from './http/rate-limit/rate-limiter.j
 import { RedisRateLimitStore } from './http/rate-limit/redis-rate-limit-store.js';
 import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
 import { RealtimeServer } from './realtime/realtime-server.js';
+import { closeTogether } from './shared/close-together.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
+import { closeRedisClient, createRedisClient } from './shared/redis-client.js';
 import { SecretRegistry, urlCredentials } from './shared/secret-registry.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
@@ -48,7 +50,12 @@ export interface AppOverrides {
   timers?: ManagerTimers;
 }
 
-const parleyVersion = '0.1.0';
+/** The version the server reports (OpenAPI), from its own package.json, beside src/ and dist/. */
+const parleyVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** The web client's build output, next to this package (from `src/` and from `dist/` alike). */
 const defaultWebClientDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -75,7 +82,10 @@ export interface App {
   readonly conversationManager: ConversationManager | undefined;
   /** Starts listening on the configured host and port (port 0 picks a free one). */
   listen(): Promise<ListeningAddress>;
-  /** Ordered, idempotent shutdown: stop accepting, flush appends, close the database. */
+  /**
+   * Ordered, idempotent shutdown: stop accepting, flush appends, close the database. Rejects,
+   * with the database closed all the same, when a part failed or did not close in time.
+   */
   close(): Promise<void>;
 }
 
@@ -227,12 +237,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await eventStore.flush();
       await realtime.close();
       await http.close();
-      await rateLimitStore?.close();
-      await closeRedisClient(redis);
-      await eventStore.close();
-      await eventStreams.close();
-      await transport.close();
-      await database.close();
+      await eventStore.close(); // the last appends commit and reach the transport
+      try {
+        // Independent of each other, so closed together within half the shutdown timeout: one
+        // that hangs (a Redis connection) cannot keep the database from closing before main.ts
+        // gives up on the process.
+        await closeTogether(
+          [
+            {
+              name: 'rate-limit store',
+              close: async () => {
+                await rateLimitStore?.close();
+                await closeRedisClient(redis);
+              },
+            },
+            { name: 'event streams', close: () => eventStreams.close() },
+            { name: 'event transport', close: () => transport.close() },
+          ],
+          { timeoutMs: config.shutdownTimeoutMs / 2 },
+        );
+      } finally {
+        await database.close();
+      }
       logger.info('shut down');
     })();
     return closing;
@@ -260,41 +286,4 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     close,
   };
-}
-
-/**
- * A Redis client that fails fast while Redis is away (no offline queue, a command timeout), so
- * callers such as the rate limiter fail open at once instead of waiting for a reconnect. It keeps
- * reconnecting in the background. Connection errors are logged once per outage, not per attempt.
- */
-function createRedisClient(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1000,
-  });
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (reported) return;
-    reported = true;
-    logger.warn({ err: error }, 'Redis is unreachable; retrying in the background');
-  });
-  redis.on('ready', () => {
-    if (reported) logger.info('Redis is reachable again');
-    reported = false;
-  });
-  return redis;
-}
-
-async function closeRedisClient(redis: Redis | undefined): Promise<void> {
-  if (redis === undefined) return;
-  if (redis.status === 'ready') {
-    try {
-      await redis.quit();
-      return;
-    } catch {
-      // Fall through: drop the connection instead.
-    }
-  }
-  redis.disconnect();
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { agentStates } from '../agent-state.js';
-import { parseEvent } from '../event-parse.js';
-import { eventTypeName, eventTypeNames } from '../event-type-names.js';
+import { agentStates } from '../v0/agent-state.js';
+import { parseEvent } from '../v0/event-parse.js';
+import { eventTypeName, eventTypeNames } from '../v0/event-type-names.js';
 import {
   projectV1Event,
   v0TypeNamesForV1Kind,

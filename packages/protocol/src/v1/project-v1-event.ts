@@ -1,11 +1,11 @@
-import type { AgentFinishAction, CmdRunAction, MessageAction } from '../action-event.js';
-import type { EventSource } from '../event-source.js';
-import type { EventTypeName } from '../event-type-names.js';
-import type { CmdOutputObservation } from '../observation-event.js';
-import { isAction, isObservation } from '../parley-event.js';
-import type { ParleyEvent } from '../parley-event.js';
-import type { SecurityRisk } from '../security-risk.js';
-import type { ToolCallMetadata } from '../tool-call-metadata.js';
+import type { AgentFinishAction, CmdRunAction, MessageAction } from '../v0/action-event.js';
+import type { EventSource } from '../v0/event-source.js';
+import type { EventTypeName } from '../v0/event-type-names.js';
+import type { CmdOutputObservation } from '../v0/observation-event.js';
+import { isAction, isObservation } from '../v0/parley-event.js';
+import type { ParleyEvent } from '../v0/parley-event.js';
+import type { SecurityRisk } from '../v0/security-risk.js';
+import type { ToolCallMetadata } from '../v0/tool-call-metadata.js';
 import type { V1Content } from './v1-content.js';
 import type {
   V1ActionEvent,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { agentStateSchema } from '../agent-state.js';
-import { eventSourceSchema } from '../event-source.js';
+import { agentStateSchema } from '../v0/agent-state.js';
+import { eventSourceSchema } from '../v0/event-source.js';
 import { v1ContentSchema, v1TextContentSchema } from './v1-content.js';
 import { v1ExecutionStatusSchema } from './v1-execution-status.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentState } from '../agent-state.js';
+import type { AgentState } from '../v0/agent-state.js';
 
 /** The sdk's `ConversationExecutionStatus` values. */
 export const v1ExecutionStatuses = [

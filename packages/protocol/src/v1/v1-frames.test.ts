@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIncomingAction } from '../event-parse.js';
+import { parseIncomingAction } from '../v0/event-parse.js';
 import {
   v1AuthFrameSchema,
   v1ClientFrameSchema,

@@ -28,8 +28,8 @@ export interface TurnLimits {
 
 /**
  * What the HTTP and realtime faces need from the conversation manager: start and stop agent loops,
- * report their status, and hand them client actions. The conversation manager issue implements it
- * with real agent loops; `LogOnlyAgentLoops` stands in until then.
+ * report their status, and hand them client actions. `ConversationManager` implements it with real
+ * agent loops; tests of the faces over fixed logs use `LogOnlyAgentLoops` (test/support).
  */
 export interface AgentLoops {
   status(conversationId: string): AgentLoopStatus;

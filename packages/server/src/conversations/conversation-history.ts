@@ -19,7 +19,7 @@ export interface HistoryOptions {
   systemPrompt: string;
   /** The model's input window in tokens; history is cut to fit about 80 % of it. */
   contextWindowTokens: number;
-  /** User messages that are queued for a later turn: left out for now. */
+  /** User messages queued for a later turn: left out of this turn's history. */
   pendingMessageIds?: ReadonlySet<number>;
 }
 

@@ -73,7 +73,6 @@ export class ConversationService {
     if (request.conversation_id != null && this.#options.allowSetConversationId) {
       conversationId = validateConversationId(request.conversation_id);
     }
-    // The signal reaches the insert: a caller gone before it leaves nothing behind.
     const metadata = await this.#options.conversations.create(
       {
         conversationId,
@@ -219,7 +218,7 @@ export class ConversationService {
     return this.#options.eventStore.search(conversationId, options);
   }
 
-  /** Validates a raw client event dict and hands it to the conversation. */
+  /** Validates a raw client event dict (REST) and hands it to the conversation. */
   async dispatchEvent(
     userId: string,
     conversationId: string,
@@ -227,7 +226,17 @@ export class ConversationService {
     signal?: AbortSignal,
   ): Promise<void> {
     const metadata = await this.#require(userId, conversationId, signal);
-    const action = parseIncomingAction(input);
+    await this.#dispatch(metadata, parseIncomingAction(input), signal);
+  }
+
+  /** Hands the conversation an action its caller already parsed (a socket's message). */
+  async dispatchAction(
+    userId: string,
+    conversationId: string,
+    action: ActionEvent,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const metadata = await this.#require(userId, conversationId, signal);
     await this.#dispatch(metadata, action, signal);
   }
 
@@ -261,11 +270,7 @@ export class ConversationService {
     await loops.dispatch(metadata, action, { secrets });
   }
 
-  async #owns(
-    userId: string,
-    conversationId: string,
-    signal: AbortSignal | undefined,
-  ): Promise<boolean> {
+  async #owns(userId: string, conversationId: string, signal?: AbortSignal): Promise<boolean> {
     validateConversationId(conversationId);
     return this.#options.conversations.owns(userId, conversationId, { signal });
   }
@@ -273,7 +278,7 @@ export class ConversationService {
   async #require(
     userId: string,
     conversationId: string,
-    signal: AbortSignal | undefined,
+    signal?: AbortSignal,
   ): Promise<ConversationMetadata> {
     validateConversationId(conversationId);
     const metadata = await this.#options.conversations.get(userId, conversationId, { signal });

@@ -22,7 +22,10 @@ export interface HttpServerOptions extends MiddlewareOptions {
   bodyLimit?: number;
 }
 
-/** Builds the Fastify app (not listening). The HTTP API issue adds the `/api` routes here. */
+/**
+ * Builds the Fastify app (not listening): middleware and the routes outside `/api`; `registerApi`
+ * adds the API.
+ */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const server = Fastify({
     loggerInstance: options.logger.child({ module: 'http' }) as FastifyBaseLogger,

@@ -1,8 +1,37 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidEventError } from '@parley/protocol';
 import { isAbortError } from '../shared/abort.js';
-import { errorCodes, isParleyError, type ErrorCode } from '../shared/errors.js';
+import {
+  errorCodes,
+  isParleyError,
+  type ErrorCode,
+  type ErrorCodeEntry,
+} from '../shared/errors.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How this route's error answers differ from the handler's default (`RouteErrors`). */
+    errors?: RouteErrors;
+  }
+}
+
+/**
+ * A route's own wording of its errors, where upstream's clients expect it: declared in the
+ * route's `config.errors`, answered by the one error handler, with the status and body shape of
+ * the code table. Routes never catch to remap.
+ */
+export interface RouteErrors {
+  /** Fields every error body of the route carries (upstream names the conversation on start). */
+  fields?: (request: FastifyRequest) => Record<string, unknown>;
+  /**
+   * The answer to a failure on the server side: any error answered with a 5xx except the
+   * shutdown refusal (`SERVER_SHUTTING_DOWN`, which the client retries). What failed is logged,
+   * never sent.
+   */
+  failure?: { code: ErrorCode; message: string };
+}
+
+/** Parley's error body; codes with a `body` shape in the table answer upstream's bare bodies. */
 export interface ErrorBody {
   status: 'error';
   message: string;
@@ -15,21 +44,30 @@ export interface ErrorBody {
   [key: string]: unknown;
 }
 
-/** The body for a domain error code, in upstream's shape. */
+/** The body for a domain error code, in the shape its table entry names. */
 export function errorBody(
   code: ErrorCode,
   message: string,
   extra: Record<string, unknown> = {},
-): ErrorBody {
-  const entry = errorCodes[code] as { messageId?: string };
-  return {
-    status: 'error',
-    message,
-    code,
-    ...(entry.messageId === undefined ? {} : { msg_id: entry.messageId }),
-    detail: message,
-    ...extra,
-  };
+): ErrorBody | Record<string, unknown> {
+  const entry: ErrorCodeEntry = errorCodes[code];
+  switch (entry.body) {
+    case 'message':
+      return { message, ...extra };
+    case 'error':
+      return { error: message, ...extra };
+    case 'success':
+      return { success: false, error: message, ...extra };
+    default:
+      return {
+        status: 'error',
+        message,
+        code,
+        ...(entry.messageId === undefined ? {} : { msg_id: entry.messageId }),
+        detail: message,
+        ...extra,
+      };
+  }
 }
 
 /** A validation issue as fastify-type-provider-zod reports it (a zod issue in Ajv's shape). */
@@ -41,68 +79,97 @@ interface ValidationIssue {
   params?: { keys?: string[]; params?: { type?: unknown } };
 }
 
+/** What the handler answers, before a route's own wording applies. */
+interface Answer {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  extra?: Record<string, unknown>;
+}
+
 /**
  * The one place errors become HTTP responses: domain codes map through `errorCodes`; framework
- * errors (validation, body size, malformed JSON) get JSON bodies too; nothing leaks a stack trace.
- * An aborted operation (mostly: the client went away, `request.clientGone`) is no server fault:
- * it is logged at info with its code and answered 499, which nobody is usually left to read.
+ * errors (validation, body size, malformed JSON) get JSON bodies too; a route's `config.errors`
+ * words its answers where upstream does; nothing leaks a stack trace. An aborted operation (the
+ * client went away: `request.clientGone`) is no server fault: it answers 499 OPERATION_ABORTED,
+ * which nobody is usually left to read, and is logged at info with its code.
  */
 export function registerErrorHandler(server: FastifyInstance): void {
   server.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (isAbortError(error)) {
+    let answer = answerFor(error);
+    const route = request.routeOptions.config.errors;
+    if (answer.code === 'OPERATION_ABORTED') {
       request.log.info(
-        { code: 'OPERATION_ABORTED', reason: abortReason(error) },
+        { code: answer.code, reason: abortReason(error) },
         'request aborted before its answer',
       );
-      return reply
-        .status(errorCodes.OPERATION_ABORTED.httpStatus)
-        .send(errorBody('OPERATION_ABORTED', 'The operation was aborted'));
     }
-    if (isParleyError(error)) {
-      const status = errorCodes[error.code].httpStatus;
-      if (status >= 500) request.log.error({ err: error }, 'request failed');
-      return reply.status(status).send(errorBody(error.code, error.message));
-    }
-    if (error instanceof InvalidEventError) {
-      return reply.status(400).send(errorBody(error.code, error.message, { issues: error.issues }));
-    }
-    if (error.validation !== undefined) {
-      const context = error.validationContext ?? 'body';
-      const detail = (error.validation as ValidationIssue[]).map((issue) =>
-        describeIssue(issue, context),
+    if (answer.status >= 500) {
+      request.log.error(
+        { err: error },
+        isParleyError(error) ? 'request failed' : 'unexpected error',
       );
-      const first = detail[0];
-      const message =
-        first === undefined
-          ? 'Invalid request'
-          : `Invalid request: ${first.loc.join('.')}: ${first.msg}`;
-      return reply.status(422).send({ ...errorBody('REQUEST_INVALID', message), detail });
+      const failure = route?.failure;
+      if (failure !== undefined && answer.code !== 'SERVER_SHUTTING_DOWN') {
+        answer = { status: errorCodes[failure.code].httpStatus, ...failure };
+      }
     }
-    switch (error.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send(errorBody('REQUEST_TOO_LARGE', 'Request body is too large'));
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply
-          .status(400)
-          .send(errorBody('REQUEST_MALFORMED', 'Request body is not valid JSON'));
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.status(415).send(errorBody('REQUEST_MALFORMED', 'Unsupported content type'));
-      default:
-        break;
-    }
-    if (error instanceof SyntaxError) {
-      return reply
-        .status(400)
-        .send(errorBody('REQUEST_MALFORMED', 'Request body is not valid JSON'));
-    }
-    const statusCode = typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (statusCode >= 400 && statusCode < 500) {
-      return reply.status(statusCode).send(errorBody('REQUEST_INVALID', error.message));
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return reply.status(500).send(errorBody('INTERNAL_ERROR', 'Internal server error'));
+    const body = errorBody(answer.code, answer.message, answer.extra);
+    return reply.status(answer.status).send({ ...body, ...route?.fields?.(request) });
   });
+}
+
+function answerFor(error: FastifyError): Answer {
+  // Parley's AbortedError, and a DOM-style AbortError from a library the signal reached.
+  if (isAbortError(error)) {
+    return {
+      status: errorCodes.OPERATION_ABORTED.httpStatus,
+      code: 'OPERATION_ABORTED',
+      message: 'The operation was aborted',
+    };
+  }
+  if (isParleyError(error)) {
+    return { status: errorCodes[error.code].httpStatus, code: error.code, message: error.message };
+  }
+  if (error instanceof InvalidEventError) {
+    return {
+      status: 400,
+      code: error.code,
+      message: error.message,
+      extra: { issues: error.issues },
+    };
+  }
+  if (error.validation !== undefined) {
+    const context = error.validationContext ?? 'body';
+    const detail = (error.validation as ValidationIssue[]).map((issue) =>
+      describeIssue(issue, context),
+    );
+    const first = detail[0];
+    const message =
+      first === undefined
+        ? 'Invalid request'
+        : `Invalid request: ${first.loc.join('.')}: ${first.msg}`;
+    return { status: 422, code: 'REQUEST_INVALID', message, extra: { detail } };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'REQUEST_TOO_LARGE', message: 'Request body is too large' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'REQUEST_MALFORMED', message: 'Request body is not valid JSON' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'REQUEST_MALFORMED', message: 'Unsupported content type' };
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError) {
+    return { status: 400, code: 'REQUEST_MALFORMED', message: 'Request body is not valid JSON' };
+  }
+  const statusCode = typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (statusCode >= 400 && statusCode < 500) {
+    return { status: statusCode, code: 'REQUEST_INVALID', message: error.message };
+  }
+  return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 }
 
 function describeIssue(

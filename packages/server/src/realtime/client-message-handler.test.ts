@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseIncomingAction } from '@parley/protocol';
 import { createCapturingLogger } from '../../test/support/test-logger.js';
 import { ParleyError } from '../shared/errors.js';
 import { SecretRegistry } from '../shared/secret-registry.js';
@@ -15,10 +16,10 @@ function gatedConversations(outcome: (content: string) => Error | undefined = ()
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const conversations = {
-    dispatchEvent: async (_userId, _conversationId, input, signal) => {
+    dispatchAction: async (_userId, _conversationId, action, signal) => {
       signals.push(signal);
       await gate;
-      const content = (input as { args: { content: string } }).args.content;
+      const content = (action as { args: { content: string } }).args.content;
       const failure = outcome(content);
       if (failure !== undefined) throw failure;
       dispatched.push(content);
@@ -57,6 +58,23 @@ describe('ClientMessageHandler', () => {
     expect(dispatched).toEqual(['one', 'two', 'three']);
     expect(errors).toEqual([]);
     expect(signals.every((signal) => signal === dispatches.signal)).toBe(true);
+  });
+
+  it('hands the conversation the action it parsed, not the raw dict', async () => {
+    const received: unknown[] = [];
+    const conversations = {
+      dispatchAction: async (_userId, _conversationId, action) => {
+        received.push(action);
+      },
+    } as RealtimeConversations;
+    const dispatches = new ClientMessageDispatches();
+    const { handler, errors } = handlerFor(conversations, dispatches);
+    const raw = message('parsed once');
+    handler.handle(raw);
+    await dispatches.settled();
+    expect(errors).toEqual([]);
+    expect(received).toEqual([parseIncomingAction(raw)]);
+    expect(received[0]).not.toBe(raw);
   });
 
   it('answers a message that arrives while the server shuts down with an error frame', async () => {

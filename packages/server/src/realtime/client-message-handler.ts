@@ -1,4 +1,4 @@
-import { InvalidEventError, parseIncomingAction } from '@parley/protocol';
+import { InvalidEventError, parseIncomingAction, type ActionEvent } from '@parley/protocol';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { isParleyError, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -7,7 +7,7 @@ import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import type { MessageRateLimiter } from './message-rate-limiter.js';
 
 /** The conversation use cases the realtime faces call; `ConversationService` provides them. */
-export type RealtimeConversations = Pick<ConversationService, 'get' | 'start' | 'dispatchEvent'>;
+export type RealtimeConversations = Pick<ConversationService, 'get' | 'start' | 'dispatchAction'>;
 
 export interface ClientMessageHandlerOptions {
   conversations: RealtimeConversations;
@@ -68,8 +68,9 @@ export class ClientMessageHandler {
       options.sendError('SOCKET_MESSAGE_INVALID', input.reason);
       return;
     }
+    let action: ActionEvent;
     try {
-      parseIncomingAction(input);
+      action = parseIncomingAction(input);
     } catch (error) {
       if (error instanceof InvalidEventError) {
         options.sendError('SOCKET_MESSAGE_INVALID', error.message);
@@ -81,7 +82,8 @@ export class ClientMessageHandler {
       options.sendError('STORE_CLOSED', 'The server is shutting down; the message was not taken');
       return;
     }
-    this.#queue = this.#queue.then(() => this.#dispatch(input));
+    // The parsed action travels on: the conversation does not parse it again.
+    this.#queue = this.#queue.then(() => this.#dispatch(action));
     options.dispatches.track(this.#queue);
   }
 
@@ -95,13 +97,13 @@ export class ClientMessageHandler {
     return this.#queue;
   }
 
-  async #dispatch(input: unknown): Promise<void> {
+  async #dispatch(action: ActionEvent): Promise<void> {
     const options = this.#options;
     try {
-      await options.conversations.dispatchEvent(
+      await options.conversations.dispatchAction(
         options.userId,
         options.conversationId,
-        input,
+        action,
         options.dispatches.signal,
       );
     } catch (error) {

@@ -3,6 +3,22 @@
  * whose `code` is listed in `errorCodes`; the HTTP layer maps codes to statuses in one place.
  */
 
+/**
+ * The shape of a code's HTTP body. The default is Parley's `{status: "error", message, code,
+ * msg_id?, detail}`; a few answers keep upstream's bare bodies because its clients read them so:
+ * `message` → `{message}`, `error` → `{error: message}`, `success` → `{success: false, error:
+ * message}`.
+ */
+export type ErrorBodyShape = 'message' | 'error' | 'success';
+
+export interface ErrorCodeEntry {
+  httpStatus: number;
+  description: string;
+  /** Upstream's i18n message id, for the codes that have one. */
+  messageId?: string;
+  body?: ErrorBodyShape;
+}
+
 /** Every stable error code, with the HTTP status it maps to and what it means. */
 export const errorCodes = {
   CONFIG_INVALID: {
@@ -28,7 +44,6 @@ export const errorCodes = {
     httpStatus: 500,
     description: 'The database rejected or failed an operation.',
   },
-  WORKER_FAILURE: { httpStatus: 500, description: 'A worker thread failed or exited.' },
   INTERNAL_ERROR: { httpStatus: 500, description: 'An unexpected error; details are in the log.' },
   SECRET_UNREADABLE: {
     httpStatus: 500,
@@ -72,10 +87,20 @@ export const errorCodes = {
     description: 'The chosen LLM needs an API key and none is set.',
     messageId: 'STATUS$ERROR_LLM_AUTHENTICATION',
   },
-  SECRET_NOT_FOUND: { httpStatus: 404, description: 'No custom secret has that name.' },
+  MESSAGE_NOT_ADDED: {
+    httpStatus: 500,
+    description: 'A user message could not be added for a reason on the server side.',
+    body: 'success',
+  },
+  SECRET_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No custom secret has that name.',
+    body: 'error',
+  },
   SECRET_ALREADY_EXISTS: {
     httpStatus: 400,
     description: 'A custom secret with that name already exists.',
+    body: 'message',
   },
   LLM_REQUEST_INVALID: {
     httpStatus: 400,
@@ -157,10 +182,7 @@ export const errorCodes = {
     httpStatus: 503,
     description: 'Replay memory stayed full past the wait bound; try again later.',
   },
-} as const satisfies Record<
-  string,
-  { httpStatus: number; description: string; messageId?: string }
->;
+} as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;
 

@@ -1,9 +1,24 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { InProcessEventTransport } from '../../src/events/event-transport.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
+import { openDatabase } from '../../src/storage/open-database.js';
 import { messageAction } from '../support/event-fixtures.js';
+import { ScriptedRateLimitStore } from '../support/fake-rate-limit-store.js';
 import { createTestConfig } from '../support/test-config.js';
+
+/** A transport whose close never finishes (a stuck connection), recording that it began. */
+class StuckTransport extends InProcessEventTransport {
+  constructor(private readonly steps: string[]) {
+    super();
+  }
+
+  override close(): Promise<void> {
+    this.steps.push('event transport: closing');
+    return new Promise(() => {});
+  }
+}
 
 describe('app', () => {
   const apps: App[] = [];
@@ -66,5 +81,52 @@ describe('app', () => {
     const reopened = await createApp(app.config, { logger: createSilentLogger() });
     apps.push(reopened);
     expect(await reopened.eventStore.latestId('flushed')).toBe(49);
+  });
+
+  it('a part that never finishes closing does not hold up shutdown: the rest closes, the error names it', async () => {
+    const steps: string[] = [];
+    const config = createTestConfig({
+      PARLEY_SHUTDOWN_TIMEOUT_MS: '200',
+      PARLEY_RATE_LIMIT_PER_SECOND: '10',
+    });
+    const opened = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDirectory: config.dataDirectory,
+      logger: createSilentLogger(),
+    });
+    const rateLimitStore = new ScriptedRateLimitStore();
+    rateLimitStore.close = async () => {
+      steps.push('rate-limit store: closed');
+    };
+    const app = await createApp(config, {
+      logger: createSilentLogger(),
+      transport: new StuckTransport(steps),
+      rateLimitStore,
+      database: {
+        ...opened,
+        close: async () => {
+          await opened.close();
+          steps.push('database: closed');
+        },
+      },
+    });
+    const stream = app.eventStreams.get('open');
+    stream.subscribe('test', 'one', () => {});
+
+    await expect(app.close()).rejects.toMatchObject({
+      code: 'OPERATION_TIMEOUT',
+      message: 'Still closing after 100 ms: event transport',
+    });
+    // The stuck part began closing, the others finished, and the database closed after them.
+    expect(steps).toEqual([
+      'rate-limit store: closed',
+      'event transport: closing',
+      'database: closed',
+    ]);
+    await expect(stream.append([messageAction('late')])).rejects.toMatchObject({
+      code: 'STORE_CLOSED',
+      message: 'The event stream is closed',
+    });
+    rmSync(config.dataDirectory, { recursive: true, force: true });
   });
 });

@@ -52,7 +52,11 @@ const notes = reliabilityNotes(results);
 const knownOpen = knownOpenPromises
   .map((known) => `- ${known.scenario}, ${known.bound}: ${known.why}`)
   .join('\n');
-const table = `${reliabilityTable(results)}${notes === '' ? '' : `\n\n${notes}`}\n\nKnown open (FAIL above, allowed by the test suite until fixed):\n\n${knownOpen}`;
+const knownOpenSection =
+  knownOpen === ''
+    ? ''
+    : `\n\nKnown open (FAIL above, allowed by the test suite until fixed):\n\n${knownOpen}`;
+const table = `${reliabilityTable(results)}${notes === '' ? '' : `\n\n${notes}`}${knownOpenSection}`;
 console.log(`\n${table}\n`);
 const failures = failureReport(results);
 for (const failure of failures) console.log(`FAIL ${failure}`);

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addMessageRequestSchema, eventPageQuerySchema, eventPageSchema } from '@parley/protocol';
 import type { ConversationService } from '../../conversations/conversation-service.js';
-import { ParleyError, errorCodes, isParleyError } from '../../shared/errors.js';
+import { ParleyError } from '../../shared/errors.js';
 import { conversationParams } from './conversation-routes.js';
 
 const tags = ['events'];
@@ -76,28 +76,24 @@ export function registerConversationEventRoutes(
         body: addMessageRequestSchema,
         response: { 200: successSchema, 500: successSchema },
       },
+      // Upstream's `{success: false, error}` for a failure on the server side; client errors and
+      // the shutdown refusal keep their code.
+      config: {
+        errors: {
+          failure: {
+            code: 'MESSAGE_NOT_ADDED',
+            message: 'Error adding message to conversation: internal error (see the server log)',
+          },
+        },
+      },
     },
-    async (request, reply) => {
-      try {
-        await service.sendMessage(
-          request.userId,
-          request.params.id,
-          request.body.message,
-          request.clientGone,
-        );
-      } catch (error) {
-        // Client errors and a shutdown refusal (503, retry later) keep their code.
-        if (
-          isParleyError(error) &&
-          (errorCodes[error.code].httpStatus < 500 || error.code === 'SERVER_SHUTTING_DOWN')
-        )
-          throw error;
-        request.log.error({ err: error }, 'adding a message failed');
-        return reply.status(500).send({
-          success: false,
-          error: 'Error adding message to conversation: internal error (see the server log)',
-        });
-      }
+    async (request) => {
+      await service.sendMessage(
+        request.userId,
+        request.params.id,
+        request.body.message,
+        request.clientGone,
+      );
       return { success: true };
     },
   );

@@ -12,9 +12,8 @@ import {
   updateConversationRequestSchema,
 } from '@parley/protocol';
 import type { ConversationService } from '../../conversations/conversation-service.js';
-import { ParleyError, isParleyError } from '../../shared/errors.js';
+import { ParleyError } from '../../shared/errors.js';
 import { toConversationInfo } from '../conversation-info.js';
-import { errorBody } from '../error-handler.js';
 
 const tags = ['conversations'];
 export const conversationParams = z.object({ id: z.string() });
@@ -115,35 +114,26 @@ export function registerConversationRoutes(
           500: errorResponseSchema,
         },
       },
+      // Upstream answers start's errors as a ConversationResponse naming the conversation.
+      config: {
+        errors: {
+          fields: (request) => ({ conversation_id: (request.params as { id: string }).id }),
+          failure: {
+            code: 'INTERNAL_ERROR',
+            message: 'Failed to start conversation: internal error (see the server log)',
+          },
+        },
+      },
     },
-    async (request, reply) => {
+    async (request) => {
       const conversationId = request.params.id;
-      try {
-        const status = await service.start(request.userId, conversationId, request.clientGone);
-        return {
-          status: 'ok' as const,
-          conversation_id: conversationId,
-          message: null,
-          conversation_status: status,
-        };
-      } catch (error) {
-        if (isParleyError(error) && error.code === 'CONVERSATION_NOT_FOUND') {
-          return reply
-            .status(404)
-            .send(errorBody(error.code, error.message, { conversation_id: conversationId }));
-        }
-        if (isParleyError(error) && error.code !== 'STORAGE_FAILURE') throw error;
-        request.log.error({ err: error, conversationId }, 'start failed');
-        return reply.status(500).send(
-          errorBody(
-            'INTERNAL_ERROR',
-            'Failed to start conversation: internal error (see the server log)',
-            {
-              conversation_id: conversationId,
-            },
-          ),
-        );
-      }
+      const status = await service.start(request.userId, conversationId, request.clientGone);
+      return {
+        status: 'ok' as const,
+        conversation_id: conversationId,
+        message: null,
+        conversation_status: status,
+      };
     },
   );
 

@@ -9,7 +9,6 @@ import {
   updateSecretRequestSchema,
 } from '@parley/protocol';
 import type { SecretsStore } from '../../conversations/secrets-store.js';
-import { isParleyError } from '../../shared/errors.js';
 
 const tags = ['secrets'];
 const secretParams = z.object({ id: z.string().min(1).max(200) });
@@ -44,16 +43,8 @@ export function registerSecretsRoutes(
       },
     },
     async (request, reply) => {
-      try {
-        await options.secrets.create(request.userId, request.body, {
-          signal: request.clientGone,
-        });
-      } catch (error) {
-        if (isParleyError(error) && error.code === 'SECRET_ALREADY_EXISTS') {
-          return reply.status(400).send({ message: error.message });
-        }
-        throw error;
-      }
+      // A taken name is SECRET_ALREADY_EXISTS: 400 `{message}`, as upstream (the code table).
+      await options.secrets.create(request.userId, request.body, { signal: request.clientGone });
       return reply.status(201).send({ message: 'Secret created successfully' });
     },
   );
@@ -72,20 +63,11 @@ export function registerSecretsRoutes(
         },
       },
     },
-    async (request, reply) => {
-      try {
-        await options.secrets.update(request.userId, request.params.id, request.body, {
-          signal: request.clientGone,
-        });
-      } catch (error) {
-        if (isParleyError(error) && error.code === 'SECRET_NOT_FOUND') {
-          return reply.status(404).send({ error: error.message });
-        }
-        if (isParleyError(error) && error.code === 'SECRET_ALREADY_EXISTS') {
-          return reply.status(400).send({ message: error.message });
-        }
-        throw error;
-      }
+    async (request) => {
+      // SECRET_NOT_FOUND answers 404 `{error}`, SECRET_ALREADY_EXISTS 400 `{message}`.
+      await options.secrets.update(request.userId, request.params.id, request.body, {
+        signal: request.clientGone,
+      });
       return { message: 'Secret updated successfully' };
     },
   );
@@ -99,17 +81,10 @@ export function registerSecretsRoutes(
         response: { 200: messageResponseSchema, 404: simpleErrorSchema },
       },
     },
-    async (request, reply) => {
-      try {
-        await options.secrets.delete(request.userId, request.params.id, {
-          signal: request.clientGone,
-        });
-      } catch (error) {
-        if (isParleyError(error) && error.code === 'SECRET_NOT_FOUND') {
-          return reply.status(404).send({ error: error.message });
-        }
-        throw error;
-      }
+    async (request) => {
+      await options.secrets.delete(request.userId, request.params.id, {
+        signal: request.clientGone,
+      });
       return { message: 'Secret deleted successfully' };
     },
   );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import {
@@ -8,6 +9,7 @@ import {
   type TestApi,
 } from '../../support/test-api.js';
 import { testDatabaseBackends } from '../../support/test-databases.js';
+import { createCapturingLogger } from '../../support/test-logger.js';
 
 const backends = await testDatabaseBackends();
 
@@ -150,6 +152,60 @@ for (const backend of backends) {
       expect(response.text).not.toContain('"stack"');
     });
 
+    it("a failure on the server side answers in the route's upstream words, and is logged", async () => {
+      const capture = createCapturingLogger('error');
+      const api = await createTestApi(backend, { logger: capture.logger });
+      apis.push(api);
+      const app = api.app;
+      const id = await createConversation(app);
+      await app.database.close();
+      const started = await request(app, 'POST', `/api/conversations/${id}/start`, {
+        payload: {},
+      });
+      expect({ status: started.status, body: started.body }).toEqual({
+        status: 500,
+        body: {
+          status: 'error',
+          message: 'Failed to start conversation: internal error (see the server log)',
+          code: 'INTERNAL_ERROR',
+          detail: 'Failed to start conversation: internal error (see the server log)',
+          conversation_id: id,
+        },
+      });
+      const sent = await request(app, 'POST', `/api/conversations/${id}/message`, {
+        payload: { message: 'hello?' },
+      });
+      expect({ status: sent.status, body: sent.body }).toEqual({
+        status: 500,
+        body: {
+          success: false,
+          error: 'Error adding message to conversation: internal error (see the server log)',
+        },
+      });
+      expect(sent.text).not.toMatch(stackFrame);
+      // What failed went to the log, once per request, with the error itself.
+      const failures = capture.lines().filter((line) => line['err'] !== undefined);
+      expect(failures).toHaveLength(2);
+    });
+
+    it('start of a missing conversation: 404 naming it, in the default body', async () => {
+      const app = await start();
+      const response = await request(app, 'POST', '/api/conversations/0000missing/start', {
+        payload: {},
+      });
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 404,
+        body: {
+          status: 'error',
+          message: 'Conversation not found',
+          code: 'CONVERSATION_NOT_FOUND',
+          msg_id: 'CONVERSATION$NOT_FOUND',
+          detail: 'Conversation not found',
+          conversation_id: '0000missing',
+        },
+      });
+    });
+
     it('no error body carries a stack trace', async () => {
       const app = await start();
       const id = await createConversation(app);
@@ -181,6 +237,18 @@ for (const backend of backends) {
         expect(response.text).not.toContain('"stack"');
         expect(response.body).toBeTypeOf('object');
       }
+    });
+
+    it("reports the server package's version in the OpenAPI document", async () => {
+      const app = await start();
+      const response = await request(app, 'GET', '/openapi.json');
+      const packageJson = JSON.parse(
+        readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+      ) as { name: string; version: string };
+      expect(packageJson.name).toBe('@parley/server');
+      expect((response.body as { info: { version: string } }).info.version).toBe(
+        packageJson.version,
+      );
     });
 
     it('serves an OpenAPI 3 document with every route, and browsable docs', async () => {

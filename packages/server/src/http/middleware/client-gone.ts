@@ -10,9 +10,9 @@ declare module 'fastify' {
      * Fires when the client goes away before the response to this request is finished: the
      * connection closed (reset, or destroyed by the client) while the response was unsent or
      * half sent. Never fires once the response is finished. Routes pass it to every service and
-     * store call; Fastify's own `request.signal` is not used because it follows the request
-     * stream's `close`, which newer Node versions emit as soon as a POST body has been read
-     * (fastify#6725).
+     * store call. Fastify's own `request.signal` is not used: it follows the request stream's
+     * `close`, so it also fires after every normal answer and, on some Node versions, as soon as
+     * a POST body was read (fastify#6725); it cannot tell a client gone from a request done.
      */
     readonly clientGone: AbortSignal;
     [responseKey]: ServerResponse | null;

@@ -11,6 +11,7 @@ const serverFolders = [
   'storage',
   'events',
   'llm',
+  'runtime',
   'conversations',
   'http',
   'realtime',
@@ -24,15 +25,16 @@ const allowedImports = {
   storage: ['shared', 'config'],
   events: ['shared', 'storage'],
   llm: ['shared'],
+  runtime: ['shared', 'config'],
   conversations: ['shared', 'storage', 'events', 'llm'],
   http: ['shared', 'config', 'conversations', 'events'],
   realtime: ['shared', 'config', 'conversations', 'events'],
 };
 
 /** Folders that may not use the wire contract (`@parley/protocol`). */
-const withoutProtocol = ['shared', 'config', 'storage', 'llm'];
+const withoutProtocol = ['shared', 'config', 'storage', 'llm', 'runtime'];
 /** Folders that may use config types only, never load the configuration. */
-const configTypesOnly = ['storage', 'http', 'realtime'];
+const configTypesOnly = ['storage', 'runtime', 'http', 'realtime'];
 
 const boundaryZones = [
   ...withoutProtocol.map((folder) => ({

@@ -182,6 +182,22 @@ export const errorCodes = {
     httpStatus: 503,
     description: 'Replay memory stayed full past the wait bound; try again later.',
   },
+  WORKSPACE_ID_INVALID: {
+    httpStatus: 400,
+    description: 'A workspace id is empty, too long, or not made of A-Z a-z 0-9 _ -.',
+  },
+  SANDBOX_UNAVAILABLE: {
+    httpStatus: 503,
+    description: 'bubblewrap is missing or cannot create namespaces; commands cannot run.',
+  },
+  SANDBOX_COMMAND_INVALID: {
+    httpStatus: 400,
+    description: 'A command, its working directory or an exported variable is malformed.',
+  },
+  SANDBOX_START_FAILED: {
+    httpStatus: 500,
+    description: 'The sandbox could not start a command; details are in the log.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -29,6 +29,11 @@ export class OutputCapture {
     return this.#totalBytes;
   }
 
+  /** Bytes held in memory (head and tail); bounded by 1.5 × the cap plus one chunk. */
+  get retainedBytes(): number {
+    return this.#headBytes + this.#tailBytes;
+  }
+
   /** Adds a chunk from the stream named `source` (each stream keeps its own UTF-8 decoder). */
   push(source: string, chunk: Buffer): void {
     const before = this.#totalBytes;

@@ -44,6 +44,20 @@ describe('import rules', () => {
       "import { createTestConfig } from '../../test/support/test-config.js';",
     ],
     ['packages/protocol/src/x.ts', "import { createApp } from '../../server/src/app.js';"],
+    [
+      'packages/server/src/runtime/x.ts',
+      "import { EventStream } from '../events/event-stream.js';",
+    ],
+    ['packages/server/src/runtime/x.ts', "import { loadConfig } from '../config/load-config.js';"],
+    ['packages/server/src/runtime/x.ts', "import { agentStates } from '@parley/protocol';"],
+    [
+      'packages/server/src/http/x.ts',
+      "import { BubblewrapSandbox } from '../runtime/bubblewrap-sandbox.js';",
+    ],
+    [
+      'packages/server/src/realtime/x.ts',
+      "import { BubblewrapSandbox } from '../runtime/bubblewrap-sandbox.js';",
+    ],
   ])('refuses %s importing: %s', async (path, code) => {
     expect(await ruleViolations(path, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
   });
@@ -60,6 +74,8 @@ describe('import rules', () => {
       "import { SqlEventStore } from '../events/sql-event-store.js';",
     ],
     ['packages/server/src/app.ts', "import { openDatabase } from './storage/open-database.js';"],
+    ['packages/server/src/runtime/x.ts', "import type { Config } from '../config/config.js';"],
+    ['packages/server/src/runtime/x.ts', "import { ParleyError } from '../shared/errors.js';"],
     [
       'packages/server/src/events/x.test.ts',
       "import { createTestConfig } from '../../test/support/test-config.js';",

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BubblewrapSandbox } from '../../../src/runtime/bubblewrap-sandbox.js';
@@ -171,6 +171,25 @@ describe.skipIf(!available)('BubblewrapSandbox: when commands cannot run', () =>
     expect(error.message).toContain('apt-get install bubblewrap');
     temporary.remove();
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'says so when the sandbox user cannot reach the workspace root',
+    async () => {
+      const temporary = temporaryRoot('sandbox-unreachable');
+      chmodSync(temporary.root, 0o700);
+      const { logger } = createCapturingLogger('silent');
+      const sandbox = new BubblewrapSandbox({
+        workspaceRoot: join(temporary.root, 'workspaces'),
+        bubblewrapPath,
+        logger,
+      });
+      const error = await rejection(sandbox.run('w1', 'true'));
+      expect(error.code).toBe('SANDBOX_UNAVAILABLE');
+      expect(error.message).toMatch(/uid 65534 must be able to reach/);
+      expect(error.message).toContain('Permission denied');
+      temporary.remove();
+    },
+  );
 
   it('refuses new commands once closed', async () => {
     const temporary = temporaryRoot('sandbox-closed');

@@ -60,7 +60,9 @@ describe.skipIf(!available)('the sandbox bounds what a command consumes (R16)', 
       timeoutMs: 5_000,
     });
     expect(result.output).toMatch(/fork|Resource temporarily unavailable/i);
-    if (isRoot) await vi.waitFor(() => expect(processesOf(user.uid)).toEqual([]));
+    if (isRoot) {
+      await vi.waitFor(() => expect(processesOf(user.uid)).toEqual([]), { timeout: 10_000 });
+    }
     expect((await sandbox.run('bomb', 'echo still works')).output).toBe('still works\n');
   });
 

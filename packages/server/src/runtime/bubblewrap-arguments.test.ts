@@ -45,8 +45,9 @@ describe('bubblewrapArguments', () => {
     expect(targets).not.toContain('/etc');
     expect(targets.filter((target) => target?.includes('shadow'))).toEqual([]);
     expect(valuesOf(args, '--symlink', 2)).toEqual([['usr/bin', '/bin']]);
-    expect(valuesOf(args, '--tmpfs')).toEqual([['/tmp']]);
-    expect(valuesOf(args, '--remount-ro')).toEqual([['/']]);
+    expect(valuesOf(args, '--tmpfs')).toEqual([['/dev/shm'], ['/tmp']]);
+    expect(valuesOf(args, '--size')).toEqual([['1024'], ['1024']]);
+    expect(valuesOf(args, '--remount-ro')).toEqual([['/dev'], ['/']]);
   });
 
   it('sets the environment after clearing it and runs the command with sh -c', () => {

@@ -2,8 +2,8 @@
  * The bubblewrap command line for one command. Every namespace is new (no network unless
  * allowed); the system is read-only (`/usr` and the `/bin`, `/lib*` links or directories); `/etc`
  * holds a generated `passwd`, `group`, `hosts` and `nsswitch.conf` plus the few host files
- * programs need (never `shadow`); `/tmp` is a private size-capped tmpfs; `/proc` and `/dev` are
- * the sandbox's own; only the workspace is writable, at `/workspace`. The environment is cleared
+ * programs need (never `shadow`); `/tmp` and `/dev/shm` are private size-capped tmpfs; `/proc` and
+ * `/dev` are the sandbox's own; only the workspace is writable, at `/workspace`. The environment is cleared
  * and rebuilt from `env`.
  */
 
@@ -87,11 +87,18 @@ export function bubblewrapArguments(options: BubblewrapCommand): string[] {
     '--size',
     String(options.tmpBytes),
     '--tmpfs',
+    '/dev/shm',
+    '--size',
+    String(options.tmpBytes),
+    '--tmpfs',
     '/tmp',
     '--bind',
     options.workspacePath,
     sandboxWorkspaceDirectory,
-    // The root (and /etc in it) read-only; the binds above keep their own modes.
+    // The root (and /etc in it) and /dev are unbounded tmpfs: read-only. The mounts on them
+    // (the workspace, /tmp, /dev/shm, the device nodes) keep their own modes.
+    '--remount-ro',
+    '/dev',
     '--remount-ro',
     '/',
     '--chdir',

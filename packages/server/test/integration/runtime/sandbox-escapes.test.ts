@@ -67,6 +67,7 @@ describe.skipIf(!available)('the sandbox keeps commands away from the host (R16)
       'echo pwned > /usr/pwned',
       'echo pwned > /etc/pwned',
       'echo pwned > /pwned',
+      'echo pwned > /dev/pwned',
       'echo pwned > ../pwned',
     ];
     for (const command of attempts) {

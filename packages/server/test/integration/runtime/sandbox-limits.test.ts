@@ -66,7 +66,7 @@ describe.skipIf(!available)('the sandbox bounds what a command consumes (R16)', 
     expect((await sandbox.run('bomb', 'echo still works')).output).toBe('still works\n');
   });
 
-  it('stops a write at the file-size cap, and /tmp at its size', async () => {
+  it('stops a write at the file-size cap, and /tmp and /dev/shm at their size', async () => {
     const big = await sandbox.run('disk', 'head -c 5000000 /dev/zero > big; echo "status $?"');
     expect(big.output).toMatch(/status (153|1)\n$/);
     expect(statSync(join(workspaceRoot, 'disk', 'big')).size).toBeLessThanOrEqual(1 * mebibyte);
@@ -76,6 +76,12 @@ describe.skipIf(!available)('the sandbox bounds what a command consumes (R16)', 
     );
     expect(tmp.exitCode).toBe(9);
     expect(tmp.output).toContain('No space left on device');
+    const shm = await sandbox.run(
+      'disk',
+      'for i in 1 2 3 4; do head -c 900000 /dev/zero > /dev/shm/f$i || exit 9; done',
+    );
+    expect(shm.exitCode).toBe(9);
+    expect(shm.output).toContain('No space left on device');
   });
 
   it('keeps 100 MB of output to the cap, marked truncated, and streams no more than the cap', async () => {

@@ -21,6 +21,7 @@ import { RateLimiter, rateLimitCountCap } from './http/rate-limit/rate-limiter.j
 import { RedisRateLimitStore } from './http/rate-limit/redis-rate-limit-store.js';
 import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
 import { RealtimeServer } from './realtime/realtime-server.js';
+import { createSandbox, type Sandbox } from './runtime/create-sandbox.js';
 import { closeTogether } from './shared/close-together.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
@@ -81,6 +82,8 @@ export interface App {
   readonly http: FastifyInstance;
   /** Socket.IO and the V1 WebSocket on `http`'s server; the conversation manager's notifier. */
   readonly realtime: RealtimeServer;
+  /** Where tool commands will run (`config.sandbox`); no layer calls it yet. */
+  readonly sandbox: Sandbox;
   /** The agent loops (undefined when `overrides.agentLoops` replaced them). */
   readonly conversationManager: ConversationManager | undefined;
   /** Starts listening on the configured host and port (port 0 picks a free one). */
@@ -122,6 +125,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     groupCommitMaxDelayMs: config.storage.groupCommitMaxDelayMs,
   });
   const transport = overrides.transport ?? new InProcessEventTransport();
+  const sandbox = createSandbox(config.sandbox, logger.child({ module: 'runtime' }));
   eventStore.onCommit((conversationId, events) => transport.publish(conversationId, events));
   const eventStreams = new EventStreams({
     store: eventStore,
@@ -257,6 +261,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             },
             { name: 'event streams', close: () => eventStreams.close() },
             { name: 'event transport', close: () => transport.close() },
+            { name: 'sandbox', close: () => sandbox.close() },
           ],
           { timeoutMs: config.shutdownTimeoutMs / 2 },
         );
@@ -279,6 +284,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     http,
     realtime,
     conversationManager: services.conversationManager,
+    sandbox,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const address = http.server.address();

@@ -73,6 +73,7 @@ export interface Config {
     /** How long a replay waits for its share of the budget before the client is refused, in ms. */
     readonly replayWaitMs: number;
   };
+  readonly sandbox: SandboxConfig;
   /** The conversation manager and its agent loops. */
   readonly conversations: {
     /** Agent loops per user; starting one more closes the least recently active. */
@@ -91,6 +92,26 @@ export interface Config {
     readonly contextWindowTokens: number;
     /** Ask the LLM for a conversation's title (else the first message, truncated). */
     readonly titleFromLlm: boolean;
+  };
+}
+
+/** Where and how tool commands run (`runtime/`). Unset limits take the runtime's defaults. */
+export interface SandboxConfig {
+  /** `bubblewrap`, or `unsandboxed`: commands straight on the host, logged loudly. */
+  readonly kind: 'bubblewrap' | 'unsandboxed';
+  /** Workspaces are `<workspaceRoot>/<id>`. */
+  readonly workspaceRoot: string;
+  /** Let commands reach the network (bubblewrap); off by default. */
+  readonly network: boolean;
+  /** The unprivileged host user commands run as when Parley runs as root. */
+  readonly user: { readonly uid: number; readonly gid: number };
+  readonly limits: {
+    readonly timeoutMs?: number;
+    readonly cpuSeconds?: number;
+    readonly memoryBytes?: number;
+    readonly processes?: number;
+    readonly fileSizeBytes?: number;
+    readonly outputBytes?: number;
   };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ParleyError } from '../shared/errors.js';
@@ -124,6 +124,20 @@ const environmentSchema = z.object({
   PARLEY_DELTA_MAX_CHARS: positiveInteger.max(1_000_000).default(400),
   PARLEY_CONTEXT_WINDOW_TOKENS: positiveInteger.min(1_000).default(128_000),
   PARLEY_TITLE_FROM_LLM: booleanText.default(true),
+  PARLEY_SANDBOX: z.enum(['bubblewrap', 'unsandboxed']).default('bubblewrap'),
+  PARLEY_WORKSPACE_DIR: optionalText,
+  PARLEY_SANDBOX_NETWORK: booleanText.default(false),
+  PARLEY_SANDBOX_USER: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'must be uid:gid, both unprivileged (not 0)')
+    .default('65534:65534'),
+  PARLEY_SANDBOX_TIMEOUT_MS: positiveInteger.max(2_147_483_647).optional(),
+  PARLEY_SANDBOX_CPU_SECONDS: positiveInteger.optional(),
+  PARLEY_SANDBOX_MEMORY_BYTES: positiveInteger.min(64 * 1024 * 1024).optional(),
+  PARLEY_SANDBOX_PROCESSES: positiveInteger.max(1_000_000).optional(),
+  PARLEY_SANDBOX_FILE_SIZE_BYTES: positiveInteger.optional(),
+  PARLEY_SANDBOX_OUTPUT_BYTES: positiveInteger.min(1024).optional(),
 });
 
 /**
@@ -198,6 +212,22 @@ export function loadConfig(
       replayBudgetBytes: values.PARLEY_REPLAY_BUDGET_BYTES,
       replayWaitMs: values.PARLEY_REPLAY_WAIT_MS,
     },
+    sandbox: {
+      kind: values.PARLEY_SANDBOX,
+      workspaceRoot: resolve(
+        values.PARLEY_WORKSPACE_DIR ?? join(values.PARLEY_DATA_DIR, 'workspaces'),
+      ),
+      network: values.PARLEY_SANDBOX_NETWORK,
+      user: sandboxUser(values.PARLEY_SANDBOX_USER),
+      limits: definedEntries({
+        timeoutMs: values.PARLEY_SANDBOX_TIMEOUT_MS,
+        cpuSeconds: values.PARLEY_SANDBOX_CPU_SECONDS,
+        memoryBytes: values.PARLEY_SANDBOX_MEMORY_BYTES,
+        processes: values.PARLEY_SANDBOX_PROCESSES,
+        fileSizeBytes: values.PARLEY_SANDBOX_FILE_SIZE_BYTES,
+        outputBytes: values.PARLEY_SANDBOX_OUTPUT_BYTES,
+      }),
+    },
     conversations: {
       maxRunningPerUser: values.PARLEY_MAX_RUNNING_CONVERSATIONS,
       closeDelayMs: values.PARLEY_CLOSE_DELAY_SECONDS * 1000,
@@ -209,6 +239,19 @@ export function loadConfig(
       titleFromLlm: values.PARLEY_TITLE_FROM_LLM,
     },
   });
+}
+
+function sandboxUser(text: string): { uid: number; gid: number } {
+  const [uid, gid] = text.split(':').map(Number);
+  return { uid: uid ?? 65534, gid: gid ?? 65534 };
+}
+
+function definedEntries<T extends Record<string, number | undefined>>(
+  entries: T,
+): { [K in keyof T]?: number } {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: number;
+  };
 }
 
 function readDotenv(path: string | false): Record<string, string> {

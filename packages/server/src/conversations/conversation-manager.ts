@@ -5,19 +5,19 @@ import type { LanguageModel } from '../llm/language-model.js';
 import type { ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { AgentLoop } from './agent-loop.js';
+import { AgentLoop } from './agent/agent-loop.js';
 import type { AgentLoopStatus, AgentLoops, StartOptions, TurnLimits } from './agent-loops.js';
 import { defaultConversationTitle, type ConversationMetadata } from './conversation-metadata.js';
 import { ConversationTitles } from './conversation-title.js';
 import { silentNotifier, type RealtimeNotifier, type StatusUpdate } from './realtime-notifier.js';
-import { ToolRegistry } from './tool-registry.js';
+import { ToolRegistry } from './agent/tool-registry.js';
 import {
   defaultConversationManagerSettings,
   systemPrompt,
   type ConversationManagerSettings,
   type ManagerTimers,
 } from './conversation-manager-settings.js';
-import type { TurnSettings } from './turn-runner.js';
+import type { TurnSettings } from './agent/turn-runner.js';
 
 export type {
   ConversationManagerSettings,

@@ -15,8 +15,8 @@ import {
 } from './conversation-manager.js';
 import { ConversationService } from './conversation-service.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
-import { SqlSecretsStore } from './sql-secrets-store.js';
-import { SqlSettingsStore } from './sql-settings-store.js';
+import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
+import { SqlSettingsStore } from '../settings/sql-settings-store.js';
 import { createUserLlmContextLoader } from './user-llm-context.js';
 
 export interface ConversationServices {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ParleyError } from '../shared/errors.js';
-import { generateTitle } from './conversation-title.js';
+import { generateTitle } from '../conversations/conversation-title.js';
 import { requireStorableText } from './stored-text.js';
 
 describe('the stored-text rule on the storage side', () => {

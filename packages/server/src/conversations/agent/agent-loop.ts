@@ -4,11 +4,11 @@ import {
   type ActionEvent,
   type AgentState,
 } from '@parley/protocol';
-import type { NewEvent, StoredEvent } from '../events/event-store.js';
-import type { LanguageModel } from '../llm/language-model.js';
-import type { ModelSettings } from '../llm/model-settings.js';
-import { AbortedError, ParleyError } from '../shared/errors.js';
-import { interruptedStates } from './interrupted-conversations.js';
+import type { NewEvent, StoredEvent } from '../../events/event-store.js';
+import type { LanguageModel } from '../../llm/language-model.js';
+import type { ModelSettings } from '../../llm/model-settings.js';
+import { AbortedError, ParleyError } from '../../shared/errors.js';
+import { interruptedStates } from '../interrupted-conversations.js';
 import { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import { describe } from './llm-error-status.js';
 import { readConversationLog, readLoopMemory } from './loop-memory.js';

@@ -11,6 +11,7 @@ const serverFolders = [
   'storage',
   'events',
   'llm',
+  'settings',
   'conversations',
   'http',
   'realtime',
@@ -24,8 +25,9 @@ const allowedImports = {
   storage: ['shared', 'config'],
   events: ['shared', 'storage'],
   llm: ['shared'],
-  conversations: ['shared', 'storage', 'events', 'llm'],
-  http: ['shared', 'config', 'conversations', 'events'],
+  settings: ['shared', 'storage'],
+  conversations: ['shared', 'storage', 'events', 'llm', 'settings'],
+  http: ['shared', 'config', 'settings', 'conversations', 'events'],
   realtime: ['shared', 'config', 'conversations', 'events'],
 };
 

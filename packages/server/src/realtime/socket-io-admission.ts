@@ -3,7 +3,8 @@ import type { Logger } from '../shared/logger.js';
 import { admitConnection, type ResolveUser } from './admit-connection.js';
 import type { RealtimeConversations } from './client-message-handler.js';
 import { parseConnectQuery } from './connect-query.js';
-import type { PageHold, ReplayPages } from './replay-pages.js';
+import type { PageHold } from './replay-page.js';
+import type { ReplayPages } from './replay-pages.js';
 import type { ParleySocket } from './socket-io-connection.js';
 
 /** What the connect middleware leaves on `socket.data` for the connection handler. */

@@ -3,8 +3,6 @@ import { ParleyError } from '../../shared/errors.js';
 import { sessionApiKeysMatch } from '../../shared/session-api-keys-match.js';
 import type { UserAuth } from '../user-auth.js';
 
-export { sessionApiKeysMatch };
-
 export const sessionApiKeyHeader = 'x-session-api-key';
 
 /**

@@ -7,6 +7,7 @@ import { EventStreams } from './events/event-streams.js';
 import { InProcessEventTransport, type EventTransport } from './events/event-transport.js';
 import { SqlEventStore } from './events/sql-event-store.js';
 import type { AgentLoops } from './conversations/agent-loops.js';
+import type { ConversationStore } from './conversations/conversation-store.js';
 import type { ConversationManager, ManagerTimers } from './conversations/conversation-manager.js';
 import { createConversationServices } from './conversations/create-conversation-services.js';
 import { recoverInterruptedConversations } from './conversations/interrupted-conversations.js';
@@ -45,6 +46,8 @@ export interface AppOverrides {
   languageModels?: LanguageModels;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: (parts: { eventStreams: EventStreams }) => AgentLoops;
+  /** Wraps the SQL conversation store (tests pause inside its calls). */
+  conversationStore?: (store: ConversationStore) => ConversationStore;
   /** The conversation manager's clock (ms since the epoch) and cleanup timers. */
   now?: () => number;
   timers?: ManagerTimers;
@@ -184,6 +187,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ...(overrides.agentLoops === undefined
         ? {}
         : { agentLoops: overrides.agentLoops({ eventStreams }) }),
+      wrapConversationStore: overrides.conversationStore,
       ...(overrides.now === undefined ? {} : { now: overrides.now }),
       ...(overrides.timers === undefined ? {} : { timers: overrides.timers }),
     },

@@ -17,7 +17,6 @@ export interface StartOptions {
   initialMessage?: { content: string; imageUrls: string[] } | undefined;
   /** The user's own limits (settings); absent ones fall back to the server's and the conversation's. */
   limits?: TurnLimits | undefined;
-  signal?: AbortSignal;
 }
 
 export interface TurnLimits {
@@ -34,15 +33,22 @@ export interface TurnLimits {
  */
 export interface AgentLoops {
   status(conversationId: string): AgentLoopStatus;
-  /** Starts the loop unless it runs; resolves with the status afterwards. */
+  /**
+   * Starts the loop unless it runs; resolves with the status afterwards. Takes no signal: a loop
+   * belongs to the conversation, not to the caller, and its start (logged as state events) runs to
+   * its end once begun.
+   */
   start(conversation: ConversationMetadata, options: StartOptions): Promise<ConversationStatus>;
-  /** Stops the loop; resolves true when one was running. */
-  stop(conversationId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
-  /** Hands a validated client action to the conversation (appending it to the log). */
+  /** Stops the loop; resolves true when one was running. Takes no signal: a stop asked for is carried out. */
+  stop(conversationId: string): Promise<boolean>;
+  /**
+   * Hands a validated client action to the conversation (appending it to the log). Takes no
+   * signal: an action handed over is stored whether or not its sender is still there.
+   */
   dispatch(
     conversation: ConversationMetadata,
     action: ActionEvent,
-    options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
+    options: { secrets: Readonly<Record<string, string>> },
   ): Promise<void>;
   /** Stops the loop if any and forgets the conversation (before it is deleted). */
   forget(conversationId: string): Promise<void>;

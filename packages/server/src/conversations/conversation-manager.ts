@@ -175,7 +175,7 @@ export class ConversationManager implements AgentLoops {
   async dispatch(
     conversation: ConversationMetadata,
     action: ActionEvent,
-    options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
+    options: { secrets: Readonly<Record<string, string>> },
   ): Promise<void> {
     this.#refuseWhenClosed();
     const { conversationId } = conversation;
@@ -190,7 +190,7 @@ export class ConversationManager implements AgentLoops {
     // No agent runs: the action is recorded (upstream refuses with `no_conversation`).
     const stream = this.#options.eventStreams.get(conversationId);
     stream.updateSecrets(options.secrets);
-    await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
+    await stream.append([{ ...action, source: 'user' }]);
   }
 
   /** Once shutdown began, nothing new is taken: REST answers 503, sockets get an error frame. */

@@ -50,7 +50,9 @@ export interface ConversationServiceOptions {
 /**
  * The conversation use cases behind the REST routes: create, list, read, start, stop, rename,
  * delete, read events and hand in client actions. Every call is scoped to a user; another user's
- * conversation behaves exactly like a missing one.
+ * conversation behaves exactly like a missing one. A call's `signal` (a request's `clientGone`)
+ * reaches every read and a command's first write; what follows a write already made takes none,
+ * so a caller who leaves never leaves a command half done.
  */
 export class ConversationService {
   readonly #options: ConversationServiceOptions;
@@ -64,22 +66,28 @@ export class ConversationService {
     request: InitSessionRequest,
     context: { viaApiKey: boolean; signal?: AbortSignal },
   ): Promise<{ conversationId: string; status: ConversationStatus }> {
-    const user = await this.#options.loadLlmContext(userId, context.signal);
+    const { signal } = context;
+    const user = await this.#options.loadLlmContext(userId, signal);
     const llm = user.llm();
     let conversationId = newConversationId();
     if (request.conversation_id != null && this.#options.allowSetConversationId) {
       conversationId = validateConversationId(request.conversation_id);
     }
-    const metadata = await this.#options.conversations.create({
-      conversationId,
-      userId,
-      selectedRepository: request.repository ?? null,
-      selectedBranch: request.selected_branch ?? null,
-      gitProvider: request.git_provider ?? null,
-      trigger: triggerFor(request, context.viaApiKey),
-      llmModel: llm.model,
-      maxBudgetPerTask: user.limits.maxBudgetPerTask ?? null,
-    });
+    const metadata = await this.#options.conversations.create(
+      {
+        conversationId,
+        userId,
+        selectedRepository: request.repository ?? null,
+        selectedBranch: request.selected_branch ?? null,
+        gitProvider: request.git_provider ?? null,
+        trigger: triggerFor(request, context.viaApiKey),
+        llmModel: llm.model,
+        maxBudgetPerTask: user.limits.maxBudgetPerTask ?? null,
+      },
+      { signal },
+    );
+    // Deliberately no signal from here: the conversation exists, so its loop starts whether or
+    // not the caller is still there (a created conversation that never started would be half done).
     const initialText = request.initial_user_msg ?? undefined;
     const status = await this.#options.agentLoops.start(metadata, {
       llm,
@@ -89,7 +97,6 @@ export class ConversationService {
         initialText === undefined || initialText === ''
           ? undefined
           : { content: initialText, imageUrls: request.image_urls ?? [] },
-      signal: context.signal,
     });
     return { conversationId, status };
   }
@@ -125,11 +132,11 @@ export class ConversationService {
   ): Promise<ConversationStatus> {
     const metadata = await this.#require(userId, conversationId, signal);
     const user = await this.#options.loadLlmContext(userId, signal);
+    // The signal guards the reads; the loop's start is the conversation's, not the caller's.
     return this.#options.agentLoops.start(metadata, {
       llm: user.llm(),
       secrets: user.secrets,
       limits: user.limits,
-      signal,
     });
   }
 
@@ -140,7 +147,8 @@ export class ConversationService {
     signal?: AbortSignal,
   ): Promise<{ wasRunning: boolean; status: ConversationStatus }> {
     await this.#require(userId, conversationId, signal);
-    const wasRunning = await this.#options.agentLoops.stop(conversationId, { signal });
+    // Deliberately no signal: a stop asked for is carried out, caller or not.
+    const wasRunning = await this.#options.agentLoops.stop(conversationId);
     return { wasRunning, status: this.#options.agentLoops.status(conversationId).status };
   }
 
@@ -162,9 +170,11 @@ export class ConversationService {
     validateConversationId(conversationId);
     const metadata = await this.#options.conversations.get(userId, conversationId, { signal });
     if (metadata === undefined) return false;
+    // Deliberately no signal from here: once the events are deleted the row must follow, or a
+    // conversation would stay without its log.
     await this.#options.agentLoops.forget(conversationId);
     await this.#options.eventStreams.deleteConversation(conversationId);
-    return this.#options.conversations.delete(userId, conversationId, { signal });
+    return this.#options.conversations.delete(userId, conversationId);
   }
 
   async events(
@@ -216,8 +226,7 @@ export class ConversationService {
     signal?: AbortSignal,
   ): Promise<void> {
     const metadata = await this.#require(userId, conversationId, signal);
-    const action = parseIncomingAction(input);
-    await this.#dispatch(metadata, action, signal);
+    await this.#dispatch(metadata, parseIncomingAction(input), signal);
   }
 
   /** Hands the conversation an action its caller already parsed (a socket's message). */
@@ -242,6 +251,10 @@ export class ConversationService {
     await this.#dispatch(metadata, action, signal);
   }
 
+  /**
+   * `signal` guards the reads. The hand-over takes none: an action taken is stored even if its
+   * sender left (as the sockets' are), and a loop started for a message must not miss it.
+   */
   async #dispatch(
     metadata: ConversationMetadata,
     action: ActionEvent,
@@ -252,16 +265,12 @@ export class ConversationService {
     const loops = this.#options.agentLoops;
     // A message to a conversation whose loop is not running starts it, so the agent answers.
     if (action.action === 'message' && loops.status(metadata.conversationId).status === 'STOPPED') {
-      await loops.start(metadata, { llm: user.llm(), secrets, limits: user.limits, signal });
+      await loops.start(metadata, { llm: user.llm(), secrets, limits: user.limits });
     }
-    await loops.dispatch(metadata, action, { secrets, signal });
+    await loops.dispatch(metadata, action, { secrets });
   }
 
-  async #owns(
-    userId: string,
-    conversationId: string,
-    signal: AbortSignal | undefined,
-  ): Promise<boolean> {
+  async #owns(userId: string, conversationId: string, signal?: AbortSignal): Promise<boolean> {
     validateConversationId(conversationId);
     return this.#options.conversations.owns(userId, conversationId, { signal });
   }
@@ -269,7 +278,7 @@ export class ConversationService {
   async #require(
     userId: string,
     conversationId: string,
-    signal: AbortSignal | undefined,
+    signal?: AbortSignal,
   ): Promise<ConversationMetadata> {
     validateConversationId(conversationId);
     const metadata = await this.#options.conversations.get(userId, conversationId, { signal });

@@ -14,6 +14,7 @@ import {
   type ManagerTimers,
 } from './conversation-manager.js';
 import { ConversationService } from './conversation-service.js';
+import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
 import { SqlSettingsStore } from '../settings/sql-settings-store.js';
@@ -49,6 +50,8 @@ export interface ConversationServicesParts {
   secretRegistry: SecretRegistry;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: AgentLoops;
+  /** Wraps the SQL conversation store (tests pause inside its calls). */
+  wrapConversationStore?: ((store: ConversationStore) => ConversationStore) | undefined;
   /** The manager's clock and cleanup timers (tests). */
   now?: () => number;
   timers?: ManagerTimers;
@@ -66,7 +69,9 @@ export function createConversationServices(
   const registry = parts.secretRegistry;
   const settings = new SqlSettingsStore({ database: parts.database, secretBox, secrets: registry });
   const secrets = new SqlSecretsStore({ database: parts.database, secretBox, secrets: registry });
-  const conversationStore = new SqlConversationStore({ database: parts.database });
+  const sqlConversationStore = new SqlConversationStore({ database: parts.database });
+  const conversationStore =
+    parts.wrapConversationStore?.(sqlConversationStore) ?? sqlConversationStore;
   const conversationManager =
     parts.agentLoops === undefined
       ? new ConversationManager({
@@ -74,7 +79,8 @@ export function createConversationServices(
           eventStore: parts.eventStore,
           createModel: (llm) => parts.languageModels.create(llm),
           // A title derived from the first message is stored with the user's secrets hidden, as
-          // that message's event is.
+          // that message's event is. No signal, deliberately: a stop aborts the title request,
+          // and the fallback title (the truncated message) is still stored.
           updateTitle: (userId, conversationId, title) =>
             conversationStore.updateTitle(
               userId,

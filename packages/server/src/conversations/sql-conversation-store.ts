@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ConversationTrigger } from '@parley/protocol';
+import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
 import type { Database } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/database-errors.js';
@@ -14,6 +15,15 @@ import type {
 
 type Row = Selectable<ConversationsTable>;
 
+interface Signal {
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Conversation metadata in SQL. Every method checks its signal before its query (an aborted call
+ * rejects with OPERATION_ABORTED and changes nothing); a query under way runs to its end, so a
+ * write that committed is reported as done.
+ */
 export class SqlConversationStore implements ConversationStore {
   readonly #kysely: Kysely<DatabaseSchema>;
   readonly #now: () => Date;
@@ -23,7 +33,10 @@ export class SqlConversationStore implements ConversationStore {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async create(metadata: NewConversationMetadata): Promise<ConversationMetadata> {
+  async create(
+    metadata: NewConversationMetadata,
+    options: Signal = {},
+  ): Promise<ConversationMetadata> {
     const complete = withDefaults(metadata, this.#now().toISOString());
     requireStorableText({
       conversation_id: complete.conversationId,
@@ -33,6 +46,7 @@ export class SqlConversationStore implements ConversationStore {
       git_provider: complete.gitProvider,
       llm_model: complete.llmModel,
     });
+    throwIfAborted(options.signal);
     try {
       await this.#kysely.insertInto('conversations').values(toRow(complete)).execute();
     } catch (error) {
@@ -48,7 +62,12 @@ export class SqlConversationStore implements ConversationStore {
     return complete;
   }
 
-  async get(userId: string, conversationId: string): Promise<ConversationMetadata | undefined> {
+  async get(
+    userId: string,
+    conversationId: string,
+    options: Signal = {},
+  ): Promise<ConversationMetadata | undefined> {
+    throwIfAborted(options.signal);
     const row = await this.#kysely
       .selectFrom('conversations')
       .selectAll()
@@ -58,7 +77,8 @@ export class SqlConversationStore implements ConversationStore {
     return row === undefined ? undefined : fromRow(row);
   }
 
-  async owns(userId: string, conversationId: string): Promise<boolean> {
+  async owns(userId: string, conversationId: string, options: Signal = {}): Promise<boolean> {
+    throwIfAborted(options.signal);
     const row = await this.#kysely
       .selectFrom('conversations')
       .select('conversation_id')
@@ -79,6 +99,7 @@ export class SqlConversationStore implements ConversationStore {
       query = query.where('selected_repository', '=', search.selectedRepository);
     }
     if (search.trigger !== undefined) query = query.where('trigger', '=', search.trigger);
+    throwIfAborted(search.signal);
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('conversation_id', 'desc')
@@ -92,8 +113,14 @@ export class SqlConversationStore implements ConversationStore {
     };
   }
 
-  async updateTitle(userId: string, conversationId: string, title: string): Promise<boolean> {
+  async updateTitle(
+    userId: string,
+    conversationId: string,
+    title: string,
+    options: Signal = {},
+  ): Promise<boolean> {
     requireStorableText({ title });
+    throwIfAborted(options.signal);
     const result = await this.#kysely
       .updateTable('conversations')
       .set({ title, last_updated_at: this.#now().toISOString() })
@@ -103,7 +130,8 @@ export class SqlConversationStore implements ConversationStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async delete(userId: string, conversationId: string): Promise<boolean> {
+  async delete(userId: string, conversationId: string, options: Signal = {}): Promise<boolean> {
+    throwIfAborted(options.signal);
     const result = await this.#kysely
       .deleteFrom('conversations')
       .where('conversation_id', '=', conversationId)

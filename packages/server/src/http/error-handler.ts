@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidEventError } from '@parley/protocol';
+import { isAbortError } from '../shared/abort.js';
 import {
   errorCodes,
   isParleyError,
@@ -89,12 +90,20 @@ interface Answer {
 /**
  * The one place errors become HTTP responses: domain codes map through `errorCodes`; framework
  * errors (validation, body size, malformed JSON) get JSON bodies too; a route's `config.errors`
- * words its answers where upstream does; nothing leaks a stack trace.
+ * words its answers where upstream does; nothing leaks a stack trace. An aborted operation (the
+ * client went away: `request.clientGone`) is no server fault: it answers 499 OPERATION_ABORTED,
+ * which nobody is usually left to read, and is logged at info with its code.
  */
 export function registerErrorHandler(server: FastifyInstance): void {
   server.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     let answer = answerFor(error);
     const route = request.routeOptions.config.errors;
+    if (answer.code === 'OPERATION_ABORTED') {
+      request.log.info(
+        { code: answer.code, reason: abortReason(error) },
+        'request aborted before its answer',
+      );
+    }
     if (answer.status >= 500) {
       request.log.error(
         { err: error },
@@ -111,6 +120,14 @@ export function registerErrorHandler(server: FastifyInstance): void {
 }
 
 function answerFor(error: FastifyError): Answer {
+  // Parley's AbortedError, and a DOM-style AbortError from a library the signal reached.
+  if (isAbortError(error)) {
+    return {
+      status: errorCodes.OPERATION_ABORTED.httpStatus,
+      code: 'OPERATION_ABORTED',
+      message: 'The operation was aborted',
+    };
+  }
   if (isParleyError(error)) {
     return { status: errorCodes[error.code].httpStatus, code: error.code, message: error.message };
   }
@@ -177,4 +194,10 @@ function describeIssue(
     msg: issue.message ?? 'Invalid value',
     type: typeof customType === 'string' ? customType : (issue.keyword ?? 'invalid'),
   };
+}
+
+/** What aborted: the message of the abort's cause (the signal's reason), else of the error. */
+function abortReason(error: Error): string {
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? cause.message : error.message;
 }

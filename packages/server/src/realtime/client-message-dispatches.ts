@@ -3,7 +3,9 @@
  * faces. A dispatch belongs to the realtime server's lifetime, not to its socket's: a message that
  * drew no error frame is appended even when its connection closes first (R13, "accepted means
  * stored"). At shutdown the server stops taking messages (later ones get an error frame), waits a
- * bounded time for the accepted ones, then aborts what is left and says so in the log.
+ * bounded time for the accepted ones, then aborts what is left and says so in the log. The abort
+ * reaches a dispatch still reading (its conversation, the user's settings); one already handing
+ * its action to the conversation finishes, or meets the closed conversation manager's refusal.
  */
 export class ClientMessageDispatches {
   readonly #lifetime = new AbortController();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
@@ -8,7 +9,15 @@ import type { DatabaseSchema } from '../storage/schema.js';
 import type { SecretSummary, SecretsStore } from './secrets-store.js';
 import { requireStorableText } from './stored-text.js';
 
-/** Custom secrets in SQL, each value sealed with AES-256-GCM. */
+interface Signal {
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Custom secrets in SQL, each value sealed with AES-256-GCM. Every method checks its signal before
+ * its query (an aborted call rejects with OPERATION_ABORTED and changes nothing); a query under
+ * way runs to its end, and what it wrote is registered for masking.
+ */
 export class SqlSecretsStore implements SecretsStore {
   readonly #kysely: Kysely<DatabaseSchema>;
   readonly #secretBox: SecretBox;
@@ -28,7 +37,8 @@ export class SqlSecretsStore implements SecretsStore {
     this.#secrets = options.secrets;
   }
 
-  async list(userId: string): Promise<SecretSummary[]> {
+  async list(userId: string, options: Signal = {}): Promise<SecretSummary[]> {
+    throwIfAborted(options.signal);
     return this.#kysely
       .selectFrom('secrets')
       .select(['name', 'description'])
@@ -40,9 +50,11 @@ export class SqlSecretsStore implements SecretsStore {
   async create(
     userId: string,
     secret: { name: string; value: string; description?: string | null | undefined },
+    options: Signal = {},
   ): Promise<void> {
     requireStorableText(secret);
     const now = this.#now().toISOString();
+    throwIfAborted(options.signal);
     try {
       await this.#kysely
         .insertInto('secrets')
@@ -66,8 +78,10 @@ export class SqlSecretsStore implements SecretsStore {
     userId: string,
     name: string,
     change: { name: string; description?: string | null | undefined; value?: string | undefined },
+    options: Signal = {},
   ): Promise<void> {
     requireStorableText(change);
+    throwIfAborted(options.signal);
     let updated: bigint;
     try {
       const result = await this.#kysely
@@ -95,7 +109,8 @@ export class SqlSecretsStore implements SecretsStore {
     }
   }
 
-  async delete(userId: string, name: string): Promise<void> {
+  async delete(userId: string, name: string, options: Signal = {}): Promise<void> {
+    throwIfAborted(options.signal);
     const result = await this.#kysely
       .deleteFrom('secrets')
       .where('user_id', '=', userId)
@@ -105,7 +120,8 @@ export class SqlSecretsStore implements SecretsStore {
     this.#secrets?.delete(owner(userId, name));
   }
 
-  async values(userId: string): Promise<Record<string, string>> {
+  async values(userId: string, options: Signal = {}): Promise<Record<string, string>> {
+    throwIfAborted(options.signal);
     const rows = await this.#kysely
       .selectFrom('secrets')
       .select(['name', 'encrypted_value'])

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { urlCredentials, type SecretRegistry } from '../shared/secret-registry.js';
@@ -7,7 +8,15 @@ import type { DatabaseSchema } from '../storage/schema.js';
 import { mergeSettings, type SettingsStore, type StoredSettings } from './settings-store.js';
 import type { SettingsUpdate } from '@parley/protocol';
 
-/** Settings in SQL: plain fields as JSON, API keys sealed together with AES-256-GCM. */
+interface Signal {
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Settings in SQL: plain fields as JSON, API keys sealed together with AES-256-GCM. The signal is
+ * checked before every statement, inside the update's transaction too, so an aborted update
+ * rolls back and changes nothing; once the transaction committed, the update is reported as done.
+ */
 export class SqlSettingsStore implements SettingsStore {
   readonly #kysely: Kysely<DatabaseSchema>;
   readonly #secretBox: SecretBox;
@@ -30,7 +39,8 @@ export class SqlSettingsStore implements SettingsStore {
     this.#secrets = options.secrets;
   }
 
-  async load(userId: string): Promise<StoredSettings | undefined> {
+  async load(userId: string, options: Signal = {}): Promise<StoredSettings | undefined> {
+    throwIfAborted(options.signal);
     const row = await this.#kysely
       .selectFrom('settings')
       .select(['fields', 'encrypted_keys'])
@@ -60,9 +70,16 @@ export class SqlSettingsStore implements SettingsStore {
     };
   }
 
-  async update(userId: string, update: SettingsUpdate): Promise<StoredSettings> {
+  async update(
+    userId: string,
+    update: SettingsUpdate,
+    options: Signal = {},
+  ): Promise<StoredSettings> {
+    const { signal } = options;
+    throwIfAborted(signal);
     // Read, merge and write inside one transaction so concurrent partial updates do not lose fields.
     const stored = await this.#kysely.transaction().execute(async (transaction) => {
+      throwIfAborted(signal);
       const row = await transaction
         .selectFrom('settings')
         .select(['fields', 'encrypted_keys'])
@@ -79,6 +96,9 @@ export class SqlSettingsStore implements SettingsStore {
             : this.#secretBox.seal(JSON.stringify(merged.keys)),
         updated_at: this.#now().toISOString(),
       };
+      // An abort here throws out of the transaction, which rolls back (and on PostgreSQL lets go
+      // of the row lock).
+      throwIfAborted(signal);
       try {
         await transaction
           .insertInto('settings')

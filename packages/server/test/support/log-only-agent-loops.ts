@@ -52,7 +52,7 @@ export class LogOnlyAgentLoops implements AgentLoops {
       ...agentStateChangedObservation('awaiting_user_input'),
       source: 'agent' as const,
     });
-    await stream.append(events, { signal: options.signal });
+    await stream.append(events);
     return 'RUNNING';
   }
 
@@ -67,11 +67,11 @@ export class LogOnlyAgentLoops implements AgentLoops {
   async dispatch(
     conversation: ConversationMetadata,
     action: ActionEvent,
-    options: { secrets: Readonly<Record<string, string>>; signal?: AbortSignal },
+    options: { secrets: Readonly<Record<string, string>> },
   ): Promise<void> {
     const stream = this.#eventStreams.get(conversation.conversationId);
     stream.setSecrets(options.secrets);
-    await stream.append([{ ...action, source: 'user' }], { signal: options.signal });
+    await stream.append([{ ...action, source: 'user' }]);
   }
 
   async forget(conversationId: string): Promise<void> {

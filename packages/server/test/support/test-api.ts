@@ -3,6 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { createApp, type App } from '../../src/app.js';
 import type { Environment } from '../../src/config/load-config.js';
 import type { ManagerTimers } from '../../src/conversations/conversation-manager.js';
+import type { ConversationStore } from '../../src/conversations/conversation-store.js';
 import type { UserAuth } from '../../src/http/user-auth.js';
 import { createSilentLogger, type Logger } from '../../src/shared/logger.js';
 import type { SecretRegistry } from '../../src/shared/secret-registry.js';
@@ -24,6 +25,8 @@ export interface TestApiOptions {
   /** The conversation manager's clock and cleanup timers. */
   now?: () => number;
   timers?: ManagerTimers;
+  /** Wraps the SQL conversation store (see `PausingConversationStore`). */
+  conversationStore?: (store: ConversationStore) => ConversationStore;
 }
 
 /** A whole app on a fresh test database of one backend, driven through `app.http.inject()`. */
@@ -61,6 +64,9 @@ export async function createTestApi(
         : {}),
       ...(buildOptions.now === undefined ? {} : { now: buildOptions.now }),
       ...(buildOptions.timers === undefined ? {} : { timers: buildOptions.timers }),
+      ...(buildOptions.conversationStore === undefined
+        ? {}
+        : { conversationStore: buildOptions.conversationStore }),
     });
     apps.push(app);
     return app;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { delay, isAbortError } from '../../shared/abort.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 
@@ -22,7 +22,7 @@ export const tooManyRequestsBody = { message: 'Too many requests' } as const;
  * request is counted before the decision; over twice the limit → 429 with `Retry-After: 1` (no
  * CORS headers, as upstream, where the limiter is the outermost middleware); over the limit → a
  * pause, then the request goes on. The pause ends early when the server starts closing (the request
- * is then served) or the client disconnects (the request is dropped).
+ * is then served) or the client disconnects (`request.clientGone`; the request is dropped).
  */
 export function registerRateLimit(
   server: FastifyInstance,
@@ -43,44 +43,28 @@ export function registerRateLimit(
     if (decision === 'reject') {
       return reply.code(429).header('Retry-After', '1').send(tooManyRequestsBody);
     }
-    const clientGone = whenClientGoes(reply);
+    const clientGone = request.clientGone;
     // One controller per pause, fed by both causes; listeners are removed afterwards, so the
     // long-lived `closing` signal does not collect one per delayed request.
     const pause = new AbortController();
     const onClosing = (): void => pause.abort(closing.signal.reason);
-    const onClientGone = (): void => pause.abort(clientGone.signal.reason);
+    const onClientGone = (): void => pause.abort(clientGone.reason);
     if (closing.signal.aborted) onClosing();
     closing.signal.addEventListener('abort', onClosing, { once: true });
-    if (clientGone.signal.aborted) onClientGone();
-    clientGone.signal.addEventListener('abort', onClientGone, { once: true });
+    if (clientGone.aborted) onClientGone();
+    clientGone.addEventListener('abort', onClientGone, { once: true });
     try {
       await wait(delayMs, pause.signal);
     } catch (error) {
       if (!isAbortError(error)) throw error;
     } finally {
       closing.signal.removeEventListener('abort', onClosing);
-      clientGone.dispose();
+      clientGone.removeEventListener('abort', onClientGone);
     }
-    if (clientGone.signal.aborted) {
+    if (clientGone.aborted) {
       // Nobody is left to answer: stop here, without running the handler.
       reply.hijack();
       reply.raw.destroy();
     }
   });
-}
-
-/**
- * A signal that fires when the connection closes before the response is finished. Taken from the
- * raw response's `close` event: Fastify's `request.signal` can fire early on POST bodies
- * (fastify#6725).
- */
-function whenClientGoes(reply: FastifyReply): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const response = reply.raw;
-  const onClose = (): void => {
-    if (!response.writableFinished) controller.abort(new Error('the client disconnected'));
-  };
-  if (response.destroyed) onClose();
-  else response.once('close', onClose);
-  return { signal: controller.signal, dispose: () => response.off('close', onClose) };
 }

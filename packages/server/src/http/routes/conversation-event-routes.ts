@@ -38,6 +38,7 @@ export function registerConversationEventRoutes(
         endId: query.end_id,
         reverse: query.reverse,
         limit: query.limit,
+        signal: request.clientGone,
       });
       return { events: page.events, has_more: page.hasMore };
     },
@@ -55,7 +56,12 @@ export function registerConversationEventRoutes(
       },
     },
     async (request) => {
-      await service.dispatchEvent(request.userId, request.params.id, request.body);
+      await service.dispatchEvent(
+        request.userId,
+        request.params.id,
+        request.body,
+        request.clientGone,
+      );
       return { success: true };
     },
   );
@@ -82,7 +88,12 @@ export function registerConversationEventRoutes(
       },
     },
     async (request) => {
-      await service.sendMessage(request.userId, request.params.id, request.body.message);
+      await service.sendMessage(
+        request.userId,
+        request.params.id,
+        request.body.message,
+        request.clientGone,
+      );
       return { success: true };
     },
   );

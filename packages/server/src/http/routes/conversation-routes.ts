@@ -43,6 +43,7 @@ export function registerConversationRoutes(
         limit: query.limit,
         selectedRepository: query.selected_repository,
         trigger: query.conversation_trigger,
+        signal: request.clientGone,
       });
       return {
         results: page.results.map((metadata, index) =>
@@ -70,6 +71,7 @@ export function registerConversationRoutes(
       const authorization = request.headers.authorization;
       const { conversationId, status } = await service.create(request.userId, request.body, {
         viaApiKey: typeof authorization === 'string' && /^bearer\s/i.test(authorization),
+        signal: request.clientGone,
       });
       return {
         status: 'ok' as const,
@@ -91,7 +93,7 @@ export function registerConversationRoutes(
       },
     },
     async (request, reply) => {
-      const view = await service.get(request.userId, request.params.id);
+      const view = await service.get(request.userId, request.params.id, request.clientGone);
       // Upstream answers a missing conversation with a JSON null and status 200.
       if (view === undefined) return reply.type('application/json').send(null);
       return toConversationInfo(view);
@@ -125,7 +127,7 @@ export function registerConversationRoutes(
     },
     async (request) => {
       const conversationId = request.params.id;
-      const status = await service.start(request.userId, conversationId);
+      const status = await service.start(request.userId, conversationId, request.clientGone);
       return {
         status: 'ok' as const,
         conversation_id: conversationId,
@@ -140,7 +142,11 @@ export function registerConversationRoutes(
     { schema: { tags, summary: 'Stop the agent loop', params: conversationParams } },
     async (request) => {
       const conversationId = request.params.id;
-      const { wasRunning, status } = await service.stop(request.userId, conversationId);
+      const { wasRunning, status } = await service.stop(
+        request.userId,
+        conversationId,
+        request.clientGone,
+      );
       return {
         status: 'ok',
         conversation_id: conversationId,
@@ -162,7 +168,12 @@ export function registerConversationRoutes(
       },
     },
     async (request) => {
-      await service.rename(request.userId, request.params.id, request.body.title);
+      await service.rename(
+        request.userId,
+        request.params.id,
+        request.body.title,
+        request.clientGone,
+      );
       return true as const;
     },
   );
@@ -177,14 +188,14 @@ export function registerConversationRoutes(
         response: { 200: z.boolean() },
       },
     },
-    async (request) => service.delete(request.userId, request.params.id),
+    async (request) => service.delete(request.userId, request.params.id, request.clientGone),
   );
 
   routes.get(
     '/api/conversations/:id/config',
     { schema: { tags, summary: 'Runtime and session ids', params: conversationParams } },
     async (request) => {
-      const view = await requireView(service, request.userId, request.params.id);
+      const view = await requireView(service, request);
       return { runtime_id: null, session_id: view.metadata.conversationId };
     },
   );
@@ -198,7 +209,7 @@ export function registerConversationRoutes(
       },
     },
     async (request) => {
-      await requireView(service, request.userId, request.params.id);
+      await requireView(service, request);
       return [];
     },
   );
@@ -208,7 +219,7 @@ export function registerConversationRoutes(
       schema: { tags, summary: 'Web hosts the runtime exposes (none)', params: conversationParams },
     },
     async (request) => {
-      await requireView(service, request.userId, request.params.id);
+      await requireView(service, request);
       return { hosts: {} };
     },
   );
@@ -216,7 +227,7 @@ export function registerConversationRoutes(
     '/api/conversations/:id/vscode-url',
     { schema: { tags, summary: 'VS Code URL of the runtime (none)', params: conversationParams } },
     async (request) => {
-      await requireView(service, request.userId, request.params.id);
+      await requireView(service, request);
       return { vscode_url: null };
     },
   );
@@ -232,8 +243,15 @@ export function registerConversationRoutes(
   );
 }
 
-async function requireView(service: ConversationService, userId: string, conversationId: string) {
-  const view = await service.get(userId, conversationId);
+/** The part of a `/api/conversations/:id/…` request that names the conversation and its caller. */
+interface ConversationRequest {
+  userId: string;
+  params: { id: string };
+  clientGone: AbortSignal;
+}
+
+async function requireView(service: ConversationService, request: ConversationRequest) {
+  const view = await service.get(request.userId, request.params.id, request.clientGone);
   if (view === undefined) {
     throw new ParleyError('CONVERSATION_NOT_FOUND', 'Conversation not found');
   }

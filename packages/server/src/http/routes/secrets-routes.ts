@@ -28,7 +28,9 @@ export function registerSecretsRoutes(
         response: { 200: secretListSchema },
       },
     },
-    async (request) => ({ custom_secrets: await options.secrets.list(request.userId) }),
+    async (request) => ({
+      custom_secrets: await options.secrets.list(request.userId, { signal: request.clientGone }),
+    }),
   );
   routes.post(
     '/api/secrets',
@@ -42,7 +44,7 @@ export function registerSecretsRoutes(
     },
     async (request, reply) => {
       // A taken name is SECRET_ALREADY_EXISTS: 400 `{message}`, as upstream (the code table).
-      await options.secrets.create(request.userId, request.body);
+      await options.secrets.create(request.userId, request.body, { signal: request.clientGone });
       return reply.status(201).send({ message: 'Secret created successfully' });
     },
   );
@@ -63,7 +65,9 @@ export function registerSecretsRoutes(
     },
     async (request) => {
       // SECRET_NOT_FOUND answers 404 `{error}`, SECRET_ALREADY_EXISTS 400 `{message}`.
-      await options.secrets.update(request.userId, request.params.id, request.body);
+      await options.secrets.update(request.userId, request.params.id, request.body, {
+        signal: request.clientGone,
+      });
       return { message: 'Secret updated successfully' };
     },
   );
@@ -78,7 +82,9 @@ export function registerSecretsRoutes(
       },
     },
     async (request) => {
-      await options.secrets.delete(request.userId, request.params.id);
+      await options.secrets.delete(request.userId, request.params.id, {
+        signal: request.clientGone,
+      });
       return { message: 'Secret deleted successfully' };
     },
   );

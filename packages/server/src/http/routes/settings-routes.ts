@@ -28,7 +28,7 @@ export function registerSettingsRoutes(
       },
     },
     async (request, reply) => {
-      const stored = await options.settings.load(request.userId);
+      const stored = await options.settings.load(request.userId, { signal: request.clientGone });
       if (stored === undefined) return reply.status(404).send({ error: 'Settings not found' });
       return settingsResponse(stored, options.defaultModel);
     },
@@ -44,7 +44,7 @@ export function registerSettingsRoutes(
       },
     },
     async (request) => {
-      await options.settings.update(request.userId, request.body);
+      await options.settings.update(request.userId, request.body, { signal: request.clientGone });
       return { message: 'Settings stored' };
     },
   );

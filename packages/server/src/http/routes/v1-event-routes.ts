@@ -50,7 +50,7 @@ export function registerV1EventRoutes(
         request.userId,
         request.query.conversation_id__eq,
         filter,
-        request.signal,
+        request.clientGone,
       );
     },
   );
@@ -75,7 +75,7 @@ export function registerV1EventRoutes(
         ...(descending ? { reverse: true, endId: cursor } : { startId: cursor ?? 0 }),
         limit: query.limit,
         filter,
-        signal: request.signal,
+        signal: request.clientGone,
       });
       const items: V1Event[] = [];
       for (const event of result.events) {

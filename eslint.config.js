@@ -12,6 +12,7 @@ const serverFolders = [
   'events',
   'llm',
   'runtime',
+  'settings',
   'conversations',
   'http',
   'realtime',
@@ -26,8 +27,9 @@ const allowedImports = {
   events: ['shared', 'storage'],
   llm: ['shared'],
   runtime: ['shared', 'config'],
-  conversations: ['shared', 'storage', 'events', 'llm'],
-  http: ['shared', 'config', 'conversations', 'events'],
+  settings: ['shared', 'storage'],
+  conversations: ['shared', 'storage', 'events', 'llm', 'settings'],
+  http: ['shared', 'config', 'settings', 'conversations', 'events'],
   realtime: ['shared', 'config', 'conversations', 'events'],
 };
 

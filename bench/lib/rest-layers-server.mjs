@@ -61,7 +61,7 @@ async function startLayers(step) {
     registerServerInfoRoutes(server, {});
   }
   if (upTo('auth-hook')) {
-    const { registerApiAuth } = await load('http/session-api-key.js');
+    const { registerApiAuth } = await load('http/middleware/session-api-key.js');
     const { SingleUserAuth } = await load('http/user-auth.js');
     registerApiAuth(server, { sessionApiKey: benchSessionApiKey, userAuth: new SingleUserAuth() });
   }

@@ -5,7 +5,6 @@ import type { CmdOutputObservation } from '../v0/observation-event.js';
 import { isAction, isObservation } from '../v0/parley-event.js';
 import type { ParleyEvent } from '../v0/parley-event.js';
 import type { SecurityRisk } from '../v0/security-risk.js';
-import type { ToolCallMetadata } from '../v0/tool-call-metadata.js';
 import type { V1Content } from './v1-content.js';
 import type {
   V1ActionEvent,
@@ -14,9 +13,9 @@ import type {
   V1MessageEvent,
   V1ObservationEvent,
   V1SecurityRisk,
-  V1ToolCall,
 } from './v1-events.js';
 import { executionStatusForAgentState } from './v1-execution-status.js';
+import { llmResponseId, toolCall, toolIdentity } from './v1-tool-calls.js';
 
 /** A log entry as the store returns it: the id and timestamp are set. */
 export type LoggedEvent = ParleyEvent & { id: number; timestamp: string };
@@ -200,7 +199,7 @@ function actionEvent(event: CmdRunAction, id: string, timestamp: string): V1Acti
       : {
           tool_call_id: metadata.tool_call_id,
           tool_call: toolCall(metadata, { command: action.command, is_input: action.is_input }),
-          ...optional('llm_response_id', stringField(metadata.model_response, 'id')),
+          ...optional('llm_response_id', llmResponseId(metadata)),
         }),
     security_risk: securityRiskNames[event.args.security_risk ?? -1],
   };
@@ -231,61 +230,6 @@ function observationEvent(
     },
     ...optional('action_id', causeId(event.cause)),
   };
-}
-
-function toolIdentity(metadata: ToolCallMetadata | undefined): {
-  tool_name?: string;
-  tool_call_id?: string;
-} {
-  if (metadata === undefined) return {};
-  return { tool_name: metadata.function_name, tool_call_id: metadata.tool_call_id };
-}
-
-/**
- * The call as the model wrote it: its arguments text from the stored provider response when the
- * call is found there, else the action's own fields as JSON.
- */
-function toolCall(metadata: ToolCallMetadata, fallbackArguments: object): V1ToolCall {
-  return {
-    id: metadata.tool_call_id,
-    name: metadata.function_name,
-    arguments:
-      storedArguments(metadata.model_response, metadata.tool_call_id) ??
-      JSON.stringify(fallbackArguments),
-    origin: 'completion',
-  };
-}
-
-/** `choices[].message.tool_calls[]` of an OpenAI-style response, read defensively. */
-function storedArguments(
-  response: Readonly<Record<string, unknown>>,
-  toolCallId: string,
-): string | undefined {
-  for (const choice of arrayField(response, 'choices')) {
-    const message = objectField(choice, 'message');
-    for (const call of arrayField(message, 'tool_calls')) {
-      if (stringField(call, 'id') !== toolCallId) continue;
-      const text = stringField(objectField(call, 'function'), 'arguments');
-      if (text !== undefined) return text;
-    }
-  }
-  return undefined;
-}
-
-function objectField(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
-}
-
-function arrayField(value: unknown, key: string): readonly unknown[] {
-  const field = objectField(value, key);
-  return Array.isArray(field) ? field : [];
-}
-
-function stringField(value: unknown, key: string): string | undefined {
-  const field = objectField(value, key);
-  return typeof field === 'string' ? field : undefined;
 }
 
 function causeId(cause: number | undefined): string | undefined {

@@ -5,19 +5,18 @@ import type { LanguageModel } from '../llm/language-model.js';
 import type { ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { AgentLoop } from './agent-loop.js';
-import type { AgentLoopStatus, AgentLoops, StartOptions, TurnLimits } from './agent-loops.js';
-import { defaultConversationTitle, type ConversationMetadata } from './conversation-metadata.js';
+import type { AgentLoop } from './agent/agent-loop.js';
+import type { AgentLoopStatus, AgentLoops, StartOptions } from './agent-loops.js';
+import type { ConversationMetadata } from './conversation-metadata.js';
 import { ConversationTitles } from './conversation-title.js';
 import { silentNotifier, type RealtimeNotifier, type StatusUpdate } from './realtime-notifier.js';
-import { ToolRegistry } from './tool-registry.js';
+import { ToolRegistry } from './agent/tool-registry.js';
 import {
   defaultConversationManagerSettings,
-  systemPrompt,
   type ConversationManagerSettings,
   type ManagerTimers,
 } from './conversation-manager-settings.js';
-import type { TurnSettings } from './turn-runner.js';
+import { createAgentLoop, type AgentLoopParts } from './create-agent-loop.js';
 
 export type {
   ConversationManagerSettings,
@@ -63,6 +62,8 @@ export class ConversationManager implements AgentLoops {
   /** Title tasks under way; `close` waits for them (they end at once once their loop closed). */
   readonly #titles = new ConversationTitles();
   #notifier: RealtimeNotifier = silentNotifier;
+  /** What every loop is built from (`createAgentLoop`). */
+  readonly #loopParts: AgentLoopParts;
   #cleanupHandle: unknown;
   #closed = false;
 
@@ -73,6 +74,19 @@ export class ConversationManager implements AgentLoops {
     this.#timers = options.timers ?? {
       setInterval: (callback, milliseconds) => setInterval(callback, milliseconds).unref(),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+    };
+    this.#loopParts = {
+      eventStreams: options.eventStreams,
+      eventStore: options.eventStore,
+      createModel: (llm) => options.createModel(llm),
+      updateTitle: (userId, conversationId, title) =>
+        options.updateTitle(userId, conversationId, title),
+      settings: this.#settings,
+      tools: this.#tools,
+      titles: this.#titles,
+      notifier: () => this.#notifier,
+      now: this.#now,
+      logger: options.logger,
     };
     this.#cleanupHandle = this.#timers.setInterval(() => {
       void this.cleanupIdle();
@@ -134,7 +148,7 @@ export class ConversationManager implements AgentLoops {
     this.#refuseWhenClosed();
     // Another start of the same conversation may have won the race while room was made.
     if (this.#loops.has(conversationId)) return this.start(conversation, options);
-    const loop = this.#createLoop(conversation, options);
+    const loop = createAgentLoop(conversation, options, this.#loopParts);
     this.#loops.set(conversationId, loop);
     const starting = loop.start(options.initialMessage).finally(() => {
       this.#starting.delete(conversationId);
@@ -256,58 +270,5 @@ export class ConversationManager implements AgentLoops {
     } finally {
       this.#notifier.disconnectConversation(loop.conversationId);
     }
-  }
-
-  /** A loop holding the conversation's stream, with the start's secrets on it. */
-  #createLoop(conversation: ConversationMetadata, options: StartOptions): AgentLoop {
-    const { conversationId, userId } = conversation;
-    const { llm } = options;
-    const limits: TurnLimits = options.limits ?? {};
-    const stream = this.#options.eventStreams.acquire(conversationId);
-    stream.stream.setSecrets(options.secrets);
-    const settings: Omit<TurnSettings, 'maxBudgetPerTask'> = {
-      maxIterations: limits.maxIterations ?? this.#settings.maxIterations,
-      deltaIntervalMs: this.#settings.deltaIntervalMs,
-      deltaMaxChars: this.#settings.deltaMaxChars,
-      contextWindowTokens: this.#settings.contextWindowTokens,
-      systemPrompt,
-    };
-    const loopLogger = this.#options.logger.child({ conversationId });
-    const needsTitle =
-      conversation.title === null ||
-      conversation.title === defaultConversationTitle(conversationId);
-    const loop: AgentLoop = new AgentLoop({
-      conversationId,
-      userId,
-      stream: stream.stream,
-      releaseStream: stream.release,
-      eventStore: this.#options.eventStore,
-      createModel: (choice) => this.#options.createModel(choice),
-      tools: this.#tools,
-      settings,
-      maxBudgetPerTask:
-        limits.maxBudgetPerTask === undefined
-          ? conversation.maxBudgetPerTask
-          : limits.maxBudgetPerTask,
-      llm,
-      sendStatus: (update) => this.#notifier.sendStatusUpdate(conversationId, update),
-      ...(needsTitle
-        ? {
-            onFirstMessage: (text: string, signal: AbortSignal) =>
-              this.#titles.start(text, signal, {
-                modelFor: () =>
-                  this.#settings.titleFromLlm && llm.model !== 'demo'
-                    ? this.#options.createModel(llm)
-                    : undefined,
-                store: (title) => this.#options.updateTitle(userId, conversationId, title),
-                announce: (title) => this.#notifier.sendTitleUpdate(conversationId, title),
-                logger: loopLogger,
-              }),
-          }
-        : {}),
-      now: this.#now,
-      logger: loopLogger,
-    });
-    return loop;
   }
 }

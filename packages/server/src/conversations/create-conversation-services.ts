@@ -16,8 +16,8 @@ import {
 import { ConversationService } from './conversation-service.js';
 import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
-import { SqlSecretsStore } from './sql-secrets-store.js';
-import { SqlSettingsStore } from './sql-settings-store.js';
+import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
+import { SqlSettingsStore } from '../settings/sql-settings-store.js';
 import { createUserLlmContextLoader } from './user-llm-context.js';
 
 export interface ConversationServices {

@@ -6,7 +6,7 @@ import type { Database } from '../storage/database.js';
 import { isUniqueViolation } from '../storage/database-errors.js';
 import type { ConversationsTable, DatabaseSchema } from '../storage/schema.js';
 import type { ConversationMetadata, NewConversationMetadata } from './conversation-metadata.js';
-import { requireStorableText } from './stored-text.js';
+import { requireStorableText } from '../settings/stored-text.js';
 import type {
   ConversationPage,
   ConversationSearch,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
-import type { StoredSettings } from './settings-store.js';
+import type { StoredSettings } from '../settings/settings-store.js';
 import { chooseLlm } from './user-llm-context.js';
 
 const demoDefault: ModelSettings = { model: 'demo', apiKey: undefined, baseUrl: undefined };

@@ -2,8 +2,8 @@ import { chooseModelSettings, hasCredentials, type ModelSettings } from '../llm/
 import { ParleyError } from '../shared/errors.js';
 import { urlCredentials } from '../shared/secret-registry.js';
 import type { TurnLimits } from './agent-loops.js';
-import type { SecretsStore } from './secrets-store.js';
-import type { SettingsStore, StoredSettings } from './settings-store.js';
+import type { SecretsStore } from '../settings/secrets-store.js';
+import type { SettingsStore, StoredSettings } from '../settings/settings-store.js';
 
 /** What a user's turns need from their settings and secrets, read (and decrypted) once. */
 export interface UserLlmContext {

@@ -1,4 +1,3 @@
-import { resolveEventTypeName } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
@@ -15,6 +14,12 @@ import {
   readEvents,
   type PageRange,
 } from './event-pager.js';
+import {
+  measuredRangeFor,
+  pageRangeFor,
+  requireConversationId,
+  searchPageSize,
+} from './event-read-range.js';
 import { parsePayload, prepareEvent, storedEventFor } from './event-row.js';
 import type {
   CommitListener,
@@ -45,9 +50,6 @@ export interface SqlEventStoreOptions {
   /** The clock that stamps appended events. */
   now?: () => Date;
 }
-
-const defaultPageSize = 500;
-const maxPageSize = 5_000;
 
 /** The event log on SQLite or PostgreSQL, with group commit and paged reads. */
 export class SqlEventStore implements EventStore {
@@ -100,13 +102,7 @@ export class SqlEventStore implements EventStore {
 
   async search(conversationId: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = options.limit;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-      throw new ParleyError(
-        'EVENT_FILTER_INVALID',
-        `Invalid limit ${limit}: use a positive integer`,
-      );
-    }
-    const pageSize = limit === undefined ? defaultPageSize : Math.min(limit + 1, maxPageSize);
+    const pageSize = searchPageSize(limit);
     // One more than asked for tells whether there is more.
     const events = await readEvents(
       this.#kysely,
@@ -133,54 +129,14 @@ export class SqlEventStore implements EventStore {
   }
 
   #pageRange(conversationId: string, options: IterateOptions): PageRange {
-    requireConversationId(conversationId);
-    const withSqliteConnection = this.#database.withSqliteConnection;
-    const filter = compileEventFilter(options.filter, this.#database.dialect);
-    const prepared = preparedReadFilter(options.filter);
-    return {
-      conversationId,
-      startId: validateId(options.startId ?? 0, 'startId'),
-      endId: options.endId === undefined ? undefined : validateId(options.endId, 'endId'),
-      reverse: options.reverse === true,
-      pageSize: Math.min(Math.max(1, Math.trunc(options.pageSize ?? defaultPageSize)), maxPageSize),
-      filter,
-      signal: options.signal,
-      // Unfiltered SQLite pages (every replay) and REST pages (StreamingDelta left out) skip Kysely:
-      // prepared statements, built once.
-      readRows:
-        withSqliteConnection === undefined || prepared === undefined
-          ? undefined
-          : (fromId, endId, limit) =>
-              withSqliteConnection((connection) =>
-                this.#sqliteReader.readPage(
-                  connection,
-                  conversationId,
-                  fromId,
-                  endId,
-                  limit,
-                  prepared.excluded,
-                ),
-              ),
-    };
+    return pageRangeFor(this.#database, this.#sqliteReader, conversationId, options);
   }
 
   measurePage(conversationId: string, options: MeasurePageOptions): Promise<PageExtent> {
-    requireConversationId(conversationId);
-    const withSqliteConnection = this.#database.withSqliteConnection;
-    return measureEventPage(this.#kysely, {
-      conversationId,
-      startId: validateId(options.startId, 'startId'),
-      maxEvents: Math.min(Math.max(1, Math.trunc(options.maxEvents)), maxPageSize),
-      maxBytes: options.maxBytes,
-      signal: options.signal,
-      readSizes:
-        withSqliteConnection === undefined
-          ? undefined
-          : (startId, limit) =>
-              withSqliteConnection((connection) =>
-                this.#sqliteReader.readSizes(connection, conversationId, startId, limit),
-              ),
-    });
+    return measureEventPage(
+      this.#kysely,
+      measuredRangeFor(this.#database, this.#sqliteReader, conversationId, options),
+    );
   }
 
   async get(
@@ -334,44 +290,4 @@ export class SqlEventStore implements EventStore {
       }
     }
   }
-}
-
-function requireConversationId(conversationId: string): void {
-  if (typeof conversationId !== 'string') {
-    throw new ParleyError('EVENT_FILTER_INVALID', 'conversationId must be a string');
-  }
-}
-
-/**
- * The filters the prepared SQLite reader serves: none (`{}`), or only `excludeTypes` naming one
- * type (`{ excluded }`, a REST page without StreamingDelta); undefined for any other filter. Call
- * after compileEventFilter, which rejects unknown type names.
- */
-function preparedReadFilter(
-  filter: EventFilter | undefined,
-): { excluded?: { kind: string; type: string } } | undefined {
-  if (selectsEverything(filter)) return {};
-  const { excludeTypes, ...rest } = filter as EventFilter;
-  const name = excludeTypes?.length === 1 ? excludeTypes[0] : undefined;
-  if (name === undefined || !selectsEverything(rest)) return undefined;
-  return { excluded: resolveEventTypeName(name) };
-}
-
-/** True when a filter has no criterion (an empty query or list and `excludeHidden: false` are none). */
-function selectsEverything(filter: EventFilter | undefined): boolean {
-  if (filter === undefined) return true;
-  return Object.values(filter).every(
-    (value) =>
-      value === undefined ||
-      value === false ||
-      value === '' ||
-      (Array.isArray(value) && value.length === 0),
-  );
-}
-
-function validateId(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ParleyError('EVENT_FILTER_INVALID', `Invalid ${name} ${value}: use an integer ≥ 0`);
-  }
-  return value;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConversationService } from '../conversations/conversation-service.js';
-import type { SecretsStore } from '../conversations/secrets-store.js';
-import type { SettingsStore } from '../conversations/settings-store.js';
+import type { SecretsStore } from '../settings/secrets-store.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerErrorBodyMasking } from './middleware/mask-error-bodies.js';
@@ -12,7 +12,7 @@ import { registerOptionsRoutes } from './routes/options-routes.js';
 import { registerSecretsRoutes } from './routes/secrets-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerV1EventRoutes } from './routes/v1-event-routes.js';
-import { registerApiAuth } from './session-api-key.js';
+import { registerApiAuth } from './middleware/session-api-key.js';
 import type { UserAuth } from './user-auth.js';
 
 export interface ApiOptions {

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../events/event-store.js';
 import type { RealtimeFaceName } from '../shared/metrics.js';
-import type { ReplayPage } from './replay-pages.js';
+import type { ReplayPage } from './replay-page.js';
 
 /** Why the server closes a connection. Each face maps it to its own close signal. */
 export type ConnectionCloseReason =

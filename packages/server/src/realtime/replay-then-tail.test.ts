@@ -14,7 +14,8 @@ import type {
   RealtimeConnection,
 } from './realtime-connection.js';
 import { ReplayBudget } from './replay-budget.js';
-import { ReplayPages, type ReplayPage } from './replay-pages.js';
+import type { ReplayPage } from './replay-page.js';
+import { ReplayPages } from './replay-pages.js';
 import { replayThenTail } from './replay-then-tail.js';
 
 /**

@@ -4,7 +4,8 @@ import { abortedErrorFrom } from '../shared/abort.js';
 import type { ConversationHub } from './conversation-hub.js';
 import type { RealtimeConnection } from './realtime-connection.js';
 import type { ReplayBudget } from './replay-budget.js';
-import type { PageHold, ReplayPage, ReplayPages } from './replay-pages.js';
+import type { PageHold, ReplayPage } from './replay-page.js';
+import type { ReplayPages } from './replay-pages.js';
 
 export interface ReplayThenTailOptions {
   /** Where the latest agent-state change is looked up (the pages come from `pages`). */

@@ -4,7 +4,7 @@ import * as webSocketModule from 'ws';
 import type { StoredEvent } from '../events/event-store.js';
 import type { RefusedMessageEvents } from './depth-limited-parser.js';
 import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
-import type { ReplayPage } from './replay-pages.js';
+import type { ReplayPage } from './replay-page.js';
 import {
   v0LiveMessage,
   v0ReplayEventName,

@@ -2,25 +2,25 @@ import type { Server as HttpServer } from 'node:http';
 import type { SocketIoServerToClientEvents } from '@parley/protocol';
 import { Server } from 'socket.io';
 import type { EventStore } from '../events/event-store.js';
-import { errorCodes, isParleyError } from '../shared/errors.js';
+import { isParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
-import { admitConnection, type ResolveUser } from './admit-connection.js';
+import type { ResolveUser } from './admit-connection.js';
 import type { ClientMessageDispatches } from './client-message-dispatches.js';
 import {
   ClientMessageHandler,
   UnreadableMessage,
   type RealtimeConversations,
 } from './client-message-handler.js';
-import { parseConnectQuery } from './connect-query.js';
 import type { ConnectionCount } from './connection-count.js';
 import type { ConversationHubs } from './conversation-hubs.js';
 import { depthLimitedParser, refusedMessage } from './depth-limited-parser.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { originPermitted } from './origin-check.js';
 import type { LiveBroadcaster } from './realtime-connection.js';
-import type { PageHold, ReplayPages } from './replay-pages.js';
+import type { ReplayPages } from './replay-pages.js';
 import { replayThenTail } from './replay-then-tail.js';
+import { SocketIoAdmission, type AdmittedConnection } from './socket-io-admission.js';
 import {
   SocketIoConnection,
   batchEngineFlushes,
@@ -56,14 +56,6 @@ export interface SocketIoFaceOptions {
   now?: () => number;
 }
 
-/** What the connect middleware leaves on `socket.data` for the connection handler. */
-interface AdmittedConnection {
-  userId: string;
-  conversationId: string;
-  latestEventId: number;
-  wantsDeltas: boolean;
-}
-
 type ParleyServer = Server<
   ParleyListenEvents,
   SocketIoServerToClientEvents,
@@ -71,20 +63,14 @@ type ParleyServer = Server<
   Partial<AdmittedConnection>
 >;
 
-/** What the connect middleware made for a socket it let through: its abort and its first page. */
-interface Admission {
-  /** Aborted when the connection goes away, before or after it was accepted. */
-  closed: AbortController;
-  firstPage: PageHold;
-}
-
 /** Largest Socket.IO message, as upstream (3 MB files pass after base64). */
 const maxHttpBufferSize = 4 * 1024 * 1024;
 
 /**
- * The V0 face: Socket.IO on the app's HTTP server at `/socket.io`. The connect middleware refuses
- * exactly as upstream does (reference §2.2–§2.3), then the connection replays and tails through the
- * conversation's hub; live events reach it as room broadcasts, encoded once per event.
+ * The V0 face: Socket.IO on the app's HTTP server at `/socket.io`. The connect middleware
+ * (`socket-io-admission.ts`) refuses exactly as upstream does (reference §2.2–§2.3), then the
+ * connection replays and tails through the conversation's hub; live events reach it as room
+ * broadcasts, encoded once per event.
  */
 export class SocketIoFace implements LiveBroadcaster {
   readonly face = 'socket.io' as const;
@@ -92,10 +78,11 @@ export class SocketIoFace implements LiveBroadcaster {
   readonly #server: ParleyServer;
   readonly #connections = new Set<SocketIoConnection>();
   readonly #pendingStatusFrames: PendingStatusFrames;
-  readonly #admissions = new WeakMap<ParleySocket, Admission>();
+  readonly #admission: SocketIoAdmission;
 
   constructor(options: SocketIoFaceOptions) {
     this.#options = options;
+    this.#admission = new SocketIoAdmission(options);
     this.#pendingStatusFrames = new PendingStatusFrames({
       waitMs: options.clientWaitMs,
       now: options.now,
@@ -116,12 +103,7 @@ export class SocketIoFace implements LiveBroadcaster {
         callback(null, originPermitted(request, options.isOriginAllowed)),
     });
     batchEngineFlushes(this.#server.engine);
-    this.#server.use((socket, next) => {
-      this.#admit(socket).then(
-        () => next(),
-        (error: unknown) => next(this.#refusal(error)),
-      );
-    });
+    this.#server.use((socket, next) => this.#admission.admit(socket, next));
     this.#server.on('connection', (socket) => this.#onConnection(socket));
   }
 
@@ -170,66 +152,9 @@ export class SocketIoFace implements LiveBroadcaster {
     await Promise.resolve();
   }
 
-  async #admit(socket: ParleySocket): Promise<void> {
-    // The handshake's own URL: engine.io's parsed query keeps only the last of repeated values.
-    const query = parseConnectQuery(
-      new URL(socket.request.url ?? '/', 'http://localhost').searchParams,
-    );
-    if (query.conversationId === undefined) {
-      throw new RefusalError('No conversation_id in query params');
-    }
-    const userId = await admitConnection({
-      conversations: this.#options.conversations,
-      resolveUser: this.#options.resolveUser,
-      sessionApiKey: this.#options.sessionApiKey,
-      presentedKey: query.sessionApiKey,
-      conversationId: query.conversationId,
-      headers: socket.request.headers,
-      startLoop: true,
-    });
-    const admitted: AdmittedConnection = {
-      userId,
-      conversationId: query.conversationId,
-      latestEventId: query.latestEventId,
-      wantsDeltas: query.wantsDeltas,
-    };
-    // The replay's first page is waited for here, before the connection is accepted: a client the
-    // replay budget cannot serve within its wait bound gets a connect_error (SOCKET_REPLAY_BUSY)
-    // instead of a connection that stalls. A client gone meanwhile releases its share at once.
-    const closed = new AbortController();
-    const onClose = (): void => closed.abort();
-    socket.conn.once('close', onClose);
-    let firstPage: PageHold;
-    try {
-      firstPage = await this.#options.pages.hold(query.conversationId, query.latestEventId + 1, {
-        priority: 'new',
-        signal: closed.signal,
-      });
-    } catch (error) {
-      // A refused client may try again on the same engine.io connection.
-      socket.conn.off('close', onClose);
-      throw error;
-    }
-    closed.signal.addEventListener('abort', () => firstPage.release(), { once: true });
-    this.#admissions.set(socket, { closed, firstPage });
-    Object.assign(socket.data, admitted);
-  }
-
-  #refusal(error: unknown): Error {
-    if (error instanceof RefusalError) return error;
-    if (isParleyError(error)) {
-      const entry = errorCodes[error.code];
-      const data: Record<string, string> = { code: error.code };
-      if ('messageId' in entry) data['msg_id'] = entry.messageId;
-      return new RefusalError(error.message, data);
-    }
-    this.#options.logger.error({ err: error }, 'Socket.IO connect failed');
-    return new RefusalError('Failed to join conversation', { code: 'INTERNAL_ERROR' });
-  }
-
   #onConnection(socket: ParleySocket): void {
-    const { userId, conversationId, latestEventId, wantsDeltas } =
-      socket.data as AdmittedConnection;
+    const { userId, conversationId, latestEventId, wantsDeltas, closed, firstPage } =
+      this.#admission.take(socket);
     const options = this.#options;
     // Made on demand: an idle connection needs neither a child logger nor a message handler.
     let logger: Logger | undefined;
@@ -245,8 +170,6 @@ export class SocketIoFace implements LiveBroadcaster {
         }
       },
     });
-    const { closed, firstPage } = this.#admissions.get(socket) as Admission;
-    this.#admissions.delete(socket);
     const hub = options.hubs.hubFor(conversationId);
     this.#connections.add(connection);
     options.connectionCount.opened();
@@ -304,15 +227,5 @@ export class SocketIoFace implements LiveBroadcaster {
       log().error({ err: error }, 'replay failed; disconnecting');
       socket.disconnect(true);
     });
-  }
-}
-
-/** A connect refusal; Socket.IO sends its message and `data` in the CONNECT_ERROR packet. */
-class RefusalError extends Error {
-  readonly data: Record<string, string> | undefined;
-
-  constructor(message: string, data?: Record<string, string>) {
-    super(message);
-    this.data = data;
   }
 }

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { StoredEvent } from '../events/event-store.js';
 import type { ConnectionCloseReason, RealtimeConnection } from './realtime-connection.js';
-import type { ReplayPage } from './replay-pages.js';
+import type { ReplayPage } from './replay-page.js';
 import { encodeV1Event } from './v1-frames.js';
 import { WriteTracker } from './write-tracker.js';
 

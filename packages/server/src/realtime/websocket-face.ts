@@ -6,7 +6,8 @@ import { originPermitted } from './origin-check.js';
 import type { LiveBroadcaster, RealtimeConnection } from './realtime-connection.js';
 import { encodeV1Event, encodeV1Heartbeat } from './v1-frames.js';
 import { closeCodes, type WebSocketConnection } from './websocket-connection.js';
-import { WebSocketSessions, type WebSocketSessionSettings } from './websocket-session.js';
+import type { WebSocketSessionSettings } from './websocket-session.js';
+import { WebSocketSessions } from './websocket-sessions.js';
 
 export interface WebSocketFaceOptions extends WebSocketSessionSettings {
   isOriginAllowed(origin: string | undefined): boolean;

@@ -43,6 +43,23 @@ describe('import rules', () => {
       'packages/server/src/events/x.ts',
       "import { createTestConfig } from '../../test/support/test-config.js';",
     ],
+    [
+      'packages/server/src/settings/x.ts',
+      "import type { ConversationStore } from '../conversations/conversation-store.js';",
+    ],
+    [
+      'packages/server/src/settings/x.ts',
+      "import type { LanguageModel } from '../llm/language-model.js';",
+    ],
+    ['packages/server/src/settings/x.ts', "import { loadConfig } from '../config/load-config.js';"],
+    [
+      'packages/server/src/realtime/x.ts',
+      "import type { SettingsStore } from '../settings/settings-store.js';",
+    ],
+    [
+      'packages/server/src/storage/x.ts',
+      "import type { SettingsStore } from '../settings/settings-store.js';",
+    ],
     ['packages/protocol/src/x.ts', "import { createApp } from '../../server/src/app.js';"],
     [
       'packages/server/src/runtime/x.ts',
@@ -72,6 +89,19 @@ describe('import rules', () => {
     [
       'packages/server/src/http/x.ts',
       "import { SqlEventStore } from '../events/sql-event-store.js';",
+    ],
+    [
+      'packages/server/src/settings/x.ts',
+      "import { openDatabase } from '../storage/open-database.js';",
+    ],
+    ['packages/server/src/settings/x.ts', "import { isStorableText } from '@parley/protocol';"],
+    [
+      'packages/server/src/conversations/x.ts',
+      "import type { SettingsStore } from '../settings/settings-store.js';",
+    ],
+    [
+      'packages/server/src/http/x.ts',
+      "import type { SecretsStore } from '../settings/secrets-store.js';",
     ],
     ['packages/server/src/app.ts', "import { openDatabase } from './storage/open-database.js';"],
     ['packages/server/src/runtime/x.ts', "import type { Config } from '../config/config.js';"],

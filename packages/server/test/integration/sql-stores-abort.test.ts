@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlConversationStore } from '../../src/conversations/sql-conversation-store.js';
-import { SqlSecretsStore } from '../../src/conversations/sql-secrets-store.js';
-import { SqlSettingsStore } from '../../src/conversations/sql-settings-store.js';
+import { SqlSecretsStore } from '../../src/settings/sql-secrets-store.js';
+import { SqlSettingsStore } from '../../src/settings/sql-settings-store.js';
 import { SecretBox } from '../../src/shared/secret-box.js';
 import { SecretRegistry } from '../../src/shared/secret-registry.js';
 import type { Database } from '../../src/storage/database.js';

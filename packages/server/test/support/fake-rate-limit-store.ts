@@ -1,4 +1,4 @@
-import type { RateLimitStore } from '../../src/http/rate-limit/rate-limit-store.js';
+import type { RateLimitStore } from '../../src/http/middleware/rate-limit/rate-limit-store.js';
 
 /** A rate-limit store whose answers the test scripts: a count, or an error (a Redis outage). */
 export class ScriptedRateLimitStore implements RateLimitStore {

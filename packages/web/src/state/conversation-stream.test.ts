@@ -10,12 +10,12 @@ import {
   messageEvent,
   statusUpdate,
 } from '../../test/support/v1-frames';
+import { conversationStreamReducer } from './conversation-stream';
 import {
-  conversationStreamReducer,
   initialConversationStreamState,
   type ConversationStreamAction,
   type ConversationStreamState,
-} from './conversation-stream';
+} from './conversation-stream-state';
 
 function run(
   actions: readonly ConversationStreamAction[],

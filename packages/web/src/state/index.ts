@@ -5,19 +5,15 @@
  *   `sendMessage`, `disconnect`, `reconnect`;
  * - `conversationStreamReducer` / `initialConversationStreamState`: the pure rules behind it.
  */
-export {
-  conversationStreamReducer,
-  initialConversationStreamState,
-  isV1EventLike,
-  logIdNumber,
-} from './conversation-stream';
+export { conversationStreamReducer, isV1EventLike, logIdNumber } from './conversation-stream';
+export { initialConversationStreamState } from './conversation-stream-state';
 export type {
   ConnectionState,
   ConversationStreamAction,
   ConversationStreamState,
   PartialReply,
   TerminalEntry,
-} from './conversation-stream';
+} from './conversation-stream-state';
 export {
   useConversationStream,
   defaultHeartbeatIntervalMs,

@@ -26,12 +26,12 @@ import {
   type HookTimers,
   type ReconnectOptions,
 } from '../realtime';
+import { conversationStreamReducer } from './conversation-stream';
 import {
-  conversationStreamReducer,
   initialConversationStreamState,
   type ConversationStreamAction,
   type ConversationStreamState,
-} from './conversation-stream';
+} from './conversation-stream-state';
 
 export interface UseConversationStreamOptions {
   /** The conversation to follow; null or '' connects nothing. */

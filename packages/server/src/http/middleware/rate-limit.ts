@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { delay, isAbortError } from '../../shared/abort.js';
-import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
 
 export interface RateLimitMiddlewareOptions {
   limiter: RateLimiter;

@@ -8,7 +8,7 @@ import {
   simpleErrorSchema,
   updateSecretRequestSchema,
 } from '@parley/protocol';
-import type { SecretsStore } from '../../conversations/secrets-store.js';
+import type { SecretsStore } from '../../settings/secrets-store.js';
 
 const tags = ['secrets'];
 const secretParams = z.object({ id: z.string().min(1).max(200) });

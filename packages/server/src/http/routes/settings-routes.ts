@@ -7,8 +7,8 @@ import {
   simpleErrorSchema,
   type SettingsResponse,
 } from '@parley/protocol';
-import type { SettingsStore, StoredSettings } from '../../conversations/settings-store.js';
-import { hideBaseUrlPassword } from '../../conversations/base-url-password.js';
+import type { SettingsStore, StoredSettings } from '../../settings/settings-store.js';
+import { hideBaseUrlPassword } from '../../settings/base-url-password.js';
 
 const tags = ['settings'];
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { App } from '../../../src/app.js';
-import { SqlSettingsStore } from '../../../src/conversations/sql-settings-store.js';
+import { SqlSettingsStore } from '../../../src/settings/sql-settings-store.js';
 import { SecretBox } from '../../../src/shared/secret-box.js';
 import { createTestApi, request, type TestApi } from '../../support/test-api.js';
 import { testDatabaseBackends } from '../../support/test-databases.js';

@@ -3,8 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../src/app.js';
 import { createHttpServer } from '../../../src/http/create-http-server.js';
-import { MemoryRateLimitStore } from '../../../src/http/rate-limit/memory-rate-limit-store.js';
-import { RateLimiter, rateLimitCountCap } from '../../../src/http/rate-limit/rate-limiter.js';
+import { MemoryRateLimitStore } from '../../../src/http/middleware/rate-limit/memory-rate-limit-store.js';
+import {
+  RateLimiter,
+  rateLimitCountCap,
+} from '../../../src/http/middleware/rate-limit/rate-limiter.js';
 import { createSilentLogger } from '../../../src/shared/logger.js';
 import { createTestConfig } from '../../support/test-config.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LanguageModelRequest } from '../../../src/llm/language-model.js';
 import { LlmRequestInvalidError } from '../../../src/llm/llm-errors.js';
-import { LlmMetricsAccumulator } from '../../../src/conversations/llm-metrics-accumulator.js';
+import { LlmMetricsAccumulator } from '../../../src/conversations/agent/llm-metrics-accumulator.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../../support/fake-llm-server.js';
 import { createTestModel, drain, type TestProtocol } from '../../support/llm-test-models.js';
 

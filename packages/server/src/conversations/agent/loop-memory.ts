@@ -1,5 +1,5 @@
 import { isAction, type LlmMetrics } from '@parley/protocol';
-import type { EventStore, StoredEvent } from '../events/event-store.js';
+import type { EventStore, StoredEvent } from '../../events/event-store.js';
 
 /** What an agent loop takes back from the log when it starts. */
 export interface LoopMemory {

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ParleyError } from '../shared/errors.js';
-import { sessionApiKeysMatch } from '../shared/session-api-keys-match.js';
-import type { UserAuth } from './user-auth.js';
-
-export { sessionApiKeysMatch };
+import { ParleyError } from '../../shared/errors.js';
+import { sessionApiKeysMatch } from '../../shared/session-api-keys-match.js';
+import type { UserAuth } from '../user-auth.js';
 
 export const sessionApiKeyHeader = 'x-session-api-key';
 

@@ -1,9 +1,9 @@
-import type { EventStore } from '../events/event-store.js';
-import type { EventStream } from '../events/event-stream.js';
-import type { LanguageModel } from '../llm/language-model.js';
-import type { ModelSettings } from '../llm/model-settings.js';
-import type { Logger } from '../shared/logger.js';
-import type { StatusUpdate } from './realtime-notifier.js';
+import type { EventStore } from '../../events/event-store.js';
+import type { EventStream } from '../../events/event-stream.js';
+import type { LanguageModel } from '../../llm/language-model.js';
+import type { ModelSettings } from '../../llm/model-settings.js';
+import type { Logger } from '../../shared/logger.js';
+import type { StatusUpdate } from '../realtime-notifier.js';
 import type { ToolRegistry } from './tool-registry.js';
 import type { TurnSettings } from './turn-runner.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../events/event-store.js';
+import type { StoredEvent } from '../../events/event-store.js';
 import { buildHistory, modelResponseDump } from './conversation-history.js';
 
 let nextId = 0;

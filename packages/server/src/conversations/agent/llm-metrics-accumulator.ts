@@ -6,7 +6,7 @@
  * come from the LLM layer.
  */
 import type { LlmCost, LlmMetrics, ResponseLatency, TokenUsage } from '@parley/protocol';
-import type { CallMetrics } from '../llm/language-model.js';
+import type { CallMetrics } from '../../llm/language-model.js';
 
 /** One call's tokens, as `addTokenUsage` takes them. */
 export interface TokenUsageEntry {

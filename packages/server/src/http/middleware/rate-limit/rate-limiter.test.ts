@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedRateLimitStore } from '../../../test/support/fake-rate-limit-store.js';
-import { createCapturingLogger } from '../../../test/support/test-logger.js';
+import { ScriptedRateLimitStore } from '../../../../test/support/fake-rate-limit-store.js';
+import { createCapturingLogger } from '../../../../test/support/test-logger.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { RateLimiter, decideRateLimit, rateLimitCountCap } from './rate-limiter.js';
 

@@ -5,7 +5,7 @@ import {
   type ObservationEvent,
   type ToolCallMetadata,
 } from '@parley/protocol';
-import type { StoredEvent } from '../events/event-store.js';
+import type { StoredEvent } from '../../events/event-store.js';
 import type {
   AssistantMessage,
   ImageContent,
@@ -13,7 +13,7 @@ import type {
   LanguageModelMessage,
   TextContent,
   ToolCallContent,
-} from '../llm/language-model.js';
+} from '../../llm/language-model.js';
 
 export interface HistoryOptions {
   systemPrompt: string;

@@ -8,7 +8,7 @@ import {
   LlmStreamInterruptedError,
   LlmTimeoutError,
   RetryError,
-} from '../llm/llm-errors.js';
+} from '../../llm/llm-errors.js';
 
 /** What a failed turn tells its clients (upstream `_react_to_exception`, reference §1.5). */
 export interface TurnFailure {

@@ -1,16 +1,11 @@
-import {
-  agentStateChangedObservation,
-  errorObservation,
-  type ActionEvent,
-  type AgentState,
-} from '@parley/protocol';
-import type { NewEvent, StoredEvent } from '../events/event-store.js';
-import type { LanguageModel } from '../llm/language-model.js';
-import type { ModelSettings } from '../llm/model-settings.js';
-import { AbortedError, ParleyError } from '../shared/errors.js';
-import { interruptedStates } from './interrupted-conversations.js';
+import { errorObservation, type ActionEvent, type AgentState } from '@parley/protocol';
+import type { LanguageModel } from '../../llm/language-model.js';
+import type { ModelSettings } from '../../llm/model-settings.js';
+import { ParleyError } from '../../shared/errors.js';
+import { interruptedStates } from '../interrupted-conversations.js';
 import { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import { describe } from './llm-error-status.js';
+import { LoopLog } from './loop-log.js';
 import { readConversationLog, readLoopMemory } from './loop-memory.js';
 import { runTurn, type TurnContext } from './turn-runner.js';
 import type { AgentLoopOptions } from './agent-loop-options.js';
@@ -34,7 +29,8 @@ export class AgentLoop {
   readonly userId: string;
   readonly #options: AgentLoopOptions;
   #llm: ModelSettings;
-  #state: AgentState = 'loading';
+  /** Every append of the loop, and the agent state it last recorded. */
+  readonly #log: LoopLog;
   #ready = false;
   /** Set when closing begins (or on discard): from then on no turn starts and no action is taken. */
   #closed = false;
@@ -58,6 +54,7 @@ export class AgentLoop {
     this.#llm = options.llm;
     this.#metrics = new LlmMetricsAccumulator(options.llm.model);
     this.#lastActiveAt = options.now();
+    this.#log = new LoopLog(options.stream, () => this.#touch());
   }
 
   get ready(): boolean {
@@ -65,7 +62,7 @@ export class AgentLoop {
   }
 
   get agentState(): AgentState {
-    return this.#state;
+    return this.#log.state;
   }
 
   /** True while a turn runs (upstream's "agent state is RUNNING"). */
@@ -97,13 +94,13 @@ export class AgentLoop {
   }
 
   async #start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
-    await this.#appendState('loading');
+    await this.#log.appendState('loading');
     await this.#restore();
     this.#ready = true;
     // Closed while loading: nothing more is logged here, the close records how the loop ended.
     if (this.#closed) return;
     if (initialMessage === undefined) {
-      await this.#appendState('awaiting_user_input');
+      await this.#log.appendState('awaiting_user_input');
       return;
     }
     await this.#acceptMessage({
@@ -132,21 +129,21 @@ export class AgentLoop {
         await this.#acceptMessage(action);
         return;
       case 'change_agent_state': {
-        await this.#append([{ ...action, source: 'user' }]);
+        await this.#log.append([{ ...action, source: 'user' }]);
         const target = action.args.agent_state;
         if (target === 'stopped' || target === 'paused') await this.stopTurn(target);
         else if (target === 'running' && this.#turn === undefined) this.#startTurn(undefined);
         return;
       }
       case 'run': {
-        const [stored] = await this.#append([{ ...action, source: 'user' }]);
-        await this.#append([
+        const [stored] = await this.#log.append([{ ...action, source: 'user' }]);
+        await this.#log.append([
           { ...errorObservation(noRuntimeMessage), source: 'agent', cause: stored?.id },
         ]);
         return;
       }
       default:
-        await this.#append([{ ...action, source: 'user' }]);
+        await this.#log.append([{ ...action, source: 'user' }]);
     }
   }
 
@@ -160,7 +157,7 @@ export class AgentLoop {
     this.#queue.length = 0;
     turn?.controller.abort(new Error(`agent ${state}`));
     this.#abortSideWork(new Error(`agent ${state}`));
-    await this.#appendState(state, { reason });
+    await this.#log.appendState(state, { reason });
   }
 
   /**
@@ -178,7 +175,7 @@ export class AgentLoop {
   async #close(options: { stoppedEvent: boolean; reason?: string }): Promise<void> {
     this.#closed = true;
     if (!this.#ready) await this.#started;
-    const interrupted = this.#turn !== undefined || interruptedStates.has(this.#state);
+    const interrupted = this.#turn !== undefined || interruptedStates.has(this.#log.state);
     try {
       if (options.stoppedEvent || interrupted) await this.stopTurn('stopped', options.reason ?? '');
     } finally {
@@ -209,7 +206,7 @@ export class AgentLoop {
       if (this.#acceptedClientIds.has(clientId)) return;
       this.#acceptedClientIds.add(clientId);
     }
-    const [stored] = await this.#append([{ ...action, source: 'user' }]);
+    const [stored] = await this.#log.append([{ ...action, source: 'user' }]);
     if (stored === undefined) return;
     if (!this.#sawUserMessage) {
       this.#sawUserMessage = true;
@@ -243,13 +240,13 @@ export class AgentLoop {
 
   async #runTurn(turn: Turn, answering: number | undefined): Promise<void> {
     const { signal } = turn.controller;
-    await this.#appendState('running', { cause: answering, signal });
+    await this.#log.appendState('running', { cause: answering, signal });
     if (signal.aborted) return;
     let model: LanguageModel;
     try {
       model = this.#options.createModel(this.#llm);
     } catch (error) {
-      await this.#appendState('error', { reason: describe(error), signal });
+      await this.#log.appendState('error', { reason: describe(error), signal });
       return;
     }
     this.#metrics.maxBudgetPerTask = this.#options.maxBudgetPerTask;
@@ -262,49 +259,17 @@ export class AgentLoop {
       pendingMessageIds: () => new Set(this.#queue),
       readLog: (readSignal) =>
         readConversationLog(this.#options.eventStore, this.conversationId, readSignal),
-      append: (events) => this.#append(events, signal),
-      setState: (state) => void this.#appendState(state, { signal }).catch(() => undefined),
-      currentState: () => this.#state,
+      append: (events) => this.#log.append(events, signal),
+      setState: (state) => void this.#log.appendState(state, { signal }).catch(() => undefined),
+      currentState: () => this.#log.state,
       sendStatus: (update) => this.#options.sendStatus(update),
     };
     const outcome = await runTurn(context);
     if (outcome.state === 'aborted' || signal.aborted) return;
-    await this.#appendState(outcome.state, {
+    await this.#log.appendState(outcome.state, {
       reason: outcome.state === 'error' ? outcome.reason : '',
       signal,
     });
-  }
-
-  /** Appends a state change; with a turn's signal it is skipped once that turn was stopped. */
-  async #appendState(
-    state: AgentState,
-    options: { reason?: string; cause?: number | undefined; signal?: AbortSignal } = {},
-  ): Promise<void> {
-    if (options.signal?.aborted === true) return;
-    this.#state = state;
-    await this.#append(
-      [
-        {
-          ...agentStateChangedObservation(state, options.reason ?? ''),
-          source: 'environment',
-          ...(options.cause === undefined ? {} : { cause: options.cause }),
-        },
-      ],
-      options.signal,
-    );
-  }
-
-  /** Every append of the loop: skipped (→ []) once `signal` fired, so a stopped turn adds nothing. */
-  async #append(events: readonly NewEvent[], signal?: AbortSignal): Promise<StoredEvent[]> {
-    if (signal?.aborted === true) return [];
-    this.#touch();
-    try {
-      return await this.#options.stream.append(events, { signal });
-    } catch (error) {
-      // The turn was stopped while its append waited: it is dropped, as intended.
-      if (signal !== undefined && error instanceof AbortedError) return [];
-      throw error;
-    }
   }
 
   /** Takes back from the log what a restarted loop must know (metrics, client ids, a user spoke). */

@@ -4,15 +4,19 @@ import {
   type AgentState,
   type ToolCallMetadata,
 } from '@parley/protocol';
-import type { NewEvent, StoredEvent } from '../events/event-store.js';
-import type { LanguageModel, LanguageModelMessage, RetryListener } from '../llm/language-model.js';
-import { LlmRateLimitError } from '../llm/llm-errors.js';
-import { AbortedError } from '../shared/errors.js';
+import type { NewEvent, StoredEvent } from '../../events/event-store.js';
+import type {
+  LanguageModel,
+  LanguageModelMessage,
+  RetryListener,
+} from '../../llm/language-model.js';
+import { LlmRateLimitError } from '../../llm/llm-errors.js';
+import { AbortedError } from '../../shared/errors.js';
 import { buildHistory, modelResponseDump } from './conversation-history.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
 import { turnFailureFor } from './llm-error-status.js';
 import type { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
-import type { StatusUpdate } from './realtime-notifier.js';
+import type { StatusUpdate } from '../realtime-notifier.js';
 import { parseToolArguments, type ToolRegistry } from './tool-registry.js';
 
 export interface TurnSettings {

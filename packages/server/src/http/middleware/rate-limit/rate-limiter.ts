@@ -1,5 +1,5 @@
-import { describeError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
+import { describeError } from '../../../shared/errors.js';
+import type { Logger } from '../../../shared/logger.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 
 /** What to do with one request: serve it, serve it after a pause, or refuse it. */

@@ -9,7 +9,7 @@ import {
   LlmStreamInterruptedError,
   LlmTimeoutError,
   RetryError,
-} from '../llm/llm-errors.js';
+} from '../../llm/llm-errors.js';
 import { rateLimitedStoppedMessage, turnFailureFor } from './llm-error-status.js';
 
 describe('turnFailureFor (upstream _react_to_exception)', () => {

@@ -1,5 +1,5 @@
 import type { ActionEvent, ObservationEvent } from '@parley/protocol';
-import type { ToolDefinition } from '../llm/language-model.js';
+import type { ToolDefinition } from '../../llm/language-model.js';
 
 /** A tool the agent may call: its definition for the model, the action it logs and its result. */
 export interface AgentTool {

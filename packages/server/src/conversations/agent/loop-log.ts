@@ -1,0 +1,58 @@
+import { agentStateChangedObservation, type AgentState } from '@parley/protocol';
+import type { NewEvent, StoredEvent } from '../../events/event-store.js';
+import type { EventStream } from '../../events/event-stream.js';
+import { AbortedError } from '../../shared/errors.js';
+
+/**
+ * An agent loop's writes to its conversation's log, and the agent state they last recorded. With
+ * a turn's signal, an append is skipped (→ []) once that signal fired, and one that was waiting when
+ * it fired is dropped, so nothing of a stopped turn follows its stop.
+ */
+export class LoopLog {
+  readonly #stream: EventStream;
+  readonly #onAppend: () => void;
+  #state: AgentState = 'loading';
+
+  /** `onAppend` is called before every append that is not skipped (the loop's activity clock). */
+  constructor(stream: EventStream, onAppend: () => void) {
+    this.#stream = stream;
+    this.#onAppend = onAppend;
+  }
+
+  /** The state of the latest state change appended (or being appended). */
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  /** Appends a state change; with a turn's signal it is skipped once that turn was stopped. */
+  async appendState(
+    state: AgentState,
+    options: { reason?: string; cause?: number | undefined; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    if (options.signal?.aborted === true) return;
+    this.#state = state;
+    await this.append(
+      [
+        {
+          ...agentStateChangedObservation(state, options.reason ?? ''),
+          source: 'environment',
+          ...(options.cause === undefined ? {} : { cause: options.cause }),
+        },
+      ],
+      options.signal,
+    );
+  }
+
+  /** Every append of the loop: skipped (→ []) once `signal` fired, so a stopped turn adds nothing. */
+  async append(events: readonly NewEvent[], signal?: AbortSignal): Promise<StoredEvent[]> {
+    if (signal?.aborted === true) return [];
+    this.#onAppend();
+    try {
+      return await this.#stream.append(events, { signal });
+    } catch (error) {
+      // The turn was stopped while its append waited: it is dropped, as intended.
+      if (signal !== undefined && error instanceof AbortedError) return [];
+      throw error;
+    }
+  }
+}

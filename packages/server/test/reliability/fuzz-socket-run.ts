@@ -62,8 +62,8 @@ function v1Verdict(input: V1Input): 'invalid' | 'message' | 'ignored' {
 
 type Verdict = 'invalid' | 'message' | 'ignored';
 
-/** One face as the fuzz run drives it. */
-interface FuzzedFace<Input> {
+/** One face as the fuzz run drives it (`socketIoFace`, `v1Face`). */
+export interface FuzzedFace<Input> {
   readonly face: SocketFuzzOutcome['face'];
   /** The face's name in errors and deadlines. */
   readonly label: string;
@@ -76,7 +76,7 @@ interface FuzzedFace<Input> {
 }
 
 /** Sends every input, then the sentinel, and waits for the sentinel's echo (or the end). */
-async function fuzzFace<Input extends { readonly token: string | undefined }>(
+export async function fuzzSocket<Input extends { readonly token: string | undefined }>(
   face: FuzzedFace<Input>,
   inputs: readonly Input[],
   sentinel: string,
@@ -114,14 +114,10 @@ async function fuzzFace<Input extends { readonly token: string | undefined }>(
   };
 }
 
-export async function fuzzSocketIo(
-  target: ProbeTarget,
-  inputs: readonly SocketIoInput[],
-  sentinel: string,
-  timeoutMs: number,
-): Promise<SocketFuzzOutcome> {
+/** The V0 face over Socket.IO: a payload is refused or taken as a message. */
+export function socketIoFace(target: ProbeTarget): FuzzedFace<SocketIoInput> {
   const probe = new SocketIoProbe(target);
-  const face: FuzzedFace<SocketIoInput> = {
+  return {
     face: 'socket.io',
     label: 'Socket.IO',
     probe,
@@ -132,17 +128,12 @@ export async function fuzzSocketIo(
     verdict: (input) => (socketIoRefuses(input) ? 'invalid' : 'message'),
     sendMessage: (text) => probe.send({ action: 'message', args: { content: text } }),
   };
-  return fuzzFace(face, inputs, sentinel, timeoutMs);
 }
 
-export async function fuzzV1(
-  target: ProbeTarget,
-  inputs: readonly V1Input[],
-  sentinel: string,
-  timeoutMs: number,
-): Promise<SocketFuzzOutcome> {
+/** The V1 face over a raw WebSocket. */
+export function v1Face(target: ProbeTarget): FuzzedFace<V1Input> {
   const probe = new V1Probe(target);
-  const face: FuzzedFace<V1Input> = {
+  return {
     face: 'v1',
     label: 'V1',
     probe,
@@ -151,5 +142,4 @@ export async function fuzzV1(
     sendMessage: (text) =>
       probe.send(JSON.stringify({ role: 'user', content: [{ type: 'text', text }] })),
   };
-  return fuzzFace(face, inputs, sentinel, timeoutMs);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { agentStateSchema } from './agent-state.js';
 import { confirmationStateSchema } from './confirmation-state.js';
-import { eventCommonFields } from './event-common-fields.js';
+import { emptyObjectWhenMissing, eventCommonFields } from './event-common-fields.js';
+import { isOneOf } from './is-one-of.js';
 import { securityRiskSchema } from './security-risk.js';
 
 /** Upstream `action` values that Parley models. */
@@ -18,9 +19,7 @@ export const actionTypes = [
 
 export type ActionType = (typeof actionTypes)[number];
 
-export function isActionType(value: unknown): value is ActionType {
-  return actionTypes.some((type) => type === value);
-}
+export const isActionType = isOneOf(actionTypes);
 
 // Args are strict, like upstream's dataclass constructors: an unknown key is an error.
 // Keys are listed in upstream dataclass field order, which is the order they are serialized in.
@@ -83,10 +82,6 @@ export const nullActionArgsSchema = z.strictObject({});
 
 /** Seconds; upstream's hard timeout, present only when set. */
 export const actionTimeoutSchema = z.number().nonnegative();
-
-function emptyObjectWhenMissing(value: unknown): unknown {
-  return value === undefined ? {} : value;
-}
 
 function actionEventSchemaFor<const Type extends ActionType, Args extends z.ZodObject>(
   type: Type,

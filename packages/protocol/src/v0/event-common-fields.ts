@@ -22,3 +22,11 @@ export const eventCommonFields = {
   tool_call_metadata: toolCallMetadataSchema.optional(),
   llm_metrics: llmMetricsSchema.optional(),
 };
+
+/**
+ * Upstream reads a missing `args` or `extras` as `{}`: a preprocess step for those schemas, so the
+ * `{}` still has to satisfy the type's own schema.
+ */
+export function emptyObjectWhenMissing(value: unknown): unknown {
+  return value === undefined ? {} : value;
+}

@@ -271,40 +271,44 @@ describe('serializeEvent', () => {
     );
   });
 
-  it('puts tool_call_metadata and llm_metrics after the type, then args, then timeout', () => {
-    const sample = samples.find((event) => 'action' in event && event.action === 'run');
+  it.each<[string, (event: ParleyEvent) => boolean, string[]]>([
+    [
+      'tool_call_metadata and llm_metrics after the type, then args, then timeout',
+      (event) => 'action' in event && event.action === 'run',
+      [
+        'id',
+        'timestamp',
+        'source',
+        'message',
+        'cause',
+        'action',
+        'tool_call_metadata',
+        'llm_metrics',
+        'args',
+        'timeout',
+      ],
+    ],
+    [
+      'content, extras and success after the top keys of a run observation',
+      (event) => 'observation' in event && event.observation === 'run',
+      [
+        'id',
+        'timestamp',
+        'source',
+        'message',
+        'cause',
+        'observation',
+        'tool_call_metadata',
+        'content',
+        'extras',
+        'success',
+      ],
+    ],
+  ])('puts %s', (_title, isSample, keys) => {
+    const sample = samples.find(isSample);
     expect(sample).toBeDefined();
     if (sample === undefined) return;
-    expect(Object.keys(serializeEvent(sample))).toEqual([
-      'id',
-      'timestamp',
-      'source',
-      'message',
-      'cause',
-      'action',
-      'tool_call_metadata',
-      'llm_metrics',
-      'args',
-      'timeout',
-    ]);
-  });
-
-  it('puts content, extras and success after the top keys of a run observation', () => {
-    const sample = samples.find((event) => 'observation' in event && event.observation === 'run');
-    expect(sample).toBeDefined();
-    if (sample === undefined) return;
-    expect(Object.keys(serializeEvent(sample))).toEqual([
-      'id',
-      'timestamp',
-      'source',
-      'message',
-      'cause',
-      'observation',
-      'tool_call_metadata',
-      'content',
-      'extras',
-      'success',
-    ]);
+    expect(Object.keys(serializeEvent(sample))).toEqual(keys);
   });
 
   it('writes the session-close AgentStateChangedObservation without id, timestamp or source', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentStateSchema } from './agent-state.js';
-import { eventCommonFields } from './event-common-fields.js';
+import { emptyObjectWhenMissing, eventCommonFields } from './event-common-fields.js';
+import { isOneOf } from './is-one-of.js';
 
 /** Upstream `observation` values that Parley models. */
 export const observationTypes = [
@@ -15,9 +16,7 @@ export const observationTypes = [
 
 export type ObservationType = (typeof observationTypes)[number];
 
-export function isObservationType(value: unknown): value is ObservationType {
-  return observationTypes.some((type) => type === value);
-}
+export const isObservationType = isOneOf(observationTypes);
 
 // Extras are server-produced, so they are loose: unknown keys are kept as they are.
 // Keys are listed in upstream dataclass field order, which is the order they are serialized in.
@@ -58,10 +57,6 @@ export const recallObservationExtrasSchema = z.looseObject({
 export const agentThinkObservationExtrasSchema = z.looseObject({});
 
 export const nullObservationExtrasSchema = z.looseObject({});
-
-function emptyObjectWhenMissing(value: unknown): unknown {
-  return value === undefined ? {} : value;
-}
 
 function observationEventSchemaFor<const Type extends ObservationType, Extras extends z.ZodObject>(
   type: Type,

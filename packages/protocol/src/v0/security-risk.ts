@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isOneOf } from './is-one-of.js';
 
 /** Upstream `ActionSecurityRisk` as serialized: -1 unknown, 0 low, 1 medium, 2 high. */
 export const securityRisks = [-1, 0, 1, 2] as const;
@@ -7,6 +8,4 @@ export const securityRiskSchema = z.literal(securityRisks);
 
 export type SecurityRisk = z.infer<typeof securityRiskSchema>;
 
-export function isSecurityRisk(value: unknown): value is SecurityRisk {
-  return securityRisks.some((risk) => risk === value);
-}
+export const isSecurityRisk = isOneOf(securityRisks);

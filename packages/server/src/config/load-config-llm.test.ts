@@ -17,33 +17,6 @@ describe('loadConfig: LLM variables', () => {
     });
   });
 
-  it('reads every LLM variable; a timeout of 0 means none', () => {
-    const llm = loadConfig(
-      {
-        LLM_NUM_RETRIES: '3',
-        LLM_RETRY_MIN_WAIT_MS: '100',
-        LLM_RETRY_MAX_WAIT_MS: '2000',
-        LLM_RETRY_MULTIPLIER_MS: '250',
-        LLM_CONNECT_TIMEOUT_MS: '1000',
-        LLM_FIRST_TOKEN_TIMEOUT_MS: '0',
-        LLM_IDLE_TIMEOUT_MS: '5000',
-        LOG_COMPLETIONS: 'true',
-        PARLEY_DEMO_TOKEN_DELAY_MS: '0',
-        LLM_PRICES: '{"openai/my-model": {"input": 1.5, "output": 6, "cacheRead": 0.5}}',
-      },
-      noDotenv,
-    ).llm;
-    expect(llm).toMatchObject({
-      retry: { maxAttempts: 3, minWaitMs: 100, maxWaitMs: 2_000, multiplierMs: 250 },
-      timeouts: { connectMs: 1_000, firstTokenMs: Infinity, idleMs: 5_000 },
-      logCompletions: true,
-      demoTokenDelayMs: 0,
-      priceOverrides: {
-        'openai/my-model': { inputPerMillion: 1.5, outputPerMillion: 6, cacheReadPerMillion: 0.5 },
-      },
-    });
-  });
-
   it.each([
     [{ LLM_NUM_RETRIES: '0' }, /LLM_NUM_RETRIES/],
     [{ LLM_RETRY_MIN_WAIT_MS: '-5' }, /LLM_RETRY_MIN_WAIT_MS/],

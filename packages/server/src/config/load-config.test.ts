@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     });
   });
 
-  it('reads every variable', () => {
+  it('reads every variable; an LLM timeout of 0 means none', () => {
     const config = loadConfig(
       {
         PORT: '8080',
@@ -43,6 +43,16 @@ describe('loadConfig', () => {
         LLM_MODEL: 'openai/gpt-4o',
         LLM_API_KEY: 'sk-1',
         LLM_BASE_URL: 'http://localhost:8000/v1',
+        LLM_NUM_RETRIES: '3',
+        LLM_RETRY_MIN_WAIT_MS: '100',
+        LLM_RETRY_MAX_WAIT_MS: '2000',
+        LLM_RETRY_MULTIPLIER_MS: '250',
+        LLM_CONNECT_TIMEOUT_MS: '1000',
+        LLM_FIRST_TOKEN_TIMEOUT_MS: '0',
+        LLM_IDLE_TIMEOUT_MS: '5000',
+        LOG_COMPLETIONS: 'true',
+        PARLEY_DEMO_TOKEN_DELAY_MS: '0',
+        LLM_PRICES: '{"openai/my-model": {"input": 1.5, "output": 6, "cacheRead": 0.5}}',
         LOG_LEVEL: 'debug',
         LOG_JSON: 'true',
         PARLEY_GROUP_COMMIT_MAX_EVENTS: '50',
@@ -59,7 +69,22 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       sessionApiKey: 'k',
       permittedCorsOrigins: ['https://example.com', 'https://test.com'],
-      llm: { model: 'openai/gpt-4o', apiKey: 'sk-1', baseUrl: 'http://localhost:8000/v1' },
+      llm: {
+        model: 'openai/gpt-4o',
+        apiKey: 'sk-1',
+        baseUrl: 'http://localhost:8000/v1',
+        retry: { maxAttempts: 3, minWaitMs: 100, maxWaitMs: 2_000, multiplierMs: 250 },
+        timeouts: { connectMs: 1_000, firstTokenMs: Infinity, idleMs: 5_000 },
+        logCompletions: true,
+        demoTokenDelayMs: 0,
+        priceOverrides: {
+          'openai/my-model': {
+            inputPerMillion: 1.5,
+            outputPerMillion: 6,
+            cacheReadPerMillion: 0.5,
+          },
+        },
+      },
       log: { level: 'debug', json: true },
       storage: { groupCommitMaxEvents: 50, groupCommitMaxDelayMs: 1 },
       shutdownTimeoutMs: 5000,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -36,13 +37,14 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   }
   registerApiAuth(server, { sessionApiKey: options.sessionApiKey, userAuth: options.userAuth });
   await registerOpenApi(server, { version: options.version });
-  registerOptionsRoutes(server, { listModels: options.listModels });
-  registerSettingsRoutes(server, {
+  const routes = server.withTypeProvider<ZodTypeProvider>();
+  registerOptionsRoutes(routes, { listModels: options.listModels });
+  registerSettingsRoutes(routes, {
     settings: options.settings,
     defaultModel: options.defaultModel,
   });
-  registerSecretsRoutes(server, { secrets: options.secrets });
-  registerConversationRoutes(server, { conversations: options.conversations });
-  registerConversationEventRoutes(server, { conversations: options.conversations });
-  registerV1EventRoutes(server, { conversations: options.conversations });
+  registerSecretsRoutes(routes, { secrets: options.secrets });
+  registerConversationRoutes(routes, options.conversations);
+  registerConversationEventRoutes(routes, options.conversations);
+  registerV1EventRoutes(routes, options.conversations);
 }

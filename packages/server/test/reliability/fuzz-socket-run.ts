@@ -60,36 +60,52 @@ function v1Verdict(input: V1Input): 'invalid' | 'message' | 'ignored' {
   return acceptedAction(v1UserMessageAction(frame.data)) ? 'message' : 'invalid';
 }
 
-export async function fuzzSocketIo(
-  target: ProbeTarget,
-  inputs: readonly SocketIoInput[],
+type Verdict = 'invalid' | 'message' | 'ignored';
+
+/** One face as the fuzz run drives it (`socketIoFace`, `v1Face`). */
+export interface FuzzedFace<Input> {
+  readonly face: SocketFuzzOutcome['face'];
+  /** The face's name in errors and deadlines. */
+  readonly label: string;
+  readonly probe: SocketIoProbe | V1Probe;
+  send(input: Input): void;
+  /** What the face makes of an input: an error frame, a stored message, or nothing. */
+  verdict(input: Input): Verdict;
+  /** Sends a well-formed message with this text. */
+  sendMessage(text: string): void;
+}
+
+/** Sends every input, then the sentinel, and waits for the sentinel's echo (or the end). */
+export async function fuzzSocket<Input extends { readonly token: string | undefined }>(
+  face: FuzzedFace<Input>,
+  inputs: readonly Input[],
   sentinel: string,
   timeoutMs: number,
 ): Promise<SocketFuzzOutcome> {
-  const probe = new SocketIoProbe(target);
-  if (!(await within(probe.untilOpenOrEnded(), timeoutMs, 'Socket.IO fuzz connect'))) {
-    throw new Error(`the Socket.IO fuzz connection was refused: ${probe.ended ?? ''}`);
+  const probe = face.probe;
+  if (!(await within(probe.untilOpenOrEnded(), timeoutMs, `${face.label} fuzz connect`))) {
+    throw new Error(`the ${face.label} fuzz connection was refused: ${probe.ended ?? ''}`);
   }
   let invalid = 0;
   const validTokens: string[] = [];
   for (const [index, input] of inputs.entries()) {
-    if (input.kind === 'raw') probe.sendRawPacket(input.packet);
-    else probe.send(input.payload);
-    if (socketIoRefuses(input)) invalid += 1;
-    else if (input.token !== undefined) validTokens.push(input.token);
+    face.send(input);
+    const verdict = face.verdict(input);
+    if (verdict === 'invalid') invalid += 1;
+    else if (verdict === 'message' && input.token !== undefined) validTokens.push(input.token);
     if (index % 20 === 19) await yieldToLoop();
   }
-  probe.send({ action: 'message', args: { content: `${sentinel} end of fuzz` } });
+  face.sendMessage(`${sentinel} end of fuzz`);
   validTokens.push(sentinel);
   await within(
     Promise.race([probe.untilText(sentinel), probe.untilEnded()]),
     timeoutMs,
-    'Socket.IO fuzz sentinel',
+    `${face.label} fuzz sentinel`,
   );
   const ended = probe.ended;
   probe.close();
   return {
-    face: 'socket.io',
+    face: face.face,
     sent: inputs.length,
     invalid,
     errorFrames: probe.errorFrames.length,
@@ -98,41 +114,32 @@ export async function fuzzSocketIo(
   };
 }
 
-export async function fuzzV1(
-  target: ProbeTarget,
-  inputs: readonly V1Input[],
-  sentinel: string,
-  timeoutMs: number,
-): Promise<SocketFuzzOutcome> {
+/** The V0 face over Socket.IO: a payload is refused or taken as a message. */
+export function socketIoFace(target: ProbeTarget): FuzzedFace<SocketIoInput> {
+  const probe = new SocketIoProbe(target);
+  return {
+    face: 'socket.io',
+    label: 'Socket.IO',
+    probe,
+    send: (input) => {
+      if (input.kind === 'raw') probe.sendRawPacket(input.packet);
+      else probe.send(input.payload);
+    },
+    verdict: (input) => (socketIoRefuses(input) ? 'invalid' : 'message'),
+    sendMessage: (text) => probe.send({ action: 'message', args: { content: text } }),
+  };
+}
+
+/** The V1 face over a raw WebSocket. */
+export function v1Face(target: ProbeTarget): FuzzedFace<V1Input> {
   const probe = new V1Probe(target);
-  if (!(await within(probe.untilOpenOrEnded(), timeoutMs, 'V1 fuzz connect'))) {
-    throw new Error(`the V1 fuzz connection was refused: ${probe.ended ?? ''}`);
-  }
-  let invalid = 0;
-  const validTokens: string[] = [];
-  for (const [index, input] of inputs.entries()) {
-    probe.send(input.data, { binary: input.binary });
-    const verdict = v1Verdict(input);
-    if (verdict === 'invalid') invalid += 1;
-    else if (verdict === 'message' && input.token !== undefined) validTokens.push(input.token);
-    if (index % 20 === 19) await yieldToLoop();
-  }
-  const content = [{ type: 'text', text: `${sentinel} end of fuzz` }];
-  probe.send(JSON.stringify({ role: 'user', content }));
-  validTokens.push(sentinel);
-  await within(
-    Promise.race([probe.untilText(sentinel), probe.untilEnded()]),
-    timeoutMs,
-    'V1 fuzz sentinel',
-  );
-  const ended = probe.ended;
-  probe.close();
   return {
     face: 'v1',
-    sent: inputs.length,
-    invalid,
-    errorFrames: probe.errorFrames.length,
-    validTokens,
-    ended,
+    label: 'V1',
+    probe,
+    send: (input) => probe.send(input.data, { binary: input.binary }),
+    verdict: v1Verdict,
+    sendMessage: (text) =>
+      probe.send(JSON.stringify({ role: 'user', content: [{ type: 'text', text }] })),
   };
 }

@@ -108,10 +108,17 @@ describe('the lingering close after an early answer', () => {
     },
   );
 
-  it('cuts a client that stops sending once maximumMilliseconds have passed', async () => {
+  /**
+   * Starts a server and a 100 MB upload that stalls after 1000 bytes and never closes on its own;
+   * resolves once the upload is connected. `stop()` aborts the client and gives its answer's status.
+   */
+  async function startStalledUpload(maximumMilliseconds: number): Promise<{
+    bytesReadAtClose: Promise<number> | undefined;
+    stop: () => Promise<number>;
+  }> {
     const { port, bytesReadAtClose } = await start({
       maximumBytes: 1024 * 1024,
-      maximumMilliseconds: 50,
+      maximumMilliseconds,
     });
     const stopClient = new AbortController();
     const uploading = stubbornUpload({
@@ -122,34 +129,30 @@ describe('the lingering close after an early answer', () => {
       bodyBytesBeforeStall: 1000,
       signal: stopClient.signal,
     });
-    // The client stalls and never closes: the server's close is the server's doing.
     await expect.poll(() => bytesReadAtClose.length).toBe(1);
-    expect(await bytesReadAtClose[0]).toBeLessThanOrEqual(headerBytes + 1000);
-    stopClient.abort();
-    expect(parseRawAnswer((await uploading).answer).status).toBe(413);
+    return {
+      bytesReadAtClose: bytesReadAtClose[0],
+      async stop() {
+        stopClient.abort();
+        return parseRawAnswer((await uploading).answer).status;
+      },
+    };
+  }
+
+  it('cuts a client that stops sending once maximumMilliseconds have passed', async () => {
+    // The client stalls and never closes: the server's close is the server's doing.
+    const upload = await startStalledUpload(50);
+    expect(await upload.bytesReadAtClose).toBeLessThanOrEqual(headerBytes + 1000);
+    expect(await upload.stop()).toBe(413);
   });
 
   it('cuts lingering connections when the server closes', async () => {
-    const { port, bytesReadAtClose } = await start({
-      maximumBytes: 1024 * 1024,
-      maximumMilliseconds: 600_000,
-    });
-    const stopClient = new AbortController();
-    const uploading = stubbornUpload({
-      port,
-      path: '/echo',
-      bodyBytes: 100 * 1024 * 1024,
-      framing: 'content-length',
-      bodyBytesBeforeStall: 1000,
-      signal: stopClient.signal,
-    });
-    await expect.poll(() => bytesReadAtClose.length).toBe(1);
+    const upload = await startStalledUpload(600_000);
     // Resolves only once every connection is closed: the lingering one must be cut for it.
     await server?.close();
     server = undefined;
-    await bytesReadAtClose[0];
-    stopClient.abort();
-    expect(parseRawAnswer((await uploading).answer).status).toBe(413);
+    await upload.bytesReadAtClose;
+    expect(await upload.stop()).toBe(413);
   });
 
   it('closes after any answer sent before the body was read (a 401), once it drained the body', async () => {

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addMessageRequestSchema, eventPageQuerySchema, eventPageSchema } from '@parley/protocol';
 import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { ApiRoutes } from './api-routes.js';
 import { ParleyError } from '../../shared/errors.js';
 import { conversationParams } from './conversation-routes.js';
 
@@ -11,12 +10,9 @@ const successSchema = z.object({ success: z.boolean(), error: z.string().optiona
 
 /** Reading a conversation's events and handing it client events and messages. */
 export function registerConversationEventRoutes(
-  server: FastifyInstance,
-  options: { conversations: ConversationService },
+  routes: ApiRoutes,
+  service: ConversationService,
 ): void {
-  const routes = server.withTypeProvider<ZodTypeProvider>();
-  const service = options.conversations;
-
   routes.get(
     '/api/conversations/:id/events',
     {

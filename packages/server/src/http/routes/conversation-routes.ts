@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   conversationInfoResultSetSchema,
@@ -12,6 +10,7 @@ import {
   updateConversationRequestSchema,
 } from '@parley/protocol';
 import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { ApiRoutes } from './api-routes.js';
 import { ParleyError } from '../../shared/errors.js';
 import { toConversationInfo } from '../conversation-info.js';
 
@@ -19,13 +18,7 @@ const tags = ['conversations'];
 export const conversationParams = z.object({ id: z.string() });
 
 /** The conversation lifecycle routes of upstream's V0 API (reference §5.3). */
-export function registerConversationRoutes(
-  server: FastifyInstance,
-  options: { conversations: ConversationService },
-): void {
-  const routes = server.withTypeProvider<ZodTypeProvider>();
-  const service = options.conversations;
-
+export function registerConversationRoutes(routes: ApiRoutes, service: ConversationService): void {
   routes.get(
     '/api/conversations',
     {

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ApiRoutes } from './api-routes.js';
 
 export interface OptionsRoutesOptions {
   /** Model names offered in the settings form (always including `demo`). */
@@ -10,26 +10,23 @@ const stringList = z.array(z.string());
 const tags = ['options'];
 
 /** `GET /api/options/*`: what the settings form offers, and the frontend's feature flags. */
-export function registerOptionsRoutes(
-  server: FastifyInstance,
-  options: OptionsRoutesOptions,
-): void {
-  server.get(
+export function registerOptionsRoutes(routes: ApiRoutes, options: OptionsRoutesOptions): void {
+  routes.get(
     '/api/options/models',
     { schema: { tags, summary: 'Models the settings form offers', response: { 200: stringList } } },
     async () => options.listModels(),
   );
-  server.get(
+  routes.get(
     '/api/options/agents',
     { schema: { tags, summary: 'Agent classes', response: { 200: stringList } } },
     async () => ['CodeActAgent'],
   );
-  server.get(
+  routes.get(
     '/api/options/security-analyzers',
     { schema: { tags, summary: 'Security analyzers', response: { 200: stringList } } },
     async () => [],
   );
-  server.get(
+  routes.get(
     '/api/options/config',
     { schema: { tags, summary: 'Frontend configuration and feature flags' } },
     async () => ({

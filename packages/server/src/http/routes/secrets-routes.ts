@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createSecretRequestSchema,
@@ -9,16 +7,13 @@ import {
   updateSecretRequestSchema,
 } from '@parley/protocol';
 import type { SecretsStore } from '../../settings/secrets-store.js';
+import type { ApiRoutes } from './api-routes.js';
 
 const tags = ['secrets'];
 const secretParams = z.object({ id: z.string().min(1).max(200) });
 
 /** Custom secrets: `GET/POST /api/secrets`, `PUT/DELETE /api/secrets/{id}`. Values are write-only. */
-export function registerSecretsRoutes(
-  server: FastifyInstance,
-  options: { secrets: SecretsStore },
-): void {
-  const routes = server.withTypeProvider<ZodTypeProvider>();
+export function registerSecretsRoutes(routes: ApiRoutes, options: { secrets: SecretsStore }): void {
   routes.get(
     '/api/secrets',
     {

@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   messageResponseSchema,
   settingsResponseSchema,
@@ -9,15 +7,15 @@ import {
 } from '@parley/protocol';
 import type { SettingsStore, StoredSettings } from '../../settings/settings-store.js';
 import { hideBaseUrlPassword } from '../../settings/base-url-password.js';
+import type { ApiRoutes } from './api-routes.js';
 
 const tags = ['settings'];
 
 /** `GET/POST /api/settings`: per-user settings; API keys are write-only. */
 export function registerSettingsRoutes(
-  server: FastifyInstance,
+  routes: ApiRoutes,
   options: { settings: SettingsStore; defaultModel: string },
 ): void {
-  const routes = server.withTypeProvider<ZodTypeProvider>();
   routes.get(
     '/api/settings',
     {

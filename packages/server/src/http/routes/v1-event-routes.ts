@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   isoForParsing,
@@ -13,6 +11,7 @@ import {
   type V1EventCountQuery,
 } from '@parley/protocol';
 import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { ApiRoutes } from './api-routes.js';
 import type { EventFilter } from '../../events/event-store.js';
 
 const tags = ['v1 events'];
@@ -26,13 +25,7 @@ const tags = ['v1 events'];
  * Without `kind__eq` they cover the durable history: every entry with a V1 form except streaming
  * deltas (see `v1HistoryTypeNames`). The order is the log order, which is also timestamp order.
  */
-export function registerV1EventRoutes(
-  server: FastifyInstance,
-  options: { conversations: ConversationService },
-): void {
-  const routes = server.withTypeProvider<ZodTypeProvider>();
-  const service = options.conversations;
-
+export function registerV1EventRoutes(routes: ApiRoutes, service: ConversationService): void {
   routes.get(
     '/api/v1/events/count',
     {

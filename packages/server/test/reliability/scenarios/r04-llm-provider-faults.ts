@@ -29,64 +29,42 @@ const answer = (marker: string): FakeLlmBehaviour => ({
 });
 const retryAfterSeconds = 1;
 
+/** A fault the turn retries past: two requests, and the answer that follows ends the turn. */
+function retriedFault(name: string, fault: FakeLlmBehaviour, marker: string): FaultCase {
+  return { name, script: [fault, answer(marker)], requests: 2, finalState: 'awaiting_user_input' };
+}
+
+/** A fault that ends the turn in the error state after `requests` requests. */
+function fatalFault(
+  name: string,
+  script: readonly FakeLlmBehaviour[],
+  requests: number,
+): FaultCase {
+  return { name, script, requests, finalState: 'error' };
+}
+
 const faultCases: readonly FaultCase[] = [
-  {
-    name: '429 + Retry-After',
-    script: [
-      { kind: 'status', status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
-      answer('a429'),
-    ],
-    requests: 2,
-    finalState: 'awaiting_user_input',
-  },
-  {
-    name: '500',
-    script: [{ kind: 'status', status: 500 }, answer('a500')],
-    requests: 2,
-    finalState: 'awaiting_user_input',
-  },
-  {
-    name: '503',
-    script: [{ kind: 'status', status: 503 }, answer('a503')],
-    requests: 2,
-    finalState: 'awaiting_user_input',
-  },
-  {
-    name: 'reset before headers',
-    script: [{ kind: 'reset-before-headers' }, answer('areset')],
-    requests: 2,
-    finalState: 'awaiting_user_input',
-  },
-  {
-    name: 'reset mid-stream (no retry after output)',
-    script: [{ kind: 'reset-mid-stream', afterChunks: 3 }, answer('never')],
-    requests: 1,
-    finalState: 'error',
-  },
-  {
-    name: 'stall past the idle timeout',
-    script: [{ kind: 'stall', afterChunks: 0 }, answer('astall')],
-    requests: 2,
-    finalState: 'awaiting_user_input',
-  },
-  {
-    name: 'malformed chunk',
-    script: [{ kind: 'malformed-chunk', afterChunks: 2 }, answer('never')],
-    requests: 1,
-    finalState: 'error',
-  },
-  {
-    name: 'empty choices',
-    script: [{ kind: 'empty-choices' }, answer('aempty')],
-    requests: 2,
-    finalState: 'awaiting_user_input',
-  },
-  {
-    name: 'retry budget spent',
-    script: Array.from({ length: 5 }, () => ({ kind: 'status', status: 500 }) as const),
-    requests: 5,
-    finalState: 'error',
-  },
+  retriedFault(
+    '429 + Retry-After',
+    { kind: 'status', status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
+    'a429',
+  ),
+  retriedFault('500', { kind: 'status', status: 500 }, 'a500'),
+  retriedFault('503', { kind: 'status', status: 503 }, 'a503'),
+  retriedFault('reset before headers', { kind: 'reset-before-headers' }, 'areset'),
+  fatalFault(
+    'reset mid-stream (no retry after output)',
+    [{ kind: 'reset-mid-stream', afterChunks: 3 }, answer('never')],
+    1,
+  ),
+  retriedFault('stall past the idle timeout', { kind: 'stall', afterChunks: 0 }, 'astall'),
+  fatalFault('malformed chunk', [{ kind: 'malformed-chunk', afterChunks: 2 }, answer('never')], 1),
+  retriedFault('empty choices', { kind: 'empty-choices' }, 'aempty'),
+  fatalFault(
+    'retry budget spent',
+    Array.from({ length: 5 }, () => ({ kind: 'status', status: 500 }) as const),
+    5,
+  ),
 ];
 
 export const llmProviderFaults: Scenario = {

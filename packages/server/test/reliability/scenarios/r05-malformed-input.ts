@@ -21,7 +21,7 @@ import { mb, ms, reportedFigure } from '../figures.js';
 import { restCases, writeRoutes } from '../fuzz-rest-inputs.js';
 import { describeStatuses, runRestFuzz } from '../fuzz-rest-run.js';
 import { socketIoInputs, v1Inputs } from '../fuzz-socket-inputs.js';
-import { fuzzSocketIo, fuzzV1, type SocketFuzzOutcome } from '../fuzz-socket-run.js';
+import { fuzzSocket, socketIoFace, v1Face, type SocketFuzzOutcome } from '../fuzz-socket-run.js';
 import { createConversation, postMessage, rest } from '../rest-client.js';
 import type { BoundCheck, Scenario } from '../scenario.js';
 import { loopLag, scrapeMetrics } from '../server-metrics.js';
@@ -109,8 +109,8 @@ export const malformedInput: Scenario = {
       context.progress(`R5: ${sizes.socketIo} Socket.IO payloads, ${sizes.v1} V1 frames`);
       const probeTarget = { baseUrl, conversationId: socketTarget };
       const socketOutcomes = await Promise.all([
-        fuzzSocketIo(
-          probeTarget,
+        fuzzSocket(
+          socketIoFace(probeTarget),
           socketIoInputs({
             count: sizes.socketIo,
             seed: seed + 1,
@@ -120,8 +120,8 @@ export const malformedInput: Scenario = {
           token(),
           60_000,
         ),
-        fuzzV1(
-          probeTarget,
+        fuzzSocket(
+          v1Face(probeTarget),
           v1Inputs({ count: sizes.v1, seed: seed + 2, maxMessages: sizes.messages, token }),
           token(),
           60_000,

@@ -58,6 +58,16 @@ describe('loadConfig', () => {
         PARLEY_GROUP_COMMIT_MAX_EVENTS: '50',
         PARLEY_GROUP_COMMIT_MAX_DELAY_MS: '1',
         PARLEY_SHUTDOWN_TIMEOUT_MS: '5000',
+        PARLEY_SANDBOX: 'unsandboxed',
+        PARLEY_WORKSPACE_DIR: 'spaces',
+        PARLEY_SANDBOX_NETWORK: 'true',
+        PARLEY_SANDBOX_USER: '2000:3000',
+        PARLEY_SANDBOX_TIMEOUT_MS: '5000',
+        PARLEY_SANDBOX_CPU_SECONDS: '10',
+        PARLEY_SANDBOX_MEMORY_BYTES: '134217728',
+        PARLEY_SANDBOX_PROCESSES: '64',
+        PARLEY_SANDBOX_FILE_SIZE_BYTES: '1048576',
+        PARLEY_SANDBOX_OUTPUT_BYTES: '65536',
       },
       noDotenv,
     );
@@ -88,6 +98,20 @@ describe('loadConfig', () => {
       log: { level: 'debug', json: true },
       storage: { groupCommitMaxEvents: 50, groupCommitMaxDelayMs: 1 },
       shutdownTimeoutMs: 5000,
+    });
+    expect(config.sandbox).toEqual({
+      kind: 'unsandboxed',
+      workspaceRoot: resolve('spaces'),
+      network: true,
+      user: { uid: 2000, gid: 3000 },
+      limits: {
+        timeoutMs: 5000,
+        cpuSeconds: 10,
+        memoryBytes: 134_217_728,
+        processes: 64,
+        fileSizeBytes: 1_048_576,
+        outputBytes: 65_536,
+      },
     });
   });
 

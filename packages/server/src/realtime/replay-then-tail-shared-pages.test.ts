@@ -13,7 +13,7 @@ import { ReplayBudget } from './replay-budget.js';
 import { ReplayPages } from './replay-pages.js';
 import { replayThenTail } from './replay-then-tail.js';
 
-describe('replayThenTail with page batches', () => {
+describe('replayThenTail sharing pages', () => {
   useReplayFixture();
 
   it('shares a page between replays, yet one that registered after it was measured misses nothing', async () => {

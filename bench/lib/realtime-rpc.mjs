@@ -159,7 +159,9 @@ export function startChild(entry, options = {}) {
 
 /**
  * Starts one child per named spec (pinned to `core` when given), runs `work` with them by the same
- * names, and stops them all, at the same time, when it ends, however it ends.
+ * names, and stops them when it ends, however it ends: one after another, the last named first, so
+ * clients (named after their server) have said goodbye before the server goes (stopped together,
+ * a loaded machine let the server die first, and the clients' sockets closed 1006 as if cut).
  * @template {string} Name
  * @template T
  * @param {Record<Name, { entry: string, core?: number }>} specs
@@ -177,9 +179,9 @@ export async function withChildren(specs, work) {
   try {
     return await work(children);
   } finally {
-    await Promise.all(
-      Object.values(/** @type {Record<string, Child>} */ (children)).map((child) => child.stop()),
-    );
+    for (const child of Object.values(/** @type {Record<string, Child>} */ (children)).reverse()) {
+      await child.stop();
+    }
   }
 }
 

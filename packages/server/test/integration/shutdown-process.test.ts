@@ -172,7 +172,11 @@ for (const backend of backends) {
       const heldResponse = await held.finish();
       expect(heldResponse.status).toBe(503);
       expect(heldResponse.body).toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
-      expect((await first.running.exited).code).toBe(0);
+      // On a failure, the server's own last words say why it did not exit cleanly.
+      const exit = await first.running.exited;
+      expect(exit.code, `${first.running.stdout().slice(-6000)}\n${first.running.stderr()}`).toBe(
+        0,
+      );
       await Promise.all(writers);
 
       const second = await startServer(environment);

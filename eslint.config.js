@@ -28,7 +28,7 @@ const allowedImports = {
   llm: ['shared'],
   runtime: ['shared', 'config'],
   settings: ['shared', 'storage'],
-  conversations: ['shared', 'storage', 'events', 'llm', 'settings'],
+  conversations: ['shared', 'storage', 'events', 'llm', 'runtime', 'settings'],
   http: ['shared', 'config', 'settings', 'conversations', 'events'],
   realtime: ['shared', 'config', 'conversations', 'events'],
 };

@@ -4,6 +4,11 @@ import { confirmationStateSchema } from './confirmation-state.js';
 import { emptyObjectWhenMissing, eventCommonFields } from './event-common-fields.js';
 import { isOneOf } from './is-one-of.js';
 import { securityRiskSchema } from './security-risk.js';
+import {
+  fileEditActionArgsSchema,
+  fileReadActionArgsSchema,
+  mcpActionArgsSchema,
+} from './tool-action-args.js';
 
 /** Upstream `action` values that Parley models. */
 export const actionTypes = [
@@ -11,6 +16,9 @@ export const actionTypes = [
   'system',
   'change_agent_state',
   'run',
+  'edit',
+  'read',
+  'call_tool_mcp',
   'finish',
   'recall',
   'think',
@@ -106,6 +114,9 @@ export const changeAgentStateActionSchema = actionEventSchemaFor(
   changeAgentStateActionArgsSchema,
 );
 export const cmdRunActionSchema = actionEventSchemaFor('run', cmdRunActionArgsSchema);
+export const fileEditActionSchema = actionEventSchemaFor('edit', fileEditActionArgsSchema);
+export const fileReadActionSchema = actionEventSchemaFor('read', fileReadActionArgsSchema);
+export const mcpActionSchema = actionEventSchemaFor('call_tool_mcp', mcpActionArgsSchema);
 export const agentFinishActionSchema = actionEventSchemaFor('finish', agentFinishActionArgsSchema);
 export const recallActionSchema = actionEventSchemaFor('recall', recallActionArgsSchema);
 export const agentThinkActionSchema = actionEventSchemaFor('think', agentThinkActionArgsSchema);
@@ -116,6 +127,9 @@ export const actionEventSchema = z.discriminatedUnion('action', [
   systemMessageActionSchema,
   changeAgentStateActionSchema,
   cmdRunActionSchema,
+  fileEditActionSchema,
+  fileReadActionSchema,
+  mcpActionSchema,
   agentFinishActionSchema,
   recallActionSchema,
   agentThinkActionSchema,
@@ -126,6 +140,9 @@ export type MessageAction = z.output<typeof messageActionSchema>;
 export type SystemMessageAction = z.output<typeof systemMessageActionSchema>;
 export type ChangeAgentStateAction = z.output<typeof changeAgentStateActionSchema>;
 export type CmdRunAction = z.output<typeof cmdRunActionSchema>;
+export type FileEditAction = z.output<typeof fileEditActionSchema>;
+export type FileReadAction = z.output<typeof fileReadActionSchema>;
+export type McpAction = z.output<typeof mcpActionSchema>;
 export type AgentFinishAction = z.output<typeof agentFinishActionSchema>;
 export type RecallAction = z.output<typeof recallActionSchema>;
 export type AgentThinkAction = z.output<typeof agentThinkActionSchema>;

@@ -20,6 +20,12 @@ export function eventMessage(event: ActionEvent | ObservationEvent): string {
         return `Agent state changed to ${event.args.agent_state}`;
       case 'run':
         return `Running command: ${event.args.command}`;
+      case 'edit':
+        return `Editing file: ${event.args.path}`;
+      case 'read':
+        return `Reading file: ${event.args.path}`;
+      case 'call_tool_mcp':
+        return `Calling MCP tool: ${event.args.name}`;
       case 'finish':
         return event.args.thought ? event.args.thought : "All done! What's next on the agenda?";
       case 'recall':
@@ -39,6 +45,12 @@ export function eventMessage(event: ActionEvent | ObservationEvent): string {
       return event.content;
     case 'run':
       return `Command \`${event.extras.command}\` executed with exit code ${event.extras.metadata?.exit_code ?? -1}.`;
+    case 'edit':
+      return `I edited the file ${event.extras.path}.`;
+    case 'read':
+      return `I read the file ${event.extras.path}.`;
+    case 'mcp':
+      return event.content;
     case 'recall':
       return event.extras.recall_type === 'workspace_context'
         ? 'Added workspace context'

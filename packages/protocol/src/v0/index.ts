@@ -32,6 +32,9 @@ export {
   systemMessageActionSchema,
   changeAgentStateActionSchema,
   cmdRunActionSchema,
+  fileEditActionSchema,
+  fileReadActionSchema,
+  mcpActionSchema,
   agentFinishActionSchema,
   recallActionSchema,
   agentThinkActionSchema,
@@ -45,6 +48,9 @@ export type {
   SystemMessageAction,
   ChangeAgentStateAction,
   CmdRunAction,
+  FileEditAction,
+  FileReadAction,
+  McpAction,
   AgentFinishAction,
   RecallAction,
   AgentThinkAction,
@@ -64,6 +70,9 @@ export {
   agentStateChangedObservationSchema,
   errorObservationSchema,
   cmdOutputObservationSchema,
+  fileEditObservationSchema,
+  fileReadObservationSchema,
+  mcpObservationSchema,
   userRejectObservationSchema,
   recallObservationSchema,
   agentThinkObservationSchema,
@@ -77,11 +86,24 @@ export type {
   AgentStateChangedObservation,
   ErrorObservation,
   CmdOutputObservation,
+  FileEditObservation,
+  FileReadObservation,
+  McpObservation,
   UserRejectObservation,
   RecallObservation,
   AgentThinkObservation,
   NullObservation,
 } from './observation-event.js';
+export {
+  fileEditActionArgsSchema,
+  fileReadActionArgsSchema,
+  mcpActionArgsSchema,
+} from './tool-action-args.js';
+export {
+  fileEditObservationExtrasSchema,
+  fileReadObservationExtrasSchema,
+  mcpObservationExtrasSchema,
+} from './tool-observation-extras.js';
 export { streamingDeltaEventSchema } from './streaming-delta-event.js';
 export type { StreamingDeltaEvent } from './streaming-delta-event.js';
 export { parleyEventSchema, isAction, isObservation, isStreamingDelta } from './parley-event.js';

@@ -2,12 +2,20 @@ import { z } from 'zod';
 import { agentStateSchema } from './agent-state.js';
 import { emptyObjectWhenMissing, eventCommonFields } from './event-common-fields.js';
 import { isOneOf } from './is-one-of.js';
+import {
+  fileEditObservationExtrasSchema,
+  fileReadObservationExtrasSchema,
+  mcpObservationExtrasSchema,
+} from './tool-observation-extras.js';
 
 /** Upstream `observation` values that Parley models. */
 export const observationTypes = [
   'agent_state_changed',
   'error',
   'run',
+  'edit',
+  'read',
+  'mcp',
   'user_rejected',
   'recall',
   'think',
@@ -84,6 +92,15 @@ export const cmdOutputObservationSchema = observationEventSchemaFor(
   'run',
   cmdOutputObservationExtrasSchema,
 ).extend({ success: z.boolean().optional() });
+export const fileEditObservationSchema = observationEventSchemaFor(
+  'edit',
+  fileEditObservationExtrasSchema,
+);
+export const fileReadObservationSchema = observationEventSchemaFor(
+  'read',
+  fileReadObservationExtrasSchema,
+);
+export const mcpObservationSchema = observationEventSchemaFor('mcp', mcpObservationExtrasSchema);
 export const userRejectObservationSchema = observationEventSchemaFor(
   'user_rejected',
   userRejectObservationExtrasSchema,
@@ -103,6 +120,9 @@ export const observationEventSchema = z.discriminatedUnion('observation', [
   agentStateChangedObservationSchema,
   errorObservationSchema,
   cmdOutputObservationSchema,
+  fileEditObservationSchema,
+  fileReadObservationSchema,
+  mcpObservationSchema,
   userRejectObservationSchema,
   recallObservationSchema,
   agentThinkObservationSchema,
@@ -114,6 +134,9 @@ export type CmdOutputMetadata = z.output<typeof cmdOutputMetadataSchema>;
 export type AgentStateChangedObservation = z.output<typeof agentStateChangedObservationSchema>;
 export type ErrorObservation = z.output<typeof errorObservationSchema>;
 export type CmdOutputObservation = z.output<typeof cmdOutputObservationSchema>;
+export type FileEditObservation = z.output<typeof fileEditObservationSchema>;
+export type FileReadObservation = z.output<typeof fileReadObservationSchema>;
+export type McpObservation = z.output<typeof mcpObservationSchema>;
 export type UserRejectObservation = z.output<typeof userRejectObservationSchema>;
 export type RecallObservation = z.output<typeof recallObservationSchema>;
 export type AgentThinkObservation = z.output<typeof agentThinkObservationSchema>;

@@ -82,4 +82,45 @@ export const examples: Record<string, LoggedEvent> = {
   StreamingDelta: logged(14, { source: 'agent', streaming_delta: { content: 'Hel' } }),
   AgentThinkAction: logged(15, { source: 'agent', action: 'think', args: { thought: 'plan' } }),
   AgentThinkObservation: logged(16, { source: 'agent', cause: 15, observation: 'think' }),
+  FileEditAction: logged(17, {
+    source: 'agent',
+    action: 'edit',
+    args: { path: '/workspace/a.txt', command: 'create', file_text: 'hello\n' },
+  }),
+  FileEditObservation: logged(18, {
+    source: 'agent',
+    cause: 17,
+    observation: 'edit',
+    content: 'File created successfully at: /workspace/a.txt',
+    extras: {
+      path: '/workspace/a.txt',
+      prev_exist: false,
+      old_content: null,
+      new_content: 'hello\n',
+    },
+  }),
+  FileReadAction: logged(19, {
+    source: 'agent',
+    action: 'read',
+    args: { path: '/workspace/a.txt' },
+  }),
+  FileReadObservation: logged(20, {
+    source: 'agent',
+    cause: 19,
+    observation: 'read',
+    content: '     1\thello',
+    extras: { path: '/workspace/a.txt' },
+  }),
+  MCPAction: logged(21, {
+    source: 'agent',
+    action: 'call_tool_mcp',
+    args: { name: 'fetch', arguments: { url: 'http://example.test' } },
+  }),
+  MCPObservation: logged(22, {
+    source: 'agent',
+    cause: 21,
+    observation: 'mcp',
+    content: '{"text":"ok"}',
+    extras: { name: 'fetch', arguments: { url: 'http://example.test' } },
+  }),
 };

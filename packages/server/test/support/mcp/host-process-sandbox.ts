@@ -3,7 +3,7 @@
  * host in a directory of its own, with only `PATH` and the given variables, in its own process
  * group (ended by the signal). The real sandbox's `start` is tested in the runtime suites.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { AbortedError } from '../../../src/shared/errors.js';
 import type {
   McpSandbox,
@@ -23,8 +23,14 @@ export class HostProcessSandbox implements McpSandbox {
   readonly started: StartedRecord[] = [];
   /** Commands not yet ended. */
   running = 0;
+  readonly #children = new Set<ChildProcess>();
 
   constructor(private readonly directory: string) {}
+
+  /** Kills every running command, as a crash would (their results resolve, ended by SIGKILL). */
+  killAll(): void {
+    for (const child of this.#children) child.kill('SIGKILL');
+  }
 
   start(workspaceId: string, command: string, options: McpStartOptions = {}): StartedCommand {
     const env = { ...(options.env ?? {}) };
@@ -36,6 +42,7 @@ export class HostProcessSandbox implements McpSandbox {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.running += 1;
+    this.#children.add(child);
     let errorOutput = '';
     child.stderr.on('data', (chunk: Buffer) => (errorOutput += chunk.toString('utf8')));
     child.stdout.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
@@ -52,6 +59,7 @@ export class HostProcessSandbox implements McpSandbox {
       child.on('error', reject);
       child.on('close', (exitCode, signal) => {
         this.running -= 1;
+        this.#children.delete(child);
         options.signal?.removeEventListener('abort', kill);
         if (options.signal?.aborted === true) {
           reject(new AbortedError(undefined, { cause: options.signal.reason }));

@@ -10,7 +10,10 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createTestMcpServer, type TestMcpServerOptions } from './test-mcp-server.js';
 
-export interface McpHttpServerOptions extends Omit<TestMcpServerOptions, 'onCancelled'> {
+export interface McpHttpServerOptions extends Omit<
+  TestMcpServerOptions,
+  'onCancelled' | 'onSlowStarted'
+> {
   readonly apiKey?: string;
 }
 
@@ -23,6 +26,8 @@ export interface McpHttpServer {
   readonly authorizations: (string | undefined)[];
   /** Tools whose calls the client cancelled. */
   readonly cancellations: string[];
+  /** How many `slow` calls started. */
+  slowCalls(): number;
   /** Sessions still open (streamable HTTP and SSE). */
   openSessions(): number;
   close(): Promise<void>;
@@ -33,10 +38,15 @@ export async function startMcpHttpServer(
 ): Promise<McpHttpServer> {
   const authorizations: (string | undefined)[] = [];
   const cancellations: string[] = [];
+  let slowCalls = 0;
   const streamable = new Map<string, StreamableHTTPServerTransport>();
   const sse = new Map<string, SSEServerTransport>();
   const newServer = () =>
-    createTestMcpServer({ ...options, onCancelled: (tool) => cancellations.push(tool) });
+    createTestMcpServer({
+      ...options,
+      onCancelled: (tool) => cancellations.push(tool),
+      onSlowStarted: () => (slowCalls += 1),
+    });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     authorizations.push(request.headers.authorization);
@@ -106,6 +116,7 @@ export async function startMcpHttpServer(
     sseUrl: `http://127.0.0.1:${port}/sse`,
     authorizations,
     cancellations,
+    slowCalls: () => slowCalls,
     openSessions: () => streamable.size + sse.size,
     async close() {
       await Promise.all(

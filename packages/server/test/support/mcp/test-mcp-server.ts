@@ -10,6 +10,8 @@ import { z } from 'zod';
 export interface TestMcpServerOptions {
   /** Also offer a tool named `think`, which clashes with the built-in tool. */
   readonly clashingTool?: boolean;
+  /** Called when a `slow` call starts. */
+  readonly onSlowStarted?: () => void;
   /** Called when a `slow` call is cancelled by the client. */
   readonly onCancelled?: (tool: string) => void;
 }
@@ -48,6 +50,7 @@ export function createTestMcpServer(options: TestMcpServerOptions = {}): McpServ
     throw new Error(failureText);
   });
   server.registerTool('slow', { description: 'Answers when cancelled.' }, (extra) => {
+    options.onSlowStarted?.();
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => resolve({ content: [{ type: 'text', text: 'late' }] }),

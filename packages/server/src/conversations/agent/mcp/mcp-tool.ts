@@ -17,6 +17,7 @@ import { isAbortError } from '../../../shared/abort.js';
 import { SecretTextMasker } from '../../../shared/secret-text-masker.js';
 import type { JsonValue } from '../../../llm/language-model.js';
 import type { AgentTool } from '../tool-registry.js';
+import { mcpErrorText } from './mcp-error-text.js';
 import type { McpServerConnection } from './mcp-server-connection.js';
 
 export function mcpAgentTool(tool: Tool, connection: McpServerConnection): AgentTool {
@@ -77,6 +78,5 @@ function failureObservation(
     const content = JSON.stringify({ isError: true, error: masker.maskText(text), content: [] });
     return mcpObservation(name, args, content);
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  return errorObservation(masker.maskText(`MCP tool "${name}" failed: ${reason}`));
+  return errorObservation(`MCP tool "${name}" failed: ${mcpErrorText(error, masker)}`);
 }

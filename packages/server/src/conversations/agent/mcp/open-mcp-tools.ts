@@ -10,6 +10,7 @@ import { SecretTextMasker } from '../../../shared/secret-text-masker.js';
 import type { AgentTool } from '../tool-registry.js';
 import type { McpSandbox } from './mcp-sandbox.js';
 import { connectMcpServer, type McpServerConnection } from './mcp-server-connection.js';
+import { mcpErrorText } from './mcp-error-text.js';
 import { mcpServerSpecs, type McpServerSpec } from './mcp-server-specs.js';
 import { mcpAgentTool } from './mcp-tool.js';
 
@@ -102,7 +103,7 @@ async function connectLogged(
   } catch (error) {
     if (isAbortError(error) && options.signal?.aborted === true) return undefined;
     const masker = new SecretTextMasker(spec.secrets, { minLength: 3 });
-    const reason = masker.maskText(error instanceof Error ? error.message : String(error));
+    const reason = mcpErrorText(error, masker);
     options.logger.warn({ ...server, reason }, 'MCP server left out: it could not be reached');
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { chooseModelSettings, hasCredentials, type ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
+import { mcpConfigSecrets } from './agent/mcp/mcp-server-specs.js';
 import { urlCredentials } from '../shared/secret-registry.js';
 import type { TurnLimits } from './agent-loops.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
@@ -15,7 +16,10 @@ export interface UserLlmContext {
   llm(): ModelSettings;
   /** The user's max_iterations and max_budget_per_task settings, when set. */
   readonly limits: TurnLimits;
-  /** Every value to mask in the conversation's events: keys, base-URL credentials, custom secrets. */
+  /**
+   * Every value to mask in the conversation's events: keys, base-URL credentials, MCP servers'
+   * keys and secret-looking variables, custom secrets.
+   */
   readonly secrets: Readonly<Record<string, string>>;
 }
 
@@ -89,5 +93,8 @@ function secretsToMask(
   ];
   for (const [index, value] of credentials.entries())
     keys[`llm_base_url_credential_${index}`] = value;
+  // MCP servers' keys, URL credentials and secret-looking variables (mcp-server-specs.ts).
+  for (const [index, value] of mcpConfigSecrets(settings?.fields.mcp_config).entries())
+    keys[`mcp_secret_${index}`] = value;
   return { ...keys, ...custom };
 }

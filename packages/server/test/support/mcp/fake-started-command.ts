@@ -1,7 +1,6 @@
 /** A `StartedCommand` driven by the test: what was written, output on demand, an exit on demand. */
-import type { StartedCommand } from '../../../src/conversations/agent/mcp/mcp-sandbox.js';
 import type { StartServerCommand } from '../../../src/conversations/agent/mcp/started-command-transport.js';
-import type { RunResult } from '../../../src/runtime/sandbox.js';
+import type { RunResult, StartedCommand } from '../../../src/runtime/sandbox.js';
 
 export class FakeStartedCommand implements StartedCommand {
   /** Everything written to standard input, in order. */

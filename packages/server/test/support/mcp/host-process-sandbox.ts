@@ -5,12 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { AbortedError } from '../../../src/shared/errors.js';
-import type {
-  McpSandbox,
-  McpStartOptions,
-  StartedCommand,
-} from '../../../src/conversations/agent/mcp/mcp-sandbox.js';
-import type { RunResult } from '../../../src/runtime/sandbox.js';
+import type { McpSandbox } from '../../../src/conversations/agent/mcp/mcp-server-connection.js';
+import type { RunResult, StartOptions, StartedCommand } from '../../../src/runtime/sandbox.js';
 
 export interface StartedRecord {
   readonly workspaceId: string;
@@ -32,7 +28,7 @@ export class HostProcessSandbox implements McpSandbox {
     for (const child of this.#children) child.kill('SIGKILL');
   }
 
-  start(workspaceId: string, command: string, options: McpStartOptions = {}): StartedCommand {
+  start(workspaceId: string, command: string, options: StartOptions = {}): StartedCommand {
     const env = { ...(options.env ?? {}) };
     this.started.push({ workspaceId, command, env });
     const child = spawn('/bin/sh', ['-c', command], {

@@ -56,11 +56,14 @@ export function createTestMcpServer(options: TestMcpServerOptions = {}): McpServ
         () => resolve({ content: [{ type: 'text', text: 'late' }] }),
         60_000,
       );
-      extra.signal.addEventListener('abort', () => {
+      const cancel = (): void => {
         clearTimeout(timer);
         options.onCancelled?.('slow');
         resolve({ content: [{ type: 'text', text: 'cancelled' }] });
-      });
+      };
+      // The cancellation may have come before the handler ran.
+      if (extra.signal.aborted) cancel();
+      else extra.signal.addEventListener('abort', cancel, { once: true });
     });
   });
   if (options.clashingTool === true) {

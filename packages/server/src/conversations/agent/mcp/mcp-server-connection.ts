@@ -10,7 +10,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { abortedErrorFrom, isAbortError } from '../../../shared/abort.js';
 import { withTimeout } from '../../../shared/with-timeout.js';
-import type { McpSandbox } from './mcp-sandbox.js';
+import type { Sandbox } from '../../../runtime/sandbox.js';
 import type { McpServerSpec } from './mcp-server-specs.js';
 import { StartedCommandTransport } from './started-command-transport.js';
 
@@ -31,6 +31,9 @@ export interface McpServerConnection {
   /** Ends the session (and a stdio server's command). Never rejects. Idempotent. */
   close(): Promise<void>;
 }
+
+/** The part of the sandbox MCP uses: `start`, for stdio servers. */
+export type McpSandbox = Pick<Sandbox, 'start'>;
 
 export interface McpConnectContext {
   /** Where stdio servers run; without it a stdio server cannot be connected. */

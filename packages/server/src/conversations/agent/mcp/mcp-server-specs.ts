@@ -2,7 +2,7 @@
  * A user's `mcp_config` as the servers to connect to: one spec a server, with a label for logs
  * that holds no secret, the call timeout, and the values to hide in any text about it.
  */
-import type { McpConfig } from '@parley/protocol';
+import { mcpConfigSchema, type McpConfig } from '@parley/protocol';
 import { urlCredentials } from '../../../shared/secret-registry.js';
 
 /** An MCP call's limit when the configuration sets none (the MCP SDK's default, and upstream's). */
@@ -12,7 +12,10 @@ interface SpecCommon {
   /** Names the server in logs: the URL without credentials, query or fragment, or the stdio name. */
   readonly label: string;
   readonly callTimeoutMs: number;
-  /** Values that must not appear in logs or events (keys, URL credentials, query values, env). */
+  /**
+   * Values that must not appear in logs or events: the API key, URL credentials, and the values
+   * of query parameters and variables whose names look secret (`secretLookingName`).
+   */
   readonly secrets: readonly string[];
 }
 
@@ -52,7 +55,9 @@ export function mcpServerSpecs(config: McpConfig): McpServerSpec[] {
       shellCommand: shellCommand(server.command, server.args ?? []),
       env,
       callTimeoutMs: defaultCallTimeoutMs,
-      secrets: Object.values(env),
+      secrets: Object.entries(env).flatMap(([name, value]) =>
+        secretLookingName.test(name) ? [value] : [],
+      ),
     });
   }
   return specs;
@@ -74,7 +79,11 @@ function urlSpec(
       timeoutSeconds === null || timeoutSeconds === undefined
         ? defaultCallTimeoutMs
         : timeoutSeconds * 1000,
-    secrets: [...(key === undefined ? [] : [key]), ...urlCredentials(url), ...queryValues(url)],
+    secrets: [
+      ...(key === undefined ? [] : [key]),
+      ...urlCredentials(url),
+      ...secretQueryValues(url),
+    ],
   };
 }
 
@@ -88,9 +97,15 @@ export function urlLabel(url: string): string {
   }
 }
 
-function queryValues(url: string): string[] {
+/** Names of variables and query parameters whose values are taken for secrets. */
+export const secretLookingName =
+  /key|token|secret|passw|pwd|credential|auth|session|cookie|private/i;
+
+function secretQueryValues(url: string): string[] {
   try {
-    return [...new URL(url).searchParams.values()].filter((value) => value !== '');
+    return [...new URL(url).searchParams.entries()].flatMap(([name, value]) =>
+      secretLookingName.test(name) && value !== '' ? [value] : [],
+    );
   } catch {
     return [];
   }
@@ -103,4 +118,10 @@ export function shellCommand(command: string, args: readonly string[]): string {
 
 function quoteForShell(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Every secret of a stored `mcp_config` (see `SpecCommon.secrets`); none when it is not valid. */
+export function mcpConfigSecrets(config: unknown): string[] {
+  const parsed = mcpConfigSchema.safeParse(config ?? {});
+  return parsed.success ? mcpServerSpecs(parsed.data).flatMap((spec) => spec.secrets) : [];
 }

@@ -8,8 +8,11 @@ import { abortedErrorFrom, isAbortError } from '../../../shared/abort.js';
 import type { Logger } from '../../../shared/logger.js';
 import { SecretTextMasker } from '../../../shared/secret-text-masker.js';
 import type { AgentTool } from '../tool-registry.js';
-import type { McpSandbox } from './mcp-sandbox.js';
-import { connectMcpServer, type McpServerConnection } from './mcp-server-connection.js';
+import {
+  connectMcpServer,
+  type McpSandbox,
+  type McpServerConnection,
+} from './mcp-server-connection.js';
 import { mcpErrorText } from './mcp-error-text.js';
 import { mcpServerSpecs, type McpServerSpec } from './mcp-server-specs.js';
 import { mcpAgentTool } from './mcp-tool.js';

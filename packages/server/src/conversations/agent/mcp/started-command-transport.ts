@@ -6,8 +6,7 @@
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { RunResult } from '../../../runtime/sandbox.js';
-import type { StartedCommand } from './mcp-sandbox.js';
+import type { RunResult, StartedCommand } from '../../../runtime/sandbox.js';
 
 /** Starts the server's command, with its standard output going to `onStdout`; `signal` ends it. */
 export type StartServerCommand = (options: {

@@ -105,6 +105,29 @@ describe('MCP tools over stdio', () => {
     );
   });
 
+  it('a line on standard output that is not JSON-RPC is logged at debug and skipped', async () => {
+    const { tools, capture } = await open({
+      stdio_servers: [
+        {
+          name: 'chatty',
+          command: 'sh',
+          args: ['-c', `echo 'starting up'; exec node '${serverScript}'`],
+        },
+      ],
+    });
+    expect(await text(tool(tools, 'echo'), { text: 'works' })).toBe('works');
+    expect(capture.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 20,
+        msg: 'MCP server error',
+        server: 'stdio:chatty',
+        reason: expect.stringContaining(
+          'The MCP server wrote a line that is not a JSON-RPC message',
+        ),
+      }),
+    );
+  });
+
   it("a server's variable values never reach the log", async () => {
     const { capture } = await open({
       stdio_servers: [

@@ -42,6 +42,8 @@ export interface McpConnectContext {
   /** Limit on connecting and listing the tools, in ms. */
   readonly connectTimeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Errors the session reports beside calls (a line of output that is not JSON-RPC, …). */
+  readonly onError?: (error: Error) => void;
 }
 
 /** Parley as an MCP client, in the `initialize` request. */
@@ -61,6 +63,7 @@ export async function connectMcpServer(
 ): Promise<McpServerConnection> {
   const transport = createTransport(spec, context);
   const client = new Client(clientInfo, { capabilities: {} });
+  client.onerror = (error) => context.onError?.(error);
   try {
     const tools = await withTimeout(
       async (signal) => {

@@ -93,19 +93,24 @@ async function connectLogged(
   options: McpToolsOptions,
 ): Promise<McpServerConnection | undefined> {
   const server = { server: spec.label, transport: spec.kind };
+  const masker = new SecretTextMasker(spec.secrets, { minLength: 3 });
   try {
     const connection = await connectMcpServer(spec, {
       sandbox: options.sandbox,
       workspaceId: options.workspaceId,
       connectTimeoutMs: options.connectTimeoutMs ?? defaultConnectTimeoutMs,
       signal: options.signal,
+      onError: (error) =>
+        options.logger.debug(
+          { ...server, reason: mcpErrorText(error, masker) },
+          'MCP server error',
+        ),
     });
     const tools = connection.tools.map((tool) => tool.name);
     options.logger.info({ ...server, tools }, 'MCP server connected');
     return connection;
   } catch (error) {
     if (isAbortError(error) && options.signal?.aborted === true) return undefined;
-    const masker = new SecretTextMasker(spec.secrets, { minLength: 3 });
     const reason = mcpErrorText(error, masker);
     options.logger.warn({ ...server, reason }, 'MCP server left out: it could not be reached');
     return undefined;

@@ -16,6 +16,8 @@ export interface UserLlmContext {
   llm(): ModelSettings;
   /** The user's max_iterations and max_budget_per_task settings, when set. */
   readonly limits: TurnLimits;
+  /** The user's stored `mcp_config`, as stored (`openMcpTools` checks it again). */
+  readonly mcpConfig: unknown;
   /**
    * Every value to mask in the conversation's events: keys, base-URL credentials, MCP servers'
    * keys and secret-looking variables, custom secrets.
@@ -46,6 +48,7 @@ export function createUserLlmContextLoader(sources: UserLlmContextSources): Load
         maxIterations: settings?.fields.max_iterations ?? undefined,
         maxBudgetPerTask: settings?.fields.max_budget_per_task ?? undefined,
       },
+      mcpConfig: settings?.fields.mcp_config ?? null,
       secrets: secretsToMask(settings, custom, sources.serverLlm),
     };
   };

@@ -123,4 +123,27 @@ describe.skipIf(!available)('MCP stdio servers in the sandbox', () => {
       .find((line) => line['msg'] === 'MCP server left out: it could not be reached');
     expect(leftOut?.['reason']).toMatch(/the server exited with status 127.*not found/);
   });
+
+  it('without bubblewrap, a stdio server is left out saying what to install', async () => {
+    const missing = new BubblewrapSandbox({
+      workspaceRoot: join(temporary.root, 'other-workspaces'),
+      bubblewrapPath: join(temporary.root, 'no-bwrap-here'),
+      logger,
+    });
+    const capture = createCapturingLogger('debug');
+    try {
+      const tools = await openMcpTools(
+        { stdio_servers: [{ name: 'test', command: 'node', args: ['mcp-test-server.mjs'] }] },
+        { sandbox: missing, workspaceId, logger: capture.logger },
+      );
+      opened.push(tools);
+      expect(tools.tools).toEqual([]);
+      const leftOut = capture
+        .lines()
+        .find((line) => line['msg'] === 'MCP server left out: it could not be reached');
+      expect(leftOut?.['reason']).toMatch(/the server failed: .*apt-get install/);
+    } finally {
+      await missing.close();
+    }
+  });
 });

@@ -82,7 +82,7 @@ export interface App {
   readonly http: FastifyInstance;
   /** Socket.IO and the V1 WebSocket on `http`'s server; the conversation manager's notifier. */
   readonly realtime: RealtimeServer;
-  /** Where tool commands will run (`config.sandbox`); no layer calls it yet. */
+  /** Where the agent's commands run (`config.sandbox`); the conversations' tools use it. */
   readonly sandbox: Sandbox;
   /** The agent loops (undefined when `overrides.agentLoops` replaced them). */
   readonly conversationManager: ConversationManager | undefined;
@@ -188,6 +188,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       languageModels,
       logger,
       secretRegistry,
+      sandbox,
       ...(overrides.agentLoops === undefined
         ? {}
         : { agentLoops: overrides.agentLoops({ eventStreams }) }),

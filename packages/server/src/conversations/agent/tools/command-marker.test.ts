@@ -4,12 +4,12 @@ import { MarkerFilter, newCommandMarker, splitMarker } from './command-marker.js
 const marker = '###PARLEY-CWD-abc###';
 
 describe('splitMarker', () => {
-  it('takes the directory and removes the marker line with the newline before it', () => {
-    expect(splitMarker(`hello\n\n${marker}/workspace/src\n`, marker)).toEqual({
+  it('takes the directory and removes the marker and its newline', () => {
+    expect(splitMarker(`hello\n${marker}/workspace/src\n`, marker)).toEqual({
       output: 'hello\n',
       workingDirectory: '/workspace/src',
     });
-    expect(splitMarker(`no newline\n${marker}/workspace\n`, marker)).toEqual({
+    expect(splitMarker(`no newline${marker}/workspace\n`, marker)).toEqual({
       output: 'no newline',
       workingDirectory: '/workspace',
     });
@@ -34,7 +34,7 @@ describe('MarkerFilter', () => {
   }
 
   it('drops the marker line however the stream splits it', () => {
-    const whole = `line 1\nline 2\n\n${marker}/workspace\n`;
+    const whole = `line 1\nline 2\n${marker}/workspace\n`;
     for (let cut = 0; cut <= whole.length; cut++) {
       expect(streamed([whole.slice(0, cut), whole.slice(cut)])).toBe('line 1\nline 2\n');
     }
@@ -43,13 +43,21 @@ describe('MarkerFilter', () => {
 
   it('holds back only what could start the marker, and lets it go when it is not', () => {
     const filter = new MarkerFilter(marker);
-    expect(filter.push('abc\n###PAR')).toBe('abc');
-    expect(filter.push('SLEY')).toBe('\n###PARSLEY');
+    expect(filter.push('abc\n###PAR')).toBe('abc\n');
+    expect(filter.push('SLEY')).toBe('###PARSLEY');
     expect(filter.push('done')).toBe('done');
     expect(filter.end()).toBe('');
   });
 
+  it('remembers the directory the marker line named', () => {
+    const filter = new MarkerFilter(marker);
+    filter.push(`out\n${marker}/works`);
+    expect(filter.workingDirectory).toBeUndefined();
+    filter.push('pace/src\n');
+    expect(filter.workingDirectory).toBe('/workspace/src');
+  });
+
   it('passes on output printed after the marker line (a background process)', () => {
-    expect(streamed([`a\n${marker}/w\nlate\n`])).toBe('alate\n');
+    expect(streamed([`a\n${marker}/w\nlate\n`])).toBe('a\nlate\n');
   });
 });

@@ -1,6 +1,7 @@
 /**
- * How `execute_bash` learns where a command left the shell: the wrapped command prints a line
- * `<marker><working directory>` last, with a marker made fresh for each command (a command cannot
+ * How `execute_bash` learns where a command left the shell: the wrapped command prints
+ * `<marker><working directory>` and a newline last (right after the output, so output that does
+ * not end its line keeps its last line as it is), with a marker made fresh for each command (a command cannot
  * forge it). `MarkerFilter` removes that line from the streamed output; `splitMarker` from the
  * final output.
  */
@@ -20,26 +21,27 @@ export function splitMarker(
   if (at === -1) return { output, workingDirectory: undefined };
   const lineEnd = output.indexOf('\n', at);
   const workingDirectory = output.slice(at + marker.length, lineEnd === -1 ? undefined : lineEnd);
-  // The wrapper prints a newline before the marker, so output without one still ends its line.
-  const before = output.slice(0, at).replace(/\n$/, '');
+  const before = output.slice(0, at);
   const after = lineEnd === -1 ? '' : output.slice(lineEnd + 1);
   return { output: before + after, workingDirectory };
 }
 
 /**
- * Passes streamed text through, holding back only what could be the start of the marker line,
- * and dropping the marker line itself (the newline before it, the marker and its directory).
+ * Passes streamed text through, holding back only what could be the start of the marker, and
+ * dropping the marker, its directory and the newline after them.
  */
 export class MarkerFilter {
   readonly #marker: string;
-  /** `\n` + marker: what the wrapper prints before the directory. */
+  /** What the wrapper prints before the directory. */
   readonly #lead: string;
   #held = '';
   #dropping = false;
+  #directory = '';
+  #sawMarker = false;
 
   constructor(marker: string) {
     this.#marker = marker;
-    this.#lead = `\n${marker}`;
+    this.#lead = marker;
   }
 
   /** The part of `chunk` (with what was held) that is certainly not the marker line. */
@@ -49,6 +51,8 @@ export class MarkerFilter {
     const at = text.indexOf(this.#lead);
     if (at !== -1) {
       this.#dropping = true;
+      this.#sawMarker = true;
+      this.#directory = '';
       this.#held = '';
       return text.slice(0, at) + this.#afterMarker(text.slice(at + this.#lead.length));
     }
@@ -68,10 +72,19 @@ export class MarkerFilter {
     return this.#marker;
   }
 
+  /** The directory the marker line named; undefined until a whole marker line went through. */
+  get workingDirectory(): string | undefined {
+    return this.#sawMarker && !this.#dropping ? this.#directory : undefined;
+  }
+
   /** Inside the marker line: drop up to and including its newline, pass the rest. */
   #afterMarker(text: string): string {
     const lineEnd = text.indexOf('\n');
-    if (lineEnd === -1) return '';
+    if (lineEnd === -1) {
+      this.#directory += text;
+      return '';
+    }
+    this.#directory += text.slice(0, lineEnd);
     this.#dropping = false;
     return this.push(text.slice(lineEnd + 1));
   }

@@ -90,8 +90,9 @@ describe('MCP tools over HTTP', () => {
     const echo = tool(tools, 'echo');
     expect(echo.action({ text: 'hello' })).toEqual({
       action: 'call_tool_mcp',
-      args: { name: 'echo', arguments: { text: 'hello' }, thought: '' },
+      args: { name: 'echo', arguments: { text: 'hello' }, thought: '', security_risk: -1 },
     });
+    expect(echo.needsConfirmation).toBe(true);
     const observation = await run(echo, { text: 'hello' });
     expect(observation).toEqual({
       observation: 'mcp',

@@ -28,9 +28,11 @@ export function mcpAgentTool(tool: Tool, connection: McpServerConnection): Agent
       ...(tool.description === undefined ? {} : { description: tool.description }),
       parameters: tool.inputSchema as { [key: string]: JsonValue },
     },
+    // Upstream's MCPAction is runnable: confirmation mode asks before it runs.
+    needsConfirmation: true,
     action: (args) => ({
       action: 'call_tool_mcp',
-      args: { name: tool.name, arguments: { ...args }, thought: '' },
+      args: { name: tool.name, arguments: { ...args }, thought: '', security_risk: -1 },
     }),
     async run(args, { signal }) {
       try {

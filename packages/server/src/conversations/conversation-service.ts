@@ -22,7 +22,7 @@ import type {
   ConversationSearch,
   ConversationStore,
 } from './conversation-store.js';
-import type { LoadUserLlmContext } from './user-llm-context.js';
+import { loopStartOptions, type LoadUserLlmContext } from './user-llm-context.js';
 
 export interface ConversationView {
   metadata: ConversationMetadata;
@@ -90,9 +90,7 @@ export class ConversationService {
     // not the caller is still there (a created conversation that never started would be half done).
     const initialText = request.initial_user_msg ?? undefined;
     const status = await this.#options.agentLoops.start(metadata, {
-      llm,
-      secrets: user.secrets,
-      limits: user.limits,
+      ...loopStartOptions(user, llm),
       initialMessage:
         initialText === undefined || initialText === ''
           ? undefined
@@ -133,11 +131,7 @@ export class ConversationService {
     const metadata = await this.#require(userId, conversationId, signal);
     const user = await this.#options.loadLlmContext(userId, signal);
     // The signal guards the reads; the loop's start is the conversation's, not the caller's.
-    return this.#options.agentLoops.start(metadata, {
-      llm: user.llm(),
-      secrets: user.secrets,
-      limits: user.limits,
-    });
+    return this.#options.agentLoops.start(metadata, loopStartOptions(user));
   }
 
   /** Resolves with whether a loop was running and the status afterwards. */
@@ -265,7 +259,7 @@ export class ConversationService {
     const loops = this.#options.agentLoops;
     // A message to a conversation whose loop is not running starts it, so the agent answers.
     if (action.action === 'message' && loops.status(metadata.conversationId).status === 'STOPPED') {
-      await loops.start(metadata, { llm: user.llm(), secrets, limits: user.limits });
+      await loops.start(metadata, loopStartOptions(user));
     }
     await loops.dispatch(metadata, action, { secrets });
   }

@@ -95,8 +95,13 @@ export function createConversationServices(
           ...(parts.sandbox === undefined
             ? {}
             : {
-                toolsFor: ({ conversationId }) =>
-                  createWorkspaceTools({ sandbox: parts.sandbox as Sandbox, conversationId }),
+                toolsFor: ({ conversationId }, { mcpConfig }) =>
+                  createWorkspaceTools({
+                    sandbox: parts.sandbox as Sandbox,
+                    conversationId,
+                    mcpConfig,
+                    logger: parts.logger.child({ module: 'tools', conversationId }),
+                  }),
               }),
           logger: parts.logger.child({ module: 'conversations' }),
           ...(parts.now === undefined ? {} : { now: parts.now }),

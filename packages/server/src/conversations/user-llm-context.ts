@@ -2,7 +2,7 @@ import { chooseModelSettings, hasCredentials, type ModelSettings } from '../llm/
 import { ParleyError } from '../shared/errors.js';
 import { mcpConfigSecrets } from './agent/mcp/mcp-server-specs.js';
 import { urlCredentials } from '../shared/secret-registry.js';
-import type { TurnLimits } from './agent-loops.js';
+import type { StartOptions, TurnLimits } from './agent-loops.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
 import type { SettingsStore, StoredSettings } from '../settings/settings-store.js';
 
@@ -23,6 +23,14 @@ export interface UserLlmContext {
    * keys and secret-looking variables, custom secrets.
    */
   readonly secrets: Readonly<Record<string, string>>;
+}
+
+/** What a loop of this user starts with: the LLM (`user.llm()` unless given), secrets, limits, MCP. */
+export function loopStartOptions(
+  user: UserLlmContext,
+  llm: ModelSettings = user.llm(),
+): Omit<StartOptions, 'initialMessage'> {
+  return { llm, secrets: user.secrets, limits: user.limits, mcpConfig: user.mcpConfig };
 }
 
 /** Loads one user's context: the settings row and the custom secrets, each read once. */

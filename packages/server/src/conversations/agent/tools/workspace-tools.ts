@@ -4,7 +4,9 @@
  */
 import type { Sandbox } from '../../../runtime/sandbox.js';
 import { workspaceIdFor } from '../../conversation-workspace.js';
-import { finishTool, thinkTool, ToolRegistry, type AgentTool } from '../tool-registry.js';
+import type { Logger } from '../../../shared/logger.js';
+import { lazyMcpTools } from '../mcp/lazy-mcp-tools.js';
+import { finishTool, thinkTool, ToolRegistry } from '../tool-registry.js';
 import type { AgentLoopOptions } from '../agent-loop-options.js';
 import { executeBashTool, runCommand } from './execute-bash-tool.js';
 import { FileEditor } from './file-editor.js';
@@ -18,8 +20,9 @@ export interface WorkspaceToolsOptions {
   readonly conversationId: string;
   /** Report a command back after this long without output (default 30 s). */
   readonly quietMs?: number;
-  /** More tools (MCP) offered beside the built-in ones. */
-  readonly extraTools?: readonly AgentTool[];
+  /** The user's `mcp_config`: its servers' tools are offered beside the built-in ones. */
+  readonly mcpConfig?: unknown;
+  readonly logger: Logger;
 }
 
 /** A conversation's tools, and how the user's own commands (`run` actions) reach its shell. */
@@ -38,15 +41,15 @@ export function createWorkspaceTools(options: WorkspaceToolsOptions): Conversati
     ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
   });
   const editor = new FileEditor(new SandboxEditorFiles(options.sandbox, workspaceId));
+  const mcp = lazyMcpTools(options.mcpConfig, {
+    sandbox: options.sandbox,
+    workspaceId,
+    logger: options.logger.child({ module: 'mcp' }),
+  });
   const registry = new ToolRegistry(
-    [
-      executeBashTool(shell),
-      strReplaceEditorTool(editor),
-      thinkTool,
-      finishTool,
-      ...(options.extraTools ?? []),
-    ],
-    [() => shell.close()],
+    [executeBashTool(shell), strReplaceEditorTool(editor), thinkTool, finishTool],
+    [() => shell.close(), () => mcp.close()],
+    [(signal) => mcp.load(signal)],
   );
   return {
     registry,

@@ -186,6 +186,28 @@ export const errorCodes = {
     httpStatus: 400,
     description: 'A workspace id is empty, too long, or not made of A-Z a-z 0-9 _ -.',
   },
+  WORKSPACE_PATH_INVALID: {
+    httpStatus: 400,
+    description:
+      'A workspace path leads outside it (.., absolute, a link), has a NUL, or names the wrong kind of file.',
+  },
+  WORKSPACE_FILE_NOT_FOUND: { httpStatus: 404, description: 'No such file in the workspace.' },
+  WORKSPACE_FILE_TOO_LARGE: {
+    httpStatus: 413,
+    description: 'A workspace file, upload or archive is larger than its cap.',
+  },
+  WORKSPACE_FILE_BINARY: {
+    httpStatus: 415,
+    description: 'A workspace file is not UTF-8 text and cannot be shown as code.',
+  },
+  WORKSPACE_NOT_A_GIT_REPOSITORY: {
+    httpStatus: 404,
+    description: 'The workspace path is in no git repository.',
+  },
+  WORKSPACE_OPERATION_FAILED: {
+    httpStatus: 500,
+    description: 'A file operation in the sandbox failed (disk full, file size limit, …).',
+  },
   SANDBOX_UNAVAILABLE: {
     httpStatus: 503,
     description: 'bubblewrap is missing or cannot create namespaces; commands cannot run.',

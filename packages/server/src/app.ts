@@ -82,7 +82,7 @@ export interface App {
   readonly http: FastifyInstance;
   /** Socket.IO and the V1 WebSocket on `http`'s server; the conversation manager's notifier. */
   readonly realtime: RealtimeServer;
-  /** Where tool commands will run (`config.sandbox`); no layer calls it yet. */
+  /** Where tool commands run and workspace files live (`config.sandbox`). */
   readonly sandbox: Sandbox;
   /** The agent loops (undefined when `overrides.agentLoops` replaced them). */
   readonly conversationManager: ConversationManager | undefined;
@@ -180,12 +180,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       defaultLlm: config.llm,
       allowSetConversationId: config.allowSetConversationId,
       conversationManager: config.conversations,
+      workspaceFiles: config.sandbox.files,
     },
     {
       database,
       eventStore,
       eventStreams,
       languageModels,
+      sandbox,
       logger,
       secretRegistry,
       ...(overrides.agentLoops === undefined

@@ -14,6 +14,9 @@ import {
   type ManagerTimers,
 } from './conversation-manager.js';
 import { ConversationService } from './conversation-service.js';
+import { ConversationWorkspaceService } from './conversation-workspace-service.js';
+import type { Sandbox } from '../runtime/sandbox.js';
+import { WorkspaceFiles } from '../runtime/workspace-files.js';
 import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
@@ -25,6 +28,8 @@ export interface ConversationServices {
   settings: SqlSettingsStore;
   secrets: SqlSecretsStore;
   agentLoops: AgentLoops;
+  /** The conversations' workspaces (the file routes). */
+  workspaces: ConversationWorkspaceService;
   /** The real agent loops, or undefined when `parts.agentLoops` replaced them (tests). */
   conversationManager: ConversationManager | undefined;
 }
@@ -38,6 +43,8 @@ export interface ConversationServicesOptions {
   defaultLlm: ModelSettings;
   allowSetConversationId: boolean;
   conversationManager: ConversationManagerSettings;
+  /** Caps of the workspace file routes (`config.sandbox.files`). */
+  workspaceFiles: { maxFileBytes: number; maxArchiveBytes: number };
 }
 
 export interface ConversationServicesParts {
@@ -45,6 +52,8 @@ export interface ConversationServicesParts {
   eventStore: EventStore;
   eventStreams: EventStreams;
   languageModels: LanguageModels;
+  /** Where the conversations' workspaces live and their commands run. */
+  sandbox: Sandbox;
   logger: Logger;
   /** Where settings and secrets register their values for masking. */
   secretRegistry: SecretRegistry;
@@ -94,6 +103,16 @@ export function createConversationServices(
         })
       : undefined;
   const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
+  const workspaces = new ConversationWorkspaceService({
+    conversations: conversationStore,
+    sandbox: parts.sandbox,
+    files: new WorkspaceFiles(parts.sandbox, {
+      maxReadBytes: config.workspaceFiles.maxFileBytes,
+      maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
+    }),
+    logger: parts.logger.child({ module: 'workspaces' }),
+    maxFileBytes: config.workspaceFiles.maxFileBytes,
+  });
   const conversations = new ConversationService({
     conversations: conversationStore,
     eventStore: parts.eventStore,
@@ -101,6 +120,7 @@ export function createConversationServices(
     agentLoops,
     loadLlmContext: createUserLlmContextLoader({ settings, secrets, serverLlm: config.defaultLlm }),
     allowSetConversationId: config.allowSetConversationId,
+    removeWorkspace: (conversationId) => workspaces.remove(conversationId),
   });
-  return { conversations, settings, secrets, agentLoops, conversationManager };
+  return { conversations, settings, secrets, agentLoops, workspaces, conversationManager };
 }

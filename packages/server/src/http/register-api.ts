@@ -1,6 +1,8 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import type { ConversationWorkspaceService } from '../conversations/conversation-workspace-service.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
@@ -13,11 +15,13 @@ import { registerOptionsRoutes } from './routes/options-routes.js';
 import { registerSecretsRoutes } from './routes/secrets-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerV1EventRoutes } from './routes/v1-event-routes.js';
+import { registerWorkspaceRoutes } from './routes/workspace-routes.js';
 import { registerApiAuth } from './middleware/session-api-key.js';
 import type { UserAuth } from './user-auth.js';
 
 export interface ApiOptions {
   conversations: ConversationService;
+  workspaces: ConversationWorkspaceService;
   settings: SettingsStore;
   secrets: SecretsStore;
   userAuth: UserAuth;
@@ -37,6 +41,8 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   }
   registerApiAuth(server, { sessionApiKey: options.sessionApiKey, userAuth: options.userAuth });
   await registerOpenApi(server, { version: options.version });
+  // Multipart bodies (upload-files) are parsed by the route, file by file, within its caps.
+  await server.register(multipart);
   const routes = server.withTypeProvider<ZodTypeProvider>();
   registerOptionsRoutes(routes, { listModels: options.listModels });
   registerSettingsRoutes(routes, {
@@ -47,4 +53,5 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   registerConversationRoutes(routes, options.conversations);
   registerConversationEventRoutes(routes, options.conversations);
   registerV1EventRoutes(routes, options.conversations);
+  registerWorkspaceRoutes(routes, options.workspaces);
 }

@@ -3,6 +3,7 @@
  * `/proc/self/root` and hard links cannot reach the host; upstream's list-files, git changes and
  * git diff semantics; the workspace as a zip. The unsandboxed runner gets the same answers.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -178,6 +179,29 @@ describe.each(kinds)('WorkspaceFiles ($name)', ({ create }) => {
       );
     }
     expect(readFileSync(canary, 'utf8')).toBe('host secret\n');
+  });
+
+  it('never takes a repository above the workspace for its own', async () => {
+    await files.write('under-repo', 'a.txt', 'a');
+    execFileSync('git', ['init', '-q', join(temporary.root, 'workspaces')]);
+    expect(await files.gitChanges('under-repo')).toEqual([]);
+    expect(await failure(files.gitDiff('under-repo', 'a.txt'))).toMatchObject({
+      code: 'WORKSPACE_NOT_A_GIT_REPOSITORY',
+    });
+  });
+
+  it('stops when its caller aborts', async () => {
+    await files.write('aborted', 'a.txt', 'a');
+    const signal = AbortSignal.abort(new Error('gone'));
+    for (const operation of [
+      files.read('aborted', 'a.txt', { signal }),
+      files.write('aborted', 'b.txt', 'b', { signal }),
+      files.list('aborted', '', { signal }),
+      files.archive('aborted', { signal }),
+    ]) {
+      expect(await failure(operation)).toMatchObject({ code: 'OPERATION_ABORTED' });
+    }
+    expect(await files.list('aborted')).toEqual(['a.txt']);
   });
 
   it('zips the workspace: files and directories, not links', async () => {

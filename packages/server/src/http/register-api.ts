@@ -41,8 +41,6 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   }
   registerApiAuth(server, { sessionApiKey: options.sessionApiKey, userAuth: options.userAuth });
   await registerOpenApi(server, { version: options.version });
-  // Multipart bodies (upload-files) are parsed by the route, file by file, within its caps.
-  await server.register(multipart);
   const routes = server.withTypeProvider<ZodTypeProvider>();
   registerOptionsRoutes(routes, { listModels: options.listModels });
   registerSettingsRoutes(routes, {
@@ -53,5 +51,10 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   registerConversationRoutes(routes, options.conversations);
   registerConversationEventRoutes(routes, options.conversations);
   registerV1EventRoutes(routes, options.conversations);
-  registerWorkspaceRoutes(routes, options.workspaces);
+  // Multipart bodies are for upload-files only (a scope of its own: elsewhere they stay a 415),
+  // read by the route file by file within its caps.
+  await server.register(async (scope) => {
+    await scope.register(multipart);
+    registerWorkspaceRoutes(scope.withTypeProvider<ZodTypeProvider>(), options.workspaces);
+  });
 }

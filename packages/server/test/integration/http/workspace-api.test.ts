@@ -185,6 +185,11 @@ describe.skipIf(!available)('workspace routes (real server, bubblewrap)', () => 
       body: '{}',
     });
     expect(notMultipart.status).toBe(422);
+    // Multipart bodies are parsed for upload-files only.
+    const form = new FormData();
+    form.append('message', 'hi');
+    const elsewhere = await fetch(url(id, 'message'), { method: 'POST', body: form });
+    expect(elsewhere.status).toBe(415);
   });
 
   it('refuses a file too large to show', async () => {

@@ -5,6 +5,7 @@ import { decodeSecretsKey, loadOrCreateSecretsKey } from '../shared/secrets-key-
 import type { Database } from '../storage/database.js';
 import type { LanguageModels } from '../llm/language-models.js';
 import type { ModelSettings } from '../llm/model-settings.js';
+import type { Sandbox } from '../runtime/sandbox.js';
 import type { Logger } from '../shared/logger.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { AgentLoops } from './agent-loops.js';
@@ -13,9 +14,9 @@ import {
   type ConversationManagerSettings,
   type ManagerTimers,
 } from './conversation-manager.js';
+import { createWorkspaceTools } from './agent/tools/workspace-tools.js';
 import { ConversationService } from './conversation-service.js';
 import { ConversationWorkspaceService } from './conversation-workspace-service.js';
-import type { Sandbox } from '../runtime/sandbox.js';
 import { WorkspaceFiles } from '../runtime/workspace-files.js';
 import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
@@ -28,8 +29,8 @@ export interface ConversationServices {
   settings: SqlSettingsStore;
   secrets: SqlSecretsStore;
   agentLoops: AgentLoops;
-  /** The conversations' workspaces (the file routes). */
-  workspaces: ConversationWorkspaceService;
+  /** The conversations' workspaces (the file routes); undefined without a sandbox. */
+  workspaces: ConversationWorkspaceService | undefined;
   /** The real agent loops, or undefined when `parts.agentLoops` replaced them (tests). */
   conversationManager: ConversationManager | undefined;
 }
@@ -52,11 +53,14 @@ export interface ConversationServicesParts {
   eventStore: EventStore;
   eventStreams: EventStreams;
   languageModels: LanguageModels;
-  /** Where the conversations' workspaces live and their commands run. */
-  sandbox: Sandbox;
   logger: Logger;
   /** Where settings and secrets register their values for masking. */
   secretRegistry: SecretRegistry;
+  /**
+   * Where the agent's commands run and the workspaces live; without it the agent only has
+   * `think` and `finish`, and there are no workspace routes.
+   */
+  sandbox?: Sandbox;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: AgentLoops;
   /** Wraps the SQL conversation store (tests pause inside its calls). */
@@ -97,22 +101,31 @@ export function createConversationServices(
               registry.maskerFor(userId).maskText(title),
             ),
           settings: config.conversationManager,
+          ...(parts.sandbox === undefined
+            ? {}
+            : {
+                toolsFor: ({ conversationId }) =>
+                  createWorkspaceTools({ sandbox: parts.sandbox as Sandbox, conversationId }),
+              }),
           logger: parts.logger.child({ module: 'conversations' }),
           ...(parts.now === undefined ? {} : { now: parts.now }),
           ...(parts.timers === undefined ? {} : { timers: parts.timers }),
         })
       : undefined;
   const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
-  const workspaces = new ConversationWorkspaceService({
-    conversations: conversationStore,
-    sandbox: parts.sandbox,
-    files: new WorkspaceFiles(parts.sandbox, {
-      maxReadBytes: config.workspaceFiles.maxFileBytes,
-      maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
-    }),
-    logger: parts.logger.child({ module: 'workspaces' }),
-    maxFileBytes: config.workspaceFiles.maxFileBytes,
-  });
+  const workspaces =
+    parts.sandbox === undefined
+      ? undefined
+      : new ConversationWorkspaceService({
+          conversations: conversationStore,
+          sandbox: parts.sandbox,
+          files: new WorkspaceFiles(parts.sandbox, {
+            maxReadBytes: config.workspaceFiles.maxFileBytes,
+            maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
+          }),
+          logger: parts.logger.child({ module: 'workspaces' }),
+          maxFileBytes: config.workspaceFiles.maxFileBytes,
+        });
   const conversations = new ConversationService({
     conversations: conversationStore,
     eventStore: parts.eventStore,
@@ -120,7 +133,9 @@ export function createConversationServices(
     agentLoops,
     loadLlmContext: createUserLlmContextLoader({ settings, secrets, serverLlm: config.defaultLlm }),
     allowSetConversationId: config.allowSetConversationId,
-    removeWorkspace: (conversationId) => workspaces.remove(conversationId),
+    ...(workspaces === undefined
+      ? {}
+      : { removeWorkspace: (conversationId: string) => workspaces.remove(conversationId) }),
   });
   return { conversations, settings, secrets, agentLoops, workspaces, conversationManager };
 }

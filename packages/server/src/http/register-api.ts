@@ -21,7 +21,8 @@ import type { UserAuth } from './user-auth.js';
 
 export interface ApiOptions {
   conversations: ConversationService;
-  workspaces: ConversationWorkspaceService;
+  /** The workspace routes' service; without it (no sandbox) those routes do not exist. */
+  workspaces?: ConversationWorkspaceService | undefined;
   settings: SettingsStore;
   secrets: SecretsStore;
   userAuth: UserAuth;
@@ -53,8 +54,11 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   registerV1EventRoutes(routes, options.conversations);
   // Multipart bodies are for upload-files only (a scope of its own: elsewhere they stay a 415),
   // read by the route file by file within its caps.
-  await server.register(async (scope) => {
-    await scope.register(multipart);
-    registerWorkspaceRoutes(scope.withTypeProvider<ZodTypeProvider>(), options.workspaces);
-  });
+  const { workspaces } = options;
+  if (workspaces !== undefined) {
+    await server.register(async (scope) => {
+      await scope.register(multipart);
+      registerWorkspaceRoutes(scope.withTypeProvider<ZodTypeProvider>(), workspaces);
+    });
+  }
 }

@@ -192,21 +192,9 @@ export const errorCodes = {
       'A workspace path leads outside it (.., absolute, a link), has a NUL, or names the wrong kind of file.',
   },
   WORKSPACE_FILE_NOT_FOUND: { httpStatus: 404, description: 'No such file in the workspace.' },
-  WORKSPACE_FILE_TOO_LARGE: {
-    httpStatus: 413,
-    description: 'A workspace file, upload or archive is larger than its cap.',
-  },
-  WORKSPACE_FILE_BINARY: {
-    httpStatus: 415,
-    description: 'A workspace file is not UTF-8 text and cannot be shown as code.',
-  },
   WORKSPACE_NOT_A_GIT_REPOSITORY: {
     httpStatus: 404,
     description: 'The workspace path is in no git repository.',
-  },
-  WORKSPACE_OPERATION_FAILED: {
-    httpStatus: 500,
-    description: 'A file operation in the sandbox failed (disk full, file size limit, …).',
   },
   SANDBOX_UNAVAILABLE: {
     httpStatus: 503,
@@ -219,6 +207,23 @@ export const errorCodes = {
   SANDBOX_START_FAILED: {
     httpStatus: 500,
     description: 'The sandbox could not start a command; details are in the log.',
+  },
+  WORKSPACE_FILE_TOO_LARGE: {
+    httpStatus: 413,
+    description: 'A workspace file, upload or archive is larger than the operation allows.',
+  },
+  WORKSPACE_OPERATION_FAILED: {
+    httpStatus: 422,
+    description:
+      'A file of the workspace could not be read, written or listed (the reason is given).',
+  },
+  WORKSPACE_FILE_BINARY: {
+    httpStatus: 415,
+    description: 'The file is binary where text is needed (the editor, select-file).',
+  },
+  AGENT_NOT_AWAITING_CONFIRMATION: {
+    httpStatus: 409,
+    description: 'A confirmation or rejection arrived while no action awaits confirmation.',
   },
 } as const satisfies Record<string, ErrorCodeEntry>;
 

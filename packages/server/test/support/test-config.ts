@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config/config.js';
@@ -9,8 +9,6 @@ import { loadConfig, type Environment } from '../../src/config/load-config.js';
  */
 export function createTestConfig(environment: Environment = {}): Config {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-app-'));
-  // Traversable (not listable), so the unprivileged sandbox user reaches <data>/workspaces.
-  chmodSync(dataDirectory, 0o711);
   return loadConfig(
     {
       PORT: '0',

@@ -113,6 +113,8 @@ export interface SandboxConfig {
     readonly fileSizeBytes?: number;
     readonly outputBytes?: number;
   };
+  /** Caps of the workspace file routes: one file (select-file, each upload) and the zip. */
+  readonly files: { readonly maxFileBytes: number; readonly maxArchiveBytes: number };
 }
 
 /** Dollars per million tokens; the cache prices default to the input price. */

@@ -11,6 +11,7 @@ describe('loadConfig: the sandbox', () => {
       network: false,
       user: { uid: 65534, gid: 65534 },
       limits: {},
+      files: { maxFileBytes: 10 * 1024 * 1024, maxArchiveBytes: 256 * 1024 * 1024 },
     });
   });
 
@@ -24,6 +25,8 @@ describe('loadConfig: the sandbox', () => {
       ['PARLEY_SANDBOX_TIMEOUT_MS', '0'],
       ['PARLEY_SANDBOX_MEMORY_BYTES', '1000'],
       ['PARLEY_SANDBOX_OUTPUT_BYTES', '-1'],
+      ['PARLEY_WORKSPACE_FILE_MAX_BYTES', '0'],
+      ['PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES', '5000000000'],
     ] as const) {
       expect(() => loadConfig({ [name]: bad }, noDotenv)).toThrow(new RegExp(name));
     }

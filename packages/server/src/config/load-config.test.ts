@@ -68,6 +68,8 @@ describe('loadConfig', () => {
         PARLEY_SANDBOX_PROCESSES: '64',
         PARLEY_SANDBOX_FILE_SIZE_BYTES: '1048576',
         PARLEY_SANDBOX_OUTPUT_BYTES: '65536',
+        PARLEY_WORKSPACE_FILE_MAX_BYTES: '2048',
+        PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES: '4096',
       },
       noDotenv,
     );
@@ -112,6 +114,7 @@ describe('loadConfig', () => {
         fileSizeBytes: 1_048_576,
         outputBytes: 65_536,
       },
+      files: { maxFileBytes: 2048, maxArchiveBytes: 4096 },
     });
   });
 

@@ -138,6 +138,8 @@ const environmentSchema = z.object({
   PARLEY_SANDBOX_PROCESSES: positiveInteger.max(1_000_000).optional(),
   PARLEY_SANDBOX_FILE_SIZE_BYTES: positiveInteger.optional(),
   PARLEY_SANDBOX_OUTPUT_BYTES: positiveInteger.min(1024).optional(),
+  PARLEY_WORKSPACE_FILE_MAX_BYTES: positiveInteger.default(10 * 1024 * 1024),
+  PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES: positiveInteger.max(2 ** 31).default(256 * 1024 * 1024),
 });
 
 /**
@@ -227,6 +229,10 @@ export function loadConfig(
         fileSizeBytes: values.PARLEY_SANDBOX_FILE_SIZE_BYTES,
         outputBytes: values.PARLEY_SANDBOX_OUTPUT_BYTES,
       }),
+      files: {
+        maxFileBytes: values.PARLEY_WORKSPACE_FILE_MAX_BYTES,
+        maxArchiveBytes: values.PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES,
+      },
     },
     conversations: {
       maxRunningPerUser: values.PARLEY_MAX_RUNNING_CONVERSATIONS,

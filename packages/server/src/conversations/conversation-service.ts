@@ -2,7 +2,6 @@ import {
   parseIncomingAction,
   type ActionEvent,
   type ConversationStatus,
-  type ConversationTrigger,
   type InitSessionRequest,
 } from '@parley/protocol';
 import type {
@@ -22,6 +21,7 @@ import type {
   ConversationSearch,
   ConversationStore,
 } from './conversation-store.js';
+import { triggerFor } from './conversation-trigger.js';
 import { loopStartOptions, type LoadUserLlmContext } from './user-llm-context.js';
 
 export interface ConversationView {
@@ -45,6 +45,8 @@ export interface ConversationServiceOptions {
   /** The user's LLM, limits and secrets, read once per command. */
   loadLlmContext: LoadUserLlmContext;
   allowSetConversationId: boolean;
+  /** Removes a deleted conversation's workspace (never throws). */
+  removeWorkspace?: (conversationId: string) => Promise<void>;
 }
 
 /**
@@ -168,7 +170,9 @@ export class ConversationService {
     // conversation would stay without its log.
     await this.#options.agentLoops.forget(conversationId);
     await this.#options.eventStreams.deleteConversation(conversationId);
-    return this.#options.conversations.delete(userId, conversationId);
+    const deleted = await this.#options.conversations.delete(userId, conversationId);
+    await this.#options.removeWorkspace?.(conversationId);
+    return deleted;
   }
 
   async events(
@@ -279,13 +283,6 @@ export class ConversationService {
     if (metadata === undefined) throw notFound();
     return metadata;
   }
-}
-
-function triggerFor(request: InitSessionRequest, viaApiKey: boolean): ConversationTrigger {
-  if (viaApiKey) return 'openhands_api';
-  if (request.create_microagent != null) return 'microagent_management';
-  if (request.suggested_task != null) return 'suggested_task';
-  return 'gui';
 }
 
 function notFound(): ParleyError {

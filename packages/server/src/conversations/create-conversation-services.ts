@@ -16,6 +16,8 @@ import {
 } from './conversation-manager.js';
 import { createWorkspaceTools } from './agent/tools/workspace-tools.js';
 import { ConversationService } from './conversation-service.js';
+import { ConversationWorkspaceService } from './conversation-workspace-service.js';
+import { WorkspaceFiles } from '../runtime/workspace-files.js';
 import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
@@ -27,6 +29,8 @@ export interface ConversationServices {
   settings: SqlSettingsStore;
   secrets: SqlSecretsStore;
   agentLoops: AgentLoops;
+  /** The conversations' workspaces (the file routes); undefined without a sandbox. */
+  workspaces: ConversationWorkspaceService | undefined;
   /** The real agent loops, or undefined when `parts.agentLoops` replaced them (tests). */
   conversationManager: ConversationManager | undefined;
 }
@@ -40,6 +44,8 @@ export interface ConversationServicesOptions {
   defaultLlm: ModelSettings;
   allowSetConversationId: boolean;
   conversationManager: ConversationManagerSettings;
+  /** Caps of the workspace file routes (`config.sandbox.files`). */
+  workspaceFiles: { maxFileBytes: number; maxArchiveBytes: number };
 }
 
 export interface ConversationServicesParts {
@@ -50,7 +56,10 @@ export interface ConversationServicesParts {
   logger: Logger;
   /** Where settings and secrets register their values for masking. */
   secretRegistry: SecretRegistry;
-  /** Where the agent's commands run; without it the agent only has `think` and `finish`. */
+  /**
+   * Where the agent's commands run and the workspaces live; without it the agent only has
+   * `think` and `finish`, and there are no workspace routes.
+   */
   sandbox?: Sandbox;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: AgentLoops;
@@ -109,6 +118,19 @@ export function createConversationServices(
         })
       : undefined;
   const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
+  const workspaces =
+    parts.sandbox === undefined
+      ? undefined
+      : new ConversationWorkspaceService({
+          conversations: conversationStore,
+          sandbox: parts.sandbox,
+          files: new WorkspaceFiles(parts.sandbox, {
+            maxReadBytes: config.workspaceFiles.maxFileBytes,
+            maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
+          }),
+          logger: parts.logger.child({ module: 'workspaces' }),
+          maxFileBytes: config.workspaceFiles.maxFileBytes,
+        });
   const conversations = new ConversationService({
     conversations: conversationStore,
     eventStore: parts.eventStore,
@@ -116,6 +138,9 @@ export function createConversationServices(
     agentLoops,
     loadLlmContext: createUserLlmContextLoader({ settings, secrets, serverLlm: config.defaultLlm }),
     allowSetConversationId: config.allowSetConversationId,
+    ...(workspaces === undefined
+      ? {}
+      : { removeWorkspace: (conversationId: string) => workspaces.remove(conversationId) }),
   });
-  return { conversations, settings, secrets, agentLoops, conversationManager };
+  return { conversations, settings, secrets, agentLoops, workspaces, conversationManager };
 }

@@ -3,6 +3,7 @@
  * `str_replace_editor` over the conversation's workspace, beside `think` and `finish`.
  */
 import type { Sandbox } from '../../../runtime/sandbox.js';
+import { WorkspaceFiles } from '../../../runtime/workspace-files.js';
 import { workspaceIdFor } from '../../conversation-workspace.js';
 import type { Logger } from '../../../shared/logger.js';
 import { lazyMcpTools } from '../mcp/lazy-mcp-tools.js';
@@ -17,6 +18,8 @@ import { workspaceSystemPrompt } from './workspace-system-prompt.js';
 
 export interface WorkspaceToolsOptions {
   readonly sandbox: Sandbox;
+  /** The workspace's files (the routes' instance, with their caps); one over `sandbox` if absent. */
+  readonly files?: WorkspaceFiles;
   readonly conversationId: string;
   /** Report a command back after this long without output (default 30 s). */
   readonly quietMs?: number;
@@ -40,7 +43,13 @@ export function createWorkspaceTools(options: WorkspaceToolsOptions): Conversati
     workspaceId,
     ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
   });
-  const editor = new FileEditor(new SandboxEditorFiles(options.sandbox, workspaceId));
+  const editor = new FileEditor(
+    new SandboxEditorFiles(
+      options.sandbox,
+      options.files ?? new WorkspaceFiles(options.sandbox),
+      workspaceId,
+    ),
+  );
   const mcp = lazyMcpTools(options.mcpConfig, {
     sandbox: options.sandbox,
     workspaceId,

@@ -187,6 +187,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       defaultLlm: config.llm,
       allowSetConversationId: config.allowSetConversationId,
       conversationManager: config.conversations,
+      exportSecretsToSandbox: config.sandbox.exportSecrets,
       workspaceFiles: config.sandbox.files,
     },
     {

@@ -61,6 +61,7 @@ describe('loadConfig', () => {
         PARLEY_SANDBOX: 'unsandboxed',
         PARLEY_WORKSPACE_DIR: 'spaces',
         PARLEY_SANDBOX_NETWORK: 'true',
+        PARLEY_SANDBOX_EXPORT_SECRETS: 'true',
         PARLEY_SANDBOX_USER: '2000:3000',
         PARLEY_SANDBOX_TIMEOUT_MS: '5000',
         PARLEY_SANDBOX_CPU_SECONDS: '10',
@@ -105,6 +106,7 @@ describe('loadConfig', () => {
       kind: 'unsandboxed',
       workspaceRoot: resolve('spaces'),
       network: true,
+      exportSecrets: true,
       user: { uid: 2000, gid: 3000 },
       limits: {
         timeoutMs: 5000,

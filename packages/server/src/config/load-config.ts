@@ -127,6 +127,7 @@ const environmentSchema = z.object({
   PARLEY_SANDBOX: z.enum(['bubblewrap', 'unsandboxed']).default('bubblewrap'),
   PARLEY_WORKSPACE_DIR: optionalText,
   PARLEY_SANDBOX_NETWORK: booleanText.default(false),
+  PARLEY_SANDBOX_EXPORT_SECRETS: booleanText.default(false),
   PARLEY_SANDBOX_USER: z
     .string()
     .trim()
@@ -220,6 +221,7 @@ export function loadConfig(
         values.PARLEY_WORKSPACE_DIR ?? join(values.PARLEY_DATA_DIR, 'workspaces'),
       ),
       network: values.PARLEY_SANDBOX_NETWORK,
+      exportSecrets: values.PARLEY_SANDBOX_EXPORT_SECRETS,
       user: sandboxUser(values.PARLEY_SANDBOX_USER),
       limits: definedEntries({
         timeoutMs: values.PARLEY_SANDBOX_TIMEOUT_MS,

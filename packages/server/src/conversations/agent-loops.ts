@@ -19,6 +19,8 @@ export interface StartOptions {
   limits?: TurnLimits | undefined;
   /** The user's `mcp_config` (settings): the MCP servers whose tools the agent is offered. */
   mcpConfig?: unknown;
+  /** The user's custom secrets by name; commands see them only when the operator exports them. */
+  customSecrets?: Readonly<Record<string, string>>;
 }
 
 export interface TurnLimits {

@@ -46,6 +46,8 @@ export interface ConversationServicesOptions {
   conversationManager: ConversationManagerSettings;
   /** Caps of the workspace file routes (`config.sandbox.files`). */
   workspaceFiles: { maxFileBytes: number; maxArchiveBytes: number };
+  /** Export each user's custom secrets to their commands (`config.sandbox.exportSecrets`). */
+  exportSecretsToSandbox?: boolean;
 }
 
 export interface ConversationServicesParts {
@@ -85,6 +87,13 @@ export function createConversationServices(
   const sqlConversationStore = new SqlConversationStore({ database: parts.database });
   const conversationStore =
     parts.wrapConversationStore?.(sqlConversationStore) ?? sqlConversationStore;
+  const workspaceFiles =
+    parts.sandbox === undefined
+      ? undefined
+      : new WorkspaceFiles(parts.sandbox, {
+          maxReadBytes: config.workspaceFiles.maxFileBytes,
+          maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
+        });
   const conversationManager =
     parts.agentLoops === undefined
       ? new ConversationManager({
@@ -104,11 +113,15 @@ export function createConversationServices(
           ...(parts.sandbox === undefined
             ? {}
             : {
-                toolsFor: ({ conversationId }, { mcpConfig }) =>
+                toolsFor: ({ conversationId }, { mcpConfig, customSecrets }) =>
                   createWorkspaceTools({
                     sandbox: parts.sandbox as Sandbox,
+                    ...(workspaceFiles === undefined ? {} : { files: workspaceFiles }),
                     conversationId,
                     mcpConfig,
+                    ...(config.exportSecretsToSandbox === true && customSecrets !== undefined
+                      ? { env: exportableVariables(customSecrets) }
+                      : {}),
                     logger: parts.logger.child({ module: 'tools', conversationId }),
                   }),
               }),
@@ -124,10 +137,7 @@ export function createConversationServices(
       : new ConversationWorkspaceService({
           conversations: conversationStore,
           sandbox: parts.sandbox,
-          files: new WorkspaceFiles(parts.sandbox, {
-            maxReadBytes: config.workspaceFiles.maxFileBytes,
-            maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
-          }),
+          files: workspaceFiles as WorkspaceFiles,
           logger: parts.logger.child({ module: 'workspaces' }),
           maxFileBytes: config.workspaceFiles.maxFileBytes,
         });
@@ -143,4 +153,23 @@ export function createConversationServices(
       : { removeWorkspace: (conversationId: string) => workspaces.remove(conversationId) }),
   });
   return { conversations, settings, secrets, agentLoops, workspaces, conversationManager };
+}
+
+/** Names a custom secret may not take in a command's environment: the shell's own. */
+const reservedVariables = new Set(['PATH', 'HOME', 'LANG', 'PWD', 'SHELL', 'IFS']);
+
+/**
+ * Custom secrets as commands see them: those whose names are valid variable names, neither the
+ * shell's own nor Parley's (`PARLEY_…`), without NUL characters.
+ */
+function exportableVariables(secrets: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets).filter(
+      ([name, value]) =>
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
+        !reservedVariables.has(name) &&
+        !name.startsWith('PARLEY_') &&
+        !value.includes('\0'),
+    ),
+  );
 }

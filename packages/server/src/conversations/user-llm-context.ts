@@ -23,6 +23,8 @@ export interface UserLlmContext {
    * keys and secret-looking variables, custom secrets.
    */
   readonly secrets: Readonly<Record<string, string>>;
+  /** The user's custom secrets by name (exported to commands only when the operator allows it). */
+  readonly customSecrets: Readonly<Record<string, string>>;
 }
 
 /** What a loop of this user starts with: the LLM (`user.llm()` unless given), secrets, limits, MCP. */
@@ -30,7 +32,13 @@ export function loopStartOptions(
   user: UserLlmContext,
   llm: ModelSettings = user.llm(),
 ): Omit<StartOptions, 'initialMessage'> {
-  return { llm, secrets: user.secrets, limits: user.limits, mcpConfig: user.mcpConfig };
+  return {
+    llm,
+    secrets: user.secrets,
+    limits: user.limits,
+    mcpConfig: user.mcpConfig,
+    customSecrets: user.customSecrets,
+  };
 }
 
 /** Loads one user's context: the settings row and the custom secrets, each read once. */
@@ -59,6 +67,7 @@ export function createUserLlmContextLoader(sources: UserLlmContextSources): Load
       },
       mcpConfig: settings?.fields.mcp_config ?? null,
       secrets: secretsToMask(settings, custom, sources.serverLlm),
+      customSecrets: custom,
     };
   };
 }

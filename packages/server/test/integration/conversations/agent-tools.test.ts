@@ -299,4 +299,44 @@ for (const backend of backends) {
       expect(agent.llm.requests).toHaveLength(0);
     });
   });
+
+  describe.skipIf(!canRun)(`custom secrets in commands (${backend.name})`, () => {
+    async function printSecret(exportSecrets: boolean): Promise<Loose> {
+      const workspaces = temporaryRoot('agent-secrets');
+      const agent = await startAgentTestApp(backend, {
+        PARLEY_WORKSPACE_DIR: workspaces.root,
+        PARLEY_SANDBOX_EXPORT_SECRETS: String(exportSecrets),
+      });
+      try {
+        const stored = await agent.api('POST', '/api/secrets', {
+          name: 'DEPLOY_TOKEN',
+          value: 'tok-7f3a9c2e51',
+          description: 'for the test',
+        });
+        expect(stored.status).toBe(201);
+        const id = await agent.create({});
+        await agent.untilState(id, 'awaiting_user_input');
+        await agent.api('POST', `/api/conversations/${id}/events`, {
+          action: 'run',
+          args: { command: 'printenv DEPLOY_TOKEN; echo "length ${#DEPLOY_TOKEN}"' },
+        });
+        const events = await agent.untilLog(id, (log) =>
+          log.some((event) => 'observation' in event && event.observation === 'run'),
+        );
+        expect(JSON.stringify(events)).not.toContain('tok-7f3a9c2e51');
+        return answerTo(events, findAction(events, 'run'));
+      } finally {
+        await agent.cleanup();
+        workspaces.remove();
+      }
+    }
+
+    it('are not visible to commands unless the operator exports them', async () => {
+      expect((await printSecret(false))['content']).toBe('length 0\n');
+    });
+
+    it('are exported as variables when the operator says so, and masked in the output', async () => {
+      expect((await printSecret(true))['content']).toBe('<secret_hidden>\nlength 14\n');
+    });
+  });
 }

@@ -23,6 +23,8 @@ export interface WorkspaceToolsOptions {
   readonly conversationId: string;
   /** Report a command back after this long without output (default 30 s). */
   readonly quietMs?: number;
+  /** Variables every command sees (the user's custom secrets, when the operator exports them). */
+  readonly env?: Readonly<Record<string, string>>;
   /** The user's `mcp_config`: its servers' tools are offered beside the built-in ones. */
   readonly mcpConfig?: unknown;
   readonly logger: Logger;
@@ -42,6 +44,7 @@ export function createWorkspaceTools(options: WorkspaceToolsOptions): Conversati
     sandbox: options.sandbox,
     workspaceId,
     ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
   const editor = new FileEditor(
     new SandboxEditorFiles(

@@ -133,5 +133,6 @@ describe('crash recovery: SIGKILL in the middle of a streamed turn (R1)', () => 
       await app.close();
       apps.pop();
     }
-  });
+    // Several server processes started and killed in turn: slow on a loaded machine.
+  }, 120_000);
 });

@@ -235,6 +235,7 @@ function applyEvent(state: ConversationStreamState, event: V1Event): Conversatio
       };
     }
     case 'ActionEvent':
+      if (event.action.kind !== 'ExecuteBashAction') return state;
       return {
         ...state,
         terminal: [
@@ -243,6 +244,7 @@ function applyEvent(state: ConversationStreamState, event: V1Event): Conversatio
         ],
       };
     case 'ObservationEvent':
+      if (event.observation.kind !== 'ExecuteBashObservation') return state;
       return {
         ...state,
         terminal: [

@@ -47,13 +47,18 @@ export function EventItem({ event }: { event: V1Event }) {
             <span className="terminal__prompt" aria-hidden="true">
               $
             </span>
-            <code>{event.action.command}</code>
+            <code>
+              {event.action.kind === 'MCPToolAction'
+                ? JSON.stringify(event.action.data)
+                : event.action.command}
+            </code>
           </div>
         </li>
       );
     }
     case 'ObservationEvent': {
       const { observation } = event;
+      if (observation.kind !== 'ExecuteBashObservation') return null;
       return (
         <li
           {...common}

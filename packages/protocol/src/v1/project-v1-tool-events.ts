@@ -4,7 +4,12 @@
  * `str_replace_editor` (FileEditorAction / FileEditorObservation), `call_tool_mcp` and `mcp` a tool
  * of an MCP server (MCPToolAction / MCPToolObservation).
  */
-import type { CmdRunAction, FileEditAction, FileReadAction, McpAction } from '../v0/action-event.js';
+import type {
+  CmdRunAction,
+  FileEditAction,
+  FileReadAction,
+  McpAction,
+} from '../v0/action-event.js';
 import type {
   CmdOutputObservation,
   FileEditObservation,
@@ -26,10 +31,7 @@ import {
 
 export type ToolAction = CmdRunAction | FileEditAction | FileReadAction | McpAction;
 export type ToolObservation =
-  | CmdOutputObservation
-  | FileEditObservation
-  | FileReadObservation
-  | McpObservation;
+  CmdOutputObservation | FileEditObservation | FileReadObservation | McpObservation;
 
 /** The tool that runs shell commands, named as the V1 agent names it. */
 export const bashToolName = 'execute_bash';

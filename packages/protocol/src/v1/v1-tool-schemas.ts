@@ -6,7 +6,13 @@ import { v1ContentSchema } from './v1-content.js';
 // client reads them). Every key Parley writes is listed.
 
 /** The file editor's commands (`str_replace_editor`). */
-export const v1FileEditorCommands = ['view', 'create', 'str_replace', 'insert', 'undo_edit'] as const;
+export const v1FileEditorCommands = [
+  'view',
+  'create',
+  'str_replace',
+  'insert',
+  'undo_edit',
+] as const;
 
 export const v1FileEditorCommandSchema = z.enum(v1FileEditorCommands);
 

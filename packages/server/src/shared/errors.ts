@@ -77,6 +77,10 @@ export const errorCodes = {
     httpStatus: 409,
     description: 'The conversation has no running agent loop to take the command.',
   },
+  CONFIRMATION_NOT_PENDING: {
+    httpStatus: 409,
+    description: 'No action of the conversation is waiting for confirmation.',
+  },
   SETTINGS_NOT_FOUND: {
     httpStatus: 400,
     description: 'No settings are stored and the server has no default LLM.',

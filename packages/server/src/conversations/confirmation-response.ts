@@ -15,7 +15,7 @@ export interface ConfirmationAnswer {
  * with the reason as its `thought`, through the same dispatch path as the sockets' actions. What
  * the agent does with it is the loop's business.
  *
- * Refused with `CONFIRMATION_NOT_PENDING` (409), changing nothing, unless the conversation's loop
+ * Refused with `AGENT_NOT_AWAITING_CONFIRMATION` (409), changing nothing, unless the conversation's loop
  * runs and its latest logged agent state is `awaiting_user_confirmation` (the state its clients
  * were shown). Another user's conversation is `CONVERSATION_NOT_FOUND`, as everywhere.
  */
@@ -69,7 +69,7 @@ async function latestAgentState(
 
 function notPending(why: string): ParleyError {
   return new ParleyError(
-    'CONFIRMATION_NOT_PENDING',
+    'AGENT_NOT_AWAITING_CONFIRMATION',
     `No action is waiting for confirmation: ${why}`,
   );
 }

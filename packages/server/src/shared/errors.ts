@@ -77,10 +77,6 @@ export const errorCodes = {
     httpStatus: 409,
     description: 'The conversation has no running agent loop to take the command.',
   },
-  CONFIRMATION_NOT_PENDING: {
-    httpStatus: 409,
-    description: 'No action of the conversation is waiting for confirmation.',
-  },
   SETTINGS_NOT_FOUND: {
     httpStatus: 400,
     description: 'No settings are stored and the server has no default LLM.',
@@ -201,6 +197,10 @@ export const errorCodes = {
   SANDBOX_START_FAILED: {
     httpStatus: 500,
     description: 'The sandbox could not start a command; details are in the log.',
+  },
+  AGENT_NOT_AWAITING_CONFIRMATION: {
+    httpStatus: 409,
+    description: 'A confirmation or rejection arrived while no action awaits confirmation.',
   },
 } as const satisfies Record<string, ErrorCodeEntry>;
 

@@ -145,7 +145,11 @@ describe('api client', () => {
     const { requests, fetch } = recordingFetch([
       json({ success: true }),
       json(
-        { status: 'error', message: 'No action is waiting', code: 'CONFIRMATION_NOT_PENDING' },
+        {
+          status: 'error',
+          message: 'No action is waiting',
+          code: 'AGENT_NOT_AWAITING_CONFIRMATION',
+        },
         409,
       ),
     ]);
@@ -158,7 +162,7 @@ describe('api client', () => {
     });
     await expect(api.respondToConfirmation('c1', { accept: true })).rejects.toMatchObject({
       status: 409,
-      code: 'CONFIRMATION_NOT_PENDING',
+      code: 'AGENT_NOT_AWAITING_CONFIRMATION',
       message: 'No action is waiting',
     });
   });

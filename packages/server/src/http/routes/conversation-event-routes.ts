@@ -76,7 +76,7 @@ export function registerConversationEventRoutes(
         summary: 'Run (accept) or reject the action waiting for confirmation',
         description:
           'The V1 agent-server route: hands the conversation a change_agent_state action ' +
-          '(user_confirmed, or user_rejected with the reason). 409 CONFIRMATION_NOT_PENDING ' +
+          '(user_confirmed, or user_rejected with the reason). 409 AGENT_NOT_AWAITING_CONFIRMATION ' +
           'when no action waits for confirmation.',
         params: conversationParams,
         body: confirmationResponseRequestSchema,

@@ -83,14 +83,14 @@ for (const backend of backends) {
       expect(latest['args']).not.toHaveProperty('thought');
     });
 
-    it('409 CONFIRMATION_NOT_PENDING and nothing logged when the agent awaits no confirmation', async () => {
+    it('409 AGENT_NOT_AWAITING_CONFIRMATION and nothing logged when the agent awaits no confirmation', async () => {
       server = await startRealtimeApp(backend);
       const id = await server.newConversation();
       const before = await server.app.eventStore.count(id);
       const answer = await respond(id, { accept: true });
       expect(answer.status).toBe(409);
       expect(answer.body).toMatchObject({
-        code: 'CONFIRMATION_NOT_PENDING',
+        code: 'AGENT_NOT_AWAITING_CONFIRMATION',
         message: "No action is waiting for confirmation: the agent's state is awaiting_user_input",
       });
       expect(await server.app.eventStore.count(id)).toBe(before);
@@ -109,7 +109,7 @@ for (const backend of backends) {
       const answer = await respond(id, { accept: false });
       expect(answer.status).toBe(409);
       expect(answer.body).toMatchObject({
-        code: 'CONFIRMATION_NOT_PENDING',
+        code: 'AGENT_NOT_AWAITING_CONFIRMATION',
         message:
           'No action is waiting for confirmation: the agent of this conversation is not running',
       });

@@ -73,7 +73,11 @@ describe('Confirm and Reject', () => {
 
   it('a refused answer says why and offers the buttons again', async () => {
     const onConfirmation = vi.fn(async () => {
-      throw new ApiError(409, 'No action is waiting for confirmation', 'CONFIRMATION_NOT_PENDING');
+      throw new ApiError(
+        409,
+        'No action is waiting for confirmation',
+        'AGENT_NOT_AWAITING_CONFIRMATION',
+      );
     });
     renderAwaiting(onConfirmation);
     fireEvent.click(screen.getByTestId('confirm-button'));

@@ -9,6 +9,35 @@ export function prettyJson(text: string): string {
   }
 }
 
+/**
+ * What an MCP result says, for reading: the text parts of an MCP `CallToolResult` (each as
+ * indented JSON when it is JSON), else the whole result as indented JSON or text.
+ */
+export function mcpResultText(text: string): string {
+  let result: unknown;
+  try {
+    result = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const content =
+    typeof result === 'object' && result !== null
+      ? (result as Record<string, unknown>)['content']
+      : undefined;
+  if (!Array.isArray(content) || content.length === 0) return JSON.stringify(result, null, 2);
+  return content
+    .map((part: unknown) => {
+      const fields =
+        typeof part === 'object' && part !== null ? (part as Record<string, unknown>) : {};
+      if (fields['type'] === 'text' && typeof fields['text'] === 'string') {
+        return prettyJson(fields['text']);
+      }
+      if (fields['type'] === 'image') return '[image]';
+      return JSON.stringify(part, null, 2);
+    })
+    .join('\n');
+}
+
 interface McpCardBodyProps {
   toolName: string;
   action: V1McpToolAction;
@@ -43,7 +72,7 @@ export function McpCardBody({ toolName, action, observation }: McpCardBodyProps)
             data-testid="mcp-result"
             tabIndex={0}
           >
-            {resultText === undefined || resultText === '' ? '(empty)' : prettyJson(resultText)}
+            {resultText === undefined || resultText === '' ? '(empty)' : mcpResultText(resultText)}
           </pre>
         </div>
       )}

@@ -8,6 +8,7 @@ import {
   mcpAction,
   mcpObservation,
 } from '../../../../test/support/v1-tool-frames';
+import { mcpResultText } from './mcp-card';
 import { ToolCard } from './tool-card';
 import { buildToolCards } from './tool-cards';
 
@@ -51,7 +52,7 @@ describe('the read card', () => {
 });
 
 describe('the MCP card', () => {
-  it('shows the tool name, the arguments and the result as indented JSON', () => {
+  it('shows the tool name, the arguments and the text of the result', () => {
     const card = renderCard([
       mcpAction(1, 'add', { a: 2, b: 3 }),
       mcpObservation(2, 1, 'add', '{"content":[{"type":"text","text":"5"}],"isError":false}'),
@@ -64,9 +65,7 @@ describe('the MCP card', () => {
     );
     const result = within(card).getByTestId('mcp-result');
     expect(result.getAttribute('aria-label')).toBe('Result');
-    expect(result.textContent).toBe(
-      JSON.stringify({ content: [{ type: 'text', text: '5' }], isError: false }, null, 2),
-    );
+    expect(result.textContent).toBe('5');
     expect(card.dataset['state']).toBe('succeeded');
   });
 
@@ -85,5 +84,22 @@ describe('the MCP card', () => {
     expect(result.textContent).toBe('connection refused');
     expect(result.getAttribute('aria-label')).toBe('Error');
     expect(result.className).toContain('tool-card__text--error');
+  });
+});
+
+describe('mcpResultText', () => {
+  it.each([
+    ['{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}', 'a\nb'],
+    ['{"content":[{"type":"text","text":"{\\"x\\":1}"}]}', '{\n  "x": 1\n}'],
+    ['{"content":[{"type":"image","data":"AA==","mimeType":"image/png"}]}', '[image]'],
+    ['{"content":[{"type":"resource","uri":"u"}]}', '{\n  "type": "resource",\n  "uri": "u"\n}'],
+    [
+      '{"content":[],"structuredContent":{"y":2}}',
+      '{\n  "content": [],\n  "structuredContent": {\n    "y": 2\n  }\n}',
+    ],
+    ['[1,2]', '[\n  1,\n  2\n]'],
+    ['plain words', 'plain words'],
+  ])('%s', (text, shown) => {
+    expect(mcpResultText(text)).toBe(shown);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
@@ -22,6 +23,7 @@ import { RedisRateLimitStore } from './http/middleware/rate-limit/redis-rate-lim
 import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
 import { RealtimeServer } from './realtime/realtime-server.js';
 import { createSandbox, type Sandbox } from './runtime/create-sandbox.js';
+import { allowTraversal } from './runtime/local-workspaces.js';
 import { closeTogether } from './shared/close-together.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
@@ -82,7 +84,7 @@ export interface App {
   readonly http: FastifyInstance;
   /** Socket.IO and the V1 WebSocket on `http`'s server; the conversation manager's notifier. */
   readonly realtime: RealtimeServer;
-  /** Where tool commands will run (`config.sandbox`); no layer calls it yet. */
+  /** Where the agent's commands run (`config.sandbox`); the conversations' tools use it. */
   readonly sandbox: Sandbox;
   /** The agent loops (undefined when `overrides.agentLoops` replaced them). */
   readonly conversationManager: ConversationManager | undefined;
@@ -126,6 +128,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const transport = overrides.transport ?? new InProcessEventTransport();
   const sandbox = createSandbox(config.sandbox, logger.child({ module: 'runtime' }));
+  // Workspaces under the private data directory: the sandbox user may pass through it (0711),
+  // never list it; what Parley keeps there is private (the database and key files are 0600).
+  if (isInside(config.sandbox.workspaceRoot, config.dataDirectory)) {
+    await allowTraversal(config.dataDirectory);
+  }
   eventStore.onCommit((conversationId, events) => transport.publish(conversationId, events));
   const eventStreams = new EventStreams({
     store: eventStore,
@@ -188,6 +195,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       languageModels,
       logger,
       secretRegistry,
+      sandbox,
       ...(overrides.agentLoops === undefined
         ? {}
         : { agentLoops: overrides.agentLoops({ eventStreams }) }),
@@ -296,4 +304,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     close,
   };
+}
+
+function isInside(path: string, directory: string): boolean {
+  const relativePath = relative(resolve(directory), resolve(path));
+  return relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath);
 }

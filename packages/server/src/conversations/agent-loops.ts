@@ -24,6 +24,8 @@ export interface TurnLimits {
   maxIterations?: number | undefined;
   /** Dollars per conversation; null means no budget. */
   maxBudgetPerTask?: number | null | undefined;
+  /** Upstream's confirmation mode: the user confirms each action that acts before it runs. */
+  confirmationMode?: boolean | undefined;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface ConversationManagerOptions {
   /** Stores a generated title; resolves false when the conversation is gone. */
   updateTitle(userId: string, conversationId: string, title: string): Promise<boolean>;
   settings?: Partial<ConversationManagerSettings>;
+  /** Each conversation's tools; default: `think` and `finish` only (no sandbox). */
+  toolsFor?: AgentLoopParts['toolsFor'];
   logger: Logger;
   /** Milliseconds since the epoch (injectable for tests). */
   now?: () => number;
@@ -58,7 +60,6 @@ export class ConversationManager implements AgentLoops {
   readonly #timers: ManagerTimers;
   readonly #loops = new Map<string, AgentLoop>();
   readonly #starting = new Map<string, Promise<void>>();
-  readonly #tools = new ToolRegistry();
   /** Title tasks under way; `close` waits for them (they end at once once their loop closed). */
   readonly #titles = new ConversationTitles();
   #notifier: RealtimeNotifier = silentNotifier;
@@ -82,7 +83,7 @@ export class ConversationManager implements AgentLoops {
       updateTitle: (userId, conversationId, title) =>
         options.updateTitle(userId, conversationId, title),
       settings: this.#settings,
-      tools: this.#tools,
+      toolsFor: options.toolsFor ?? (() => ({ registry: new ToolRegistry() })),
       titles: this.#titles,
       notifier: () => this.#notifier,
       now: this.#now,

@@ -4,7 +4,7 @@ import type { LanguageModel } from '../llm/language-model.js';
 import type { ModelSettings } from '../llm/model-settings.js';
 import type { Logger } from '../shared/logger.js';
 import { AgentLoop } from './agent/agent-loop.js';
-import type { ToolRegistry } from './agent/tool-registry.js';
+import type { ConversationTools } from './agent/tools/workspace-tools.js';
 import type { TurnSettings } from './agent/turn-runner.js';
 import type { StartOptions, TurnLimits } from './agent-loops.js';
 import { systemPrompt, type ConversationManagerSettings } from './conversation-manager-settings.js';
@@ -20,7 +20,8 @@ export interface AgentLoopParts {
   /** Stores a generated title; resolves false when the conversation is gone. */
   updateTitle(userId: string, conversationId: string, title: string): Promise<boolean>;
   settings: ConversationManagerSettings;
-  tools: ToolRegistry;
+  /** The tools of one conversation's loop (closed with it). */
+  toolsFor(conversation: ConversationMetadata): ConversationTools;
   titles: ConversationTitles;
   /** The clients' notifier at the time of the call (the realtime layer sets it after the start). */
   notifier(): RealtimeNotifier;
@@ -41,6 +42,7 @@ export function createAgentLoop(
   const { conversationId, userId } = conversation;
   const { llm } = options;
   const limits: TurnLimits = options.limits ?? {};
+  const tools = parts.toolsFor(conversation);
   const stream = parts.eventStreams.acquire(conversationId);
   stream.stream.setSecrets(options.secrets);
   const settings: Omit<TurnSettings, 'maxBudgetPerTask'> = {
@@ -48,7 +50,8 @@ export function createAgentLoop(
     deltaIntervalMs: parts.settings.deltaIntervalMs,
     deltaMaxChars: parts.settings.deltaMaxChars,
     contextWindowTokens: parts.settings.contextWindowTokens,
-    systemPrompt,
+    systemPrompt: tools.systemPrompt ?? systemPrompt,
+    confirmationMode: limits.confirmationMode ?? false,
   };
   const loopLogger = parts.logger.child({ conversationId });
   const needsTitle =
@@ -60,7 +63,8 @@ export function createAgentLoop(
     releaseStream: stream.release,
     eventStore: parts.eventStore,
     createModel: (choice) => parts.createModel(choice),
-    tools: parts.tools,
+    tools: tools.registry,
+    ...(tools.runUserCommand === undefined ? {} : { runUserCommand: tools.runUserCommand }),
     settings,
     maxBudgetPerTask:
       limits.maxBudgetPerTask === undefined

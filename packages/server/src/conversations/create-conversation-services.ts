@@ -5,6 +5,7 @@ import { decodeSecretsKey, loadOrCreateSecretsKey } from '../shared/secrets-key-
 import type { Database } from '../storage/database.js';
 import type { LanguageModels } from '../llm/language-models.js';
 import type { ModelSettings } from '../llm/model-settings.js';
+import type { Sandbox } from '../runtime/sandbox.js';
 import type { Logger } from '../shared/logger.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
 import type { AgentLoops } from './agent-loops.js';
@@ -13,6 +14,7 @@ import {
   type ConversationManagerSettings,
   type ManagerTimers,
 } from './conversation-manager.js';
+import { createWorkspaceTools } from './agent/tools/workspace-tools.js';
 import { ConversationService } from './conversation-service.js';
 import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
@@ -48,6 +50,8 @@ export interface ConversationServicesParts {
   logger: Logger;
   /** Where settings and secrets register their values for masking. */
   secretRegistry: SecretRegistry;
+  /** Where the agent's commands run; without it the agent only has `think` and `finish`. */
+  sandbox?: Sandbox;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: AgentLoops;
   /** Wraps the SQL conversation store (tests pause inside its calls). */
@@ -88,6 +92,12 @@ export function createConversationServices(
               registry.maskerFor(userId).maskText(title),
             ),
           settings: config.conversationManager,
+          ...(parts.sandbox === undefined
+            ? {}
+            : {
+                toolsFor: ({ conversationId }) =>
+                  createWorkspaceTools({ sandbox: parts.sandbox as Sandbox, conversationId }),
+              }),
           logger: parts.logger.child({ module: 'conversations' }),
           ...(parts.now === undefined ? {} : { now: parts.now }),
           ...(parts.timers === undefined ? {} : { timers: parts.timers }),

@@ -41,6 +41,7 @@ export function createUserLlmContextLoader(sources: UserLlmContextSources): Load
       limits: {
         maxIterations: settings?.fields.max_iterations ?? undefined,
         maxBudgetPerTask: settings?.fields.max_budget_per_task ?? undefined,
+        confirmationMode: settings?.fields.confirmation_mode ?? undefined,
       },
       secrets: secretsToMask(settings, custom, sources.serverLlm),
     };

@@ -49,6 +49,8 @@ export interface BubblewrapCommand {
   /** The complete environment inside the sandbox. */
   readonly env: Readonly<Record<string, string>>;
   readonly command: string;
+  /** Standard error joins standard output (default); false keeps them apart (raw stdout). */
+  readonly mergeStandardError?: boolean;
 }
 
 /** The arguments after `bwrap`. */
@@ -106,7 +108,14 @@ export function bubblewrapArguments(options: BubblewrapCommand): string[] {
     '--clearenv',
   );
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value);
-  // Standard error joins standard output in order, inside the command's own shell.
-  args.push('--', '/bin/sh', '-c', `exec 2>&1\n${options.command}`);
+  args.push('--', '/bin/sh', '-c', shellScript(options.command, options.mergeStandardError));
   return args;
+}
+
+/**
+ * The shell's script: the command, after `exec 2>&1` unless `mergeStandardError` is false, so
+ * standard error joins standard output in order, inside the command's own shell.
+ */
+export function shellScript(command: string, mergeStandardError = true): string {
+  return mergeStandardError ? `exec 2>&1\n${command}` : command;
 }

@@ -23,7 +23,8 @@ import { findExecutable } from './find-executable.js';
 import { LocalWorkspaces, validateWorkspaceId } from './local-workspaces.js';
 import { readSystemEntries, writeMinimalEtc } from './minimal-etc.js';
 import { prlimitArguments } from './resource-limits.js';
-import { runProcess } from './run-process.js';
+import { runCommand, startCommand, type CommandInput } from './command-input.js';
+import { runProcess, type ProcessControl } from './run-process.js';
 import { RunningCommands } from './running-commands.js';
 import {
   defaultSandboxLimits,
@@ -31,6 +32,8 @@ import {
   type RunResult,
   type Sandbox,
   type SandboxLimits,
+  type StartedCommand,
+  type StartOptions,
   type Workspace,
 } from './sandbox.js';
 import { resolveSandboxUser, type SandboxUser } from './sandbox-user.js';
@@ -87,7 +90,25 @@ export class BubblewrapSandbox implements Sandbox {
     await this.#workspaces.remove(workspaceId);
   }
 
-  async run(workspaceId: string, command: string, options: RunOptions = {}): Promise<RunResult> {
+  run(workspaceId: string, command: string, options: RunOptions = {}): Promise<RunResult> {
+    const { stdin, ...rest } = options;
+    return runCommand(stdin, (input) => this.#launch(workspaceId, command, rest, input));
+  }
+
+  start(workspaceId: string, command: string, options: StartOptions = {}): StartedCommand {
+    return startCommand((input) => this.#launch(workspaceId, command, options, input));
+  }
+
+  async close(): Promise<void> {
+    await this.#running.close('The sandbox is closing');
+  }
+
+  async #launch(
+    workspaceId: string,
+    command: string,
+    options: StartOptions,
+    input: CommandInput | undefined,
+  ): Promise<RunResult> {
     validateWorkspaceId(workspaceId);
     validateCommand(command);
     const cwd = resolveWorkingDirectory(sandboxWorkspaceDirectory, options.cwd);
@@ -100,12 +121,10 @@ export class BubblewrapSandbox implements Sandbox {
         timeoutMs,
         signal,
         ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
+        ...(options.onStdout === undefined ? {} : { onStdout: options.onStdout }),
+        ...(input === undefined ? {} : { input }),
       });
     });
-  }
-
-  async close(): Promise<void> {
-    await this.#running.close('The sandbox is closing');
   }
 
   #spawn(
@@ -114,7 +133,7 @@ export class BubblewrapSandbox implements Sandbox {
     cwd: string,
     env: Readonly<Record<string, string>>,
     command: string,
-    control: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: string) => void },
+    control: Omit<ProcessControl, 'killGraceMs' | 'outputBytes'>,
   ): Promise<RunResult> {
     const sandboxArguments = bubblewrapArguments({
       workspacePath,
@@ -125,6 +144,7 @@ export class BubblewrapSandbox implements Sandbox {
       tmpBytes: this.limits.tmpBytes,
       env,
       command,
+      mergeStandardError: control.onStdout === undefined,
     });
     return runProcess(
       {

@@ -3,7 +3,7 @@
  * the user commands run as, so they can write it and nobody else can read it), removed on demand.
  * Ids are checked before they touch a path, and nothing here follows a link a command made.
  */
-import { chown, lstat, mkdir, rm } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
@@ -71,4 +71,15 @@ export class LocalWorkspaces {
   async remove(workspaceId: string): Promise<void> {
     await rm(this.pathOf(workspaceId), { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/**
+ * Lets other users (the sandbox user) pass through `directory` without listing it, so a
+ * workspace root inside Parley's private data directory is reachable: adds the execute bits for
+ * group and others (0700 → 0711), or creates the directory so. Files in it keep their own modes.
+ */
+export async function allowTraversal(directory: string): Promise<void> {
+  await mkdir(directory, { recursive: true, mode: 0o711 });
+  const stats = await stat(directory);
+  if ((stats.mode & 0o011) !== 0o011) await chmod(directory, (stats.mode & 0o7777) | 0o011);
 }

@@ -5,8 +5,10 @@
  * in its group is killed, so nothing a command started outlives it.
  */
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { abortedErrorFrom } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
+import type { CommandInput } from './command-input.js';
 import { OutputCapture } from './output-capture.js';
 import type { RunResult } from './sandbox.js';
 import type { SandboxUser } from './sandbox-user.js';
@@ -27,6 +29,10 @@ export interface ProcessControl {
   readonly outputBytes: number;
   readonly signal?: AbortSignal;
   readonly onOutput?: (chunk: string) => void;
+  /** Standard output as raw bytes instead of the capture (standard error is still captured). */
+  readonly onStdout?: (chunk: Buffer) => void;
+  /** The process's standard input (a pipe); without it, stdin is /dev/null. */
+  readonly input?: CommandInput;
 }
 
 /**
@@ -48,11 +54,13 @@ export function runProcess(
       cwd: specification.cwd,
       env: { ...specification.env },
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [control.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       ...(specification.user === undefined
         ? {}
         : { uid: specification.user.uid, gid: specification.user.gid }),
     });
+    const stdout = pipeOf(child.stdout);
+    const stderr = pipeOf(child.stderr);
     let timedOut = false;
     let aborted = false;
     let exited = false;
@@ -90,10 +98,16 @@ export function runProcess(
       signal?.removeEventListener('abort', onAbort);
     };
 
-    child.stdout.on('data', (chunk: Buffer) => capture.push('stdout', chunk));
-    child.stderr.on('data', (chunk: Buffer) => capture.push('stderr', chunk));
+    if (child.stdin !== null) control.input?.attach(child.stdin);
+    const { onStdout } = control;
+    stdout.on('data', (chunk: Buffer) => {
+      if (onStdout === undefined) capture.push('stdout', chunk);
+      else onStdout(chunk);
+    });
+    stderr.on('data', (chunk: Buffer) => capture.push('stderr', chunk));
     child.once('error', (error) => {
       cleanUp();
+      control.input?.close();
       reject(
         new ParleyError('SANDBOX_START_FAILED', `Could not start ${specification.file}`, {
           cause: error,
@@ -102,14 +116,15 @@ export function runProcess(
     });
     child.once('exit', (code, exitSignal) => {
       exited = true;
+      control.input?.close();
       exit = { code, signal: exitSignal };
       clearTimeout(timeoutTimer);
       clearTimeout(graceTimer);
       // Background processes the command left in its group end with it.
       killGroup('SIGKILL');
       drainTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
+        stdout.destroy();
+        stderr.destroy();
       }, pipeDrainMs);
     });
     child.once('close', () => {
@@ -128,4 +143,9 @@ export function runProcess(
       });
     });
   });
+}
+
+function pipeOf(stream: Readable | null): Readable {
+  if (stream === null) throw new Error('The process was spawned without an output pipe');
+  return stream;
 }

@@ -26,6 +26,30 @@ export interface RunOptions {
    * `HOME`, `LANG`). Nothing of the server's environment is ever passed on.
    */
   readonly env?: Readonly<Record<string, string>>;
+  /** Written to the command's standard input, which is then closed. Default: empty input. */
+  readonly stdin?: string | Uint8Array;
+}
+
+/** How a command started with `Sandbox.start` runs: `RunOptions` without `stdin`, plus raw stdout. */
+export interface StartOptions extends Omit<RunOptions, 'stdin'> {
+  /**
+   * Standard output as raw bytes; when set, stdout is neither captured nor passed to onOutput
+   * (stderr still is, within the cap). Called synchronously from the stream; keep it quick.
+   */
+  readonly onStdout?: (chunk: Buffer) => void;
+}
+
+/** A command started with `Sandbox.start`: its standard input stays open until `endInput`. */
+export interface StartedCommand {
+  /**
+   * Writes to stdin (queued until the process has started); false once the input is closed or
+   * the command has ended. A command that stops reading is no error: the rest is dropped.
+   */
+  write(input: string | Uint8Array): boolean;
+  /** Closes stdin (EOF). Idempotent. */
+  endInput(): void;
+  /** Settles as run()'s promise does; every failure rejects it. Always await or catch it. */
+  readonly result: Promise<RunResult>;
 }
 
 /** What a finished (or timed-out) command left. */
@@ -34,7 +58,10 @@ export interface RunResult {
   readonly exitCode: number | null;
   /** The signal that ended the sandbox's top process (a timeout's kill, for example), else `null`. */
   readonly signal: NodeJS.Signals | null;
-  /** Standard output and error together; when `truncated`, the head, a notice and the tail. */
+  /**
+   * Standard output and error together (only standard error when `StartOptions.onStdout` took
+   * standard output); when `truncated`, the head, a notice and the tail.
+   */
   readonly output: string;
   /** True when the output exceeded the cap and its middle was dropped. */
   readonly truncated: boolean;
@@ -63,6 +90,12 @@ export interface Sandbox {
    * options and `WORKSPACE_ID_INVALID` for a bad id.
    */
   run(workspaceId: string, command: string, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Starts `command` as `run` does, with standard input left open for `write` until `endInput`.
+   * Tracked like `run`'s commands: the workspace's removal, `close` and the signal end it. Never
+   * throws: every failure (validation included) rejects `result`.
+   */
+  start(workspaceId: string, command: string, options?: StartOptions): StartedCommand;
   /** Ends every running command and refuses new ones. Idempotent. */
   close(): Promise<void>;
 }

@@ -14,6 +14,8 @@ import {
   resolveWorkingDirectory,
   validateCommand,
 } from './command-options.js';
+import { shellScript } from './bubblewrap-arguments.js';
+import { runCommand, startCommand, type CommandInput } from './command-input.js';
 import { findExecutable } from './find-executable.js';
 import { LocalWorkspaces, validateWorkspaceId } from './local-workspaces.js';
 import { prlimitArguments } from './resource-limits.js';
@@ -25,6 +27,8 @@ import {
   type RunResult,
   type Sandbox,
   type SandboxLimits,
+  type StartedCommand,
+  type StartOptions,
   type Workspace,
 } from './sandbox.js';
 import { resolveSandboxUser, type SandboxUser } from './sandbox-user.js';
@@ -73,7 +77,21 @@ export class UnsandboxedRunner implements Sandbox {
     await this.#workspaces.remove(workspaceId);
   }
 
-  async run(workspaceId: string, command: string, options: RunOptions = {}): Promise<RunResult> {
+  run(workspaceId: string, command: string, options: RunOptions = {}): Promise<RunResult> {
+    const { stdin, ...rest } = options;
+    return runCommand(stdin, (input) => this.#launch(workspaceId, command, rest, input));
+  }
+
+  start(workspaceId: string, command: string, options: StartOptions = {}): StartedCommand {
+    return startCommand((input) => this.#launch(workspaceId, command, options, input));
+  }
+
+  async #launch(
+    workspaceId: string,
+    command: string,
+    options: StartOptions,
+    input: CommandInput | undefined,
+  ): Promise<RunResult> {
     const workspacePath = this.#workspaces.pathOf(workspaceId);
     validateCommand(command);
     const cwd = resolveWorkingDirectory(workspacePath, options.cwd);
@@ -83,7 +101,7 @@ export class UnsandboxedRunner implements Sandbox {
       this.#prlimit ??= findExecutable('prlimit');
       const prlimit = await this.#prlimit;
       await this.#workspaces.ensure(workspaceId, signal);
-      const shell = ['/bin/sh', '-c', `exec 2>&1\n${command}`];
+      const shell = ['/bin/sh', '-c', shellScript(command, options.onStdout === undefined)];
       return runProcess(
         {
           file: prlimit ?? '/bin/sh',
@@ -99,6 +117,8 @@ export class UnsandboxedRunner implements Sandbox {
           outputBytes: this.limits.outputBytes,
           signal,
           ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
+          ...(options.onStdout === undefined ? {} : { onStdout: options.onStdout }),
+          ...(input === undefined ? {} : { input }),
         },
       );
     });

@@ -198,6 +198,19 @@ export const errorCodes = {
     httpStatus: 500,
     description: 'The sandbox could not start a command; details are in the log.',
   },
+  WORKSPACE_FILE_TOO_LARGE: {
+    httpStatus: 413,
+    description: 'A workspace file is larger than the operation allows.',
+  },
+  WORKSPACE_OPERATION_FAILED: {
+    httpStatus: 422,
+    description:
+      'A file of the workspace could not be read, written or listed (the reason is given).',
+  },
+  WORKSPACE_FILE_BINARY: {
+    httpStatus: 415,
+    description: 'The file is binary where text is needed (the editor, select-file).',
+  },
   AGENT_NOT_AWAITING_CONFIRMATION: {
     httpStatus: 409,
     description: 'A confirmation or rejection arrived while no action awaits confirmation.',

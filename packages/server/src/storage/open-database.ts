@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -44,6 +44,8 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
   try {
     mkdirSync(options.dataDirectory, { recursive: true, mode: 0o700 });
     connection = new BetterSqlite3(path) as unknown as SqliteConnection;
+    // Private to Parley's user; the WAL and shared-memory files SQLite makes take the same mode.
+    chmodSync(path, 0o600);
     applySqlitePragmas(connection);
   } catch (error) {
     throw new ParleyError(

@@ -215,6 +215,10 @@ describe('SQLite files', () => {
     const database = await openSqlite(dataDirectory);
     expect(statSync(dataDirectory).mode & 0o777).toBe(0o700);
     expect(database.location).toBe(join(dataDirectory, 'parley.db'));
+    // The database and the files SQLite makes beside it are private to Parley's user.
+    for (const name of ['parley.db', 'parley.db-wal', 'parley.db-shm']) {
+      expect(statSync(join(dataDirectory, name)).mode & 0o777).toBe(0o600);
+    }
   });
 
   it('fails with STORAGE_FAILURE naming the path when the data directory is a regular file', async () => {

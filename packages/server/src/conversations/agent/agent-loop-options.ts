@@ -4,7 +4,8 @@ import type { LanguageModel } from '../../llm/language-model.js';
 import type { ModelSettings } from '../../llm/model-settings.js';
 import type { Logger } from '../../shared/logger.js';
 import type { StatusUpdate } from '../realtime-notifier.js';
-import type { ToolRegistry } from './tool-registry.js';
+import type { ObservationEvent } from '@parley/protocol';
+import type { ToolRegistry, ToolRunOptions } from './tool-registry.js';
 import type { TurnSettings } from './turn-runner.js';
 
 /** What an `AgentLoop` is built with (the conversation manager builds it). */
@@ -16,7 +17,13 @@ export interface AgentLoopOptions {
   releaseStream(): void;
   eventStore: EventStore;
   createModel(llm: ModelSettings): LanguageModel;
+  /** The conversation's tools; closed with the loop. */
   tools: ToolRegistry;
+  /**
+   * Runs a command the user typed (a `run` action: the stock UI's terminal) in the conversation's
+   * shell; without it such actions are answered with an error observation.
+   */
+  runUserCommand?: (command: string, options: ToolRunOptions) => Promise<ObservationEvent>;
   settings: Omit<TurnSettings, 'maxBudgetPerTask'>;
   maxBudgetPerTask: number | null;
   llm: ModelSettings;

@@ -1,22 +1,18 @@
-import { errorObservation, type ActionEvent, type AgentState } from '@parley/protocol';
+import type { ActionEvent, AgentState } from '@parley/protocol';
 import type { LanguageModel } from '../../llm/language-model.js';
 import type { ModelSettings } from '../../llm/model-settings.js';
 import { ParleyError } from '../../shared/errors.js';
 import { interruptedStates } from '../interrupted-conversations.js';
+import { ConfirmationGate } from './confirmation-gate.js';
 import { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import { describe } from './llm-error-status.js';
 import { LoopLog } from './loop-log.js';
 import { readConversationLog, readLoopMemory } from './loop-memory.js';
 import { runTurn, type TurnContext } from './turn-runner.js';
 import type { AgentLoopOptions } from './agent-loop-options.js';
+import { startUserCommand } from './user-command.js';
 
-interface Turn {
-  controller: AbortController;
-  done: Promise<void>;
-}
-
-const noRuntimeMessage =
-  'There is no runtime: Parley runs no commands, files or browsers for the agent, so this action was not executed.';
+type Turn = { controller: AbortController; done: Promise<void> };
 
 /**
  * One conversation's agent: a state machine over upstream's agent states in which every transition
@@ -46,6 +42,7 @@ export class AgentLoop {
   readonly #acceptedClientIds = new Set<string>();
   #sawUserMessage = false;
   #lastActiveAt: number;
+  readonly #confirmations = new ConfirmationGate();
 
   constructor(options: AgentLoopOptions) {
     this.#options = options;
@@ -129,19 +126,26 @@ export class AgentLoop {
         await this.#acceptMessage(action);
         return;
       case 'change_agent_state': {
-        await this.#log.append([{ ...action, source: 'user' }]);
         const target = action.args.agent_state;
-        if (target === 'stopped' || target === 'paused') await this.stopTurn(target);
+        const answer = target === 'user_confirmed' || target === 'user_rejected';
+        if (answer) this.#confirmations.assertWaiting();
+        await this.#log.append([{ ...action, source: 'user' }]);
+        if (answer) {
+          this.#confirmations.answer({
+            accepted: target === 'user_confirmed',
+            reason: action.args.thought ?? '',
+          });
+        } else if (target === 'stopped' || target === 'paused') await this.stopTurn(target);
         else if (target === 'running' && this.#turn === undefined) this.#startTurn(undefined);
         return;
       }
-      case 'run': {
-        const [stored] = await this.#log.append([{ ...action, source: 'user' }]);
-        await this.#log.append([
-          { ...errorObservation(noRuntimeMessage), source: 'agent', cause: stored?.id },
-        ]);
+      case 'run':
+        await startUserCommand(action, {
+          ...this.#options,
+          log: this.#log,
+          signal: this.#sideWork.signal,
+        });
         return;
-      }
       default:
         await this.#log.append([{ ...action, source: 'user' }]);
     }
@@ -180,6 +184,7 @@ export class AgentLoop {
       if (options.stoppedEvent || interrupted) await this.stopTurn('stopped', options.reason ?? '');
     } finally {
       this.#abortSideWork(new Error('agent closed'));
+      await this.#options.tools.close();
       this.#options.releaseStream();
     }
   }
@@ -190,6 +195,7 @@ export class AgentLoop {
     this.#turn?.controller.abort(new Error('conversation deleted'));
     this.#turn = undefined;
     this.#abortSideWork(new Error('conversation deleted'));
+    void this.#options.tools.close();
     this.#options.releaseStream();
   }
 
@@ -263,6 +269,7 @@ export class AgentLoop {
       setState: (state) => void this.#log.appendState(state, { signal }).catch(() => undefined),
       currentState: () => this.#log.state,
       sendStatus: (update) => this.#options.sendStatus(update),
+      awaitConfirmation: (actionId) => this.#confirmations.awaitAnswer(actionId, signal, this.#log),
     };
     const outcome = await runTurn(context);
     if (outcome.state === 'aborted' || signal.aborted) return;

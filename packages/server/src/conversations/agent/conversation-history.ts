@@ -143,7 +143,7 @@ class MessageBuilder {
       role: 'tool',
       toolCallId: metadata.tool_call_id,
       toolName: metadata.function_name,
-      content: event.content,
+      content: toolResultText(event),
       ...(event.observation === 'error' ? { isError: true } : {}),
     });
   }
@@ -165,6 +165,20 @@ class MessageBuilder {
     }
     this.#awaiting.clear();
   }
+}
+
+/**
+ * What the model reads of an observation: its content; for a command (upstream's
+ * `to_agent_observation`), the prefix and suffix around the output and the working directory.
+ */
+function toolResultText(event: ObservationEvent): string {
+  if (event.observation !== 'run') return event.content;
+  const metadata = event.extras.metadata;
+  const directory =
+    typeof metadata?.working_dir === 'string' && metadata.working_dir !== ''
+      ? `\n[Current working directory: ${metadata.working_dir}]`
+      : '';
+  return `${metadata?.prefix ?? ''}${event.content}${metadata?.suffix ?? ''}${directory}`;
 }
 
 /** Builds the `model_response` kept in `tool_call_metadata` (a small litellm-like dump). */

@@ -1,9 +1,17 @@
 import type { ActionEvent, ObservationEvent } from '@parley/protocol';
 import type { ToolDefinition } from '../../llm/language-model.js';
 
+export interface ToolRunOptions {
+  readonly signal: AbortSignal;
+  /** Output while the tool runs (a command's); logged as streaming deltas caused by the action. */
+  readonly onOutput?: (chunk: string) => void;
+}
+
 /** A tool the agent may call: its definition for the model, the action it logs and its result. */
 export interface AgentTool {
   readonly definition: ToolDefinition;
+  /** True for tools that act (commands, edits, MCP calls): confirmation mode asks the user first. */
+  readonly needsConfirmation?: boolean;
   /** The action event for a call with these arguments (no source, id or metadata yet). */
   action(args: Readonly<Record<string, unknown>>): ActionEvent;
   /**
@@ -12,7 +20,7 @@ export interface AgentTool {
    */
   run(
     args: Readonly<Record<string, unknown>>,
-    options: { signal: AbortSignal },
+    options: ToolRunOptions,
   ): Promise<ObservationEvent | undefined>;
 }
 
@@ -64,14 +72,24 @@ export const finishTool: AgentTool = {
 };
 
 /**
- * The tools an agent turn offers the model. Parley has no sandbox runtime, so nothing that runs
- * commands or touches files is offered; an unknown name is reported back to the model as an error.
+ * The tools a conversation's turns offer the model; an unknown name is reported back to the model
+ * as an error. Tools that keep state (the shell session) are ended by `close`.
  */
 export class ToolRegistry {
   readonly #tools = new Map<string, AgentTool>();
+  readonly #closers: (() => Promise<void>)[];
 
-  constructor(tools: readonly AgentTool[] = [thinkTool, finishTool]) {
+  constructor(
+    tools: readonly AgentTool[] = [thinkTool, finishTool],
+    closers: readonly (() => Promise<void>)[] = [],
+  ) {
     for (const tool of tools) this.#tools.set(tool.definition.name, tool);
+    this.#closers = [...closers];
+  }
+
+  /** Ends what the tools keep running (a command left running, MCP connections). */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#closers.map((close) => close()));
   }
 
   get definitions(): ToolDefinition[] {

@@ -1,9 +1,4 @@
-import {
-  errorObservation,
-  type ActionEvent,
-  type AgentState,
-  type ToolCallMetadata,
-} from '@parley/protocol';
+import type { ActionEvent, AgentState } from '@parley/protocol';
 import type { NewEvent, StoredEvent } from '../../events/event-store.js';
 import type {
   LanguageModel,
@@ -12,12 +7,14 @@ import type {
 } from '../../llm/language-model.js';
 import { LlmRateLimitError } from '../../llm/llm-errors.js';
 import { AbortedError } from '../../shared/errors.js';
-import { buildHistory, modelResponseDump } from './conversation-history.js';
+import type { ConfirmationAnswer } from './confirmation-gate.js';
+import { buildHistory } from './conversation-history.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
 import { turnFailureFor } from './llm-error-status.js';
 import type { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import type { StatusUpdate } from '../realtime-notifier.js';
-import { parseToolArguments, type ToolRegistry } from './tool-registry.js';
+import { runToolCalls } from './tool-calls.js';
+import type { ToolRegistry } from './tool-registry.js';
 
 export interface TurnSettings {
   maxIterations: number;
@@ -26,6 +23,8 @@ export interface TurnSettings {
   deltaMaxChars: number;
   contextWindowTokens: number;
   systemPrompt: string;
+  /** Upstream's confirmation mode: tools that act wait for the user's confirmation. */
+  confirmationMode: boolean;
 }
 
 /** Everything one turn needs; the agent loop builds it. Appends are dropped once `signal` fired. */
@@ -44,6 +43,11 @@ export interface TurnContext {
   setState(state: AgentState): void;
   currentState(): AgentState;
   sendStatus(update: StatusUpdate): void;
+  /**
+   * Confirmation mode: records that `actionId` awaits the user and resolves with their answer
+   * (the state is `running` again by then); rejects with `AbortedError` on a stop.
+   */
+  awaitConfirmation(actionId: number): Promise<ConfirmationAnswer>;
 }
 
 /** How a turn ended; `aborted` means it was stopped and must append nothing more. */
@@ -112,7 +116,7 @@ async function runSteps(context: TurnContext): Promise<TurnOutcome> {
   }
 }
 
-interface StepResponse {
+export interface StepResponse {
   text: string;
   responseId: string;
   toolCalls: { toolCallId: string; toolName: string; input: string }[];
@@ -179,70 +183,4 @@ async function streamStep(
     await Promise.allSettled(deltaAppends);
   }
   return response;
-}
-
-/** Logs and runs each call; resolves true when the model called `finish`. */
-async function runToolCalls(context: TurnContext, response: StepResponse): Promise<boolean> {
-  const dump = modelResponseDump(
-    response.responseId,
-    context.model.modelName,
-    response.text,
-    response.toolCalls,
-  );
-  const metadataFor = (call: StepResponse['toolCalls'][number]): ToolCallMetadata => ({
-    function_name: call.toolName,
-    tool_call_id: call.toolCallId,
-    model_response: dump,
-    total_calls_in_response: response.toolCalls.length,
-  });
-  const first = response.toolCalls[0] as StepResponse['toolCalls'][number];
-  if (response.text !== '') {
-    await context.append([
-      {
-        source: 'agent',
-        message: response.text,
-        action: 'message',
-        args: { content: response.text, file_urls: [], image_urls: [], wait_for_response: false },
-        tool_call_metadata: metadataFor(first),
-        llm_metrics: context.metrics.toJSON(),
-      } as ActionEvent,
-    ]);
-  }
-  let finished = false;
-  for (const call of response.toolCalls) {
-    if (context.signal.aborted) return false;
-    const metadata = metadataFor(call);
-    const tool = context.tools.get(call.toolName);
-    const args = parseToolArguments(call.input);
-    if (tool === undefined || typeof args === 'string') {
-      const reason =
-        tool === undefined
-          ? `The tool "${call.toolName}" does not exist. Available tools: ${context.tools.definitions.map((definition) => definition.name).join(', ')}.`
-          : `The call of "${call.toolName}" was not run: ${args}.`;
-      await context.append([
-        { ...errorObservation(reason), source: 'agent', tool_call_metadata: metadata },
-      ]);
-      continue;
-    }
-    const [action] = await context.append([
-      {
-        ...tool.action(args),
-        source: 'agent',
-        tool_call_metadata: metadata,
-        ...(call === first && response.text === ''
-          ? { llm_metrics: context.metrics.toJSON() }
-          : {}),
-      } as ActionEvent,
-    ]);
-    if (action === undefined) return false;
-    const observation = await tool.run(args, { signal: context.signal });
-    if (observation === undefined) {
-      finished = true;
-      continue;
-    }
-    await context.append([
-      { ...observation, source: 'agent', cause: action.id, tool_call_metadata: metadata },
-    ]);
-  }
-  return finished;
 }

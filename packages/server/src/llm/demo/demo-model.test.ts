@@ -109,3 +109,45 @@ describe('DemoModel', () => {
     expect(words).toEqual([]);
   });
 });
+
+describe('demo shortcuts for the workspace tools', () => {
+  const tools = ['execute_bash', 'str_replace_editor'].map((name) => ({
+    name,
+    parameters: { type: 'object' },
+  }));
+  const ask = (text: string, offered = tools) =>
+    demoReply({ messages: [{ role: 'user', content: text }], tools: offered });
+
+  it('turns /run into an execute_bash call', () => {
+    expect(ask('/run echo hi && ls').toolCall).toEqual({
+      toolName: 'execute_bash',
+      input: JSON.stringify({ command: 'echo hi && ls' }),
+    });
+  });
+
+  it('turns /create, /edit and /view into editor calls on workspace paths', () => {
+    expect(JSON.parse(ask('/create notes.txt hello world').toolCall?.input ?? '')).toEqual({
+      command: 'create',
+      path: '/workspace/notes.txt',
+      file_text: 'hello world\n',
+    });
+    expect(JSON.parse(ask('/edit notes.txt hello => goodbye').toolCall?.input ?? '')).toEqual({
+      command: 'str_replace',
+      path: '/workspace/notes.txt',
+      old_str: 'hello',
+      new_str: 'goodbye',
+    });
+    expect(JSON.parse(ask('/view').toolCall?.input ?? '')).toEqual({
+      command: 'view',
+      path: '/workspace',
+    });
+  });
+
+  it('says so when the conversation has no such tool, and ignores malformed shortcuts', () => {
+    const reply = ask('/run ls', []);
+    expect(reply.toolCall).toBeUndefined();
+    expect(reply.text).toContain('offers no execute_bash tool');
+    expect(ask('/edit notes.txt no arrow').toolCall).toBeUndefined();
+    expect(ask('/run').toolCall).toBeUndefined();
+  });
+});

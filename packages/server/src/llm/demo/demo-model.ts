@@ -4,7 +4,9 @@
  *
  * Tool calls offline: when the last user message is `/tool <name> <JSON arguments>` and the request
  * offers a tool named `<name>`, the demo answers with that tool call (arguments `{}` when the JSON
- * is missing or does not parse). After a tool result it reports what the tool returned.
+ * is missing or does not parse). Shortcuts for the workspace tools (`demo-shortcuts.ts`):
+ * `/run <command>`, `/create <path> <text>`, `/edit <path> <old> => <new>` and `/view <path>`.
+ * After a tool result it reports what the tool returned.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +25,7 @@ import { LlmCancelledError } from '../llm-errors.js';
 import { messageText } from '../message-text.js';
 import type { Sleep } from '../retry.js';
 import { validateRequest } from '../validate-request.js';
+import { demoShortcut } from './demo-shortcuts.js';
 
 export interface DemoModelOptions {
   /** Pause before each streamed word, in ms (default 30: about 33 words per second). */
@@ -126,6 +129,15 @@ export function demoReply(request: LanguageModelRequest): DemoReply {
   }
   const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
   const said = lastUser === undefined ? '' : messageText(lastUser).trim();
+  const shortcut = demoShortcut(said);
+  if (shortcut !== undefined) {
+    const { toolName, input } = shortcut;
+    return offers(request, toolName)
+      ? { text: `${demoNotice} ${shortcut.announcement}`, toolCall: { toolName, input } }
+      : {
+          text: `${demoNotice} I cannot run that here: this conversation offers no ${shortcut.toolName} tool (Parley has no sandbox for it).`,
+        };
+  }
   const command = new RegExp(`^${demoToolCommand}\\s+(\\S+)\\s*([\\s\\S]*)$`).exec(said);
   if (command !== null) {
     const toolName = command[1] ?? '';
@@ -145,8 +157,13 @@ export function demoReply(request: LanguageModelRequest): DemoReply {
     text:
       `${demoNotice} You said: "${clip(said, 200)}". ` +
       'To talk to a real model, set LLM_MODEL (for example openai/gpt-4o or anthropic/claude-sonnet-4-20250514) and LLM_API_KEY. ' +
-      `To try a tool call offline, send "${demoToolCommand} <tool name> {JSON arguments}".`,
+      'To try the sandbox offline, send "/run <command>" (for example /run ls -la), "/create <file> <text>", ' +
+      `"/edit <file> <old text> => <new text>" or "/view <file>"; any tool: "${demoToolCommand} <tool name> {JSON arguments}".`,
   };
+}
+
+function offers(request: LanguageModelRequest, toolName: string): boolean {
+  return (request.tools ?? []).some((tool) => tool.name === toolName);
 }
 
 function jsonObjectText(text: string): string {

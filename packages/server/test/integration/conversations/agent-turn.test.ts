@@ -243,23 +243,6 @@ for (const backend of backends) {
       });
     });
 
-    it('answers a client run action with an error observation: there is no runtime', async () => {
-      const id = await agent.create({});
-      await agent.untilState(id, 'awaiting_user_input');
-      const response = await agent.api('POST', `/api/conversations/${id}/events`, {
-        action: 'run',
-        args: { command: 'ls' },
-      });
-      expect(response.status).toBe(200);
-      const events = await agent.log(id);
-      const run = events.find(
-        (event) => 'action' in event && event.action === 'run',
-      ) as StoredEvent;
-      expect(events.at(-1)).toMatchObject({ observation: 'error', cause: run.id, source: 'agent' });
-      expect(String((events.at(-1) as unknown as Loose)['content'])).toContain('no runtime');
-      expect(agent.llm.requests).toHaveLength(0);
-    });
-
     it('reports STOPPED with a null url after POST /stop, and a message starts it again', async () => {
       const id = await agent.create({});
       await agent.untilState(id, 'awaiting_user_input');

@@ -110,7 +110,7 @@ export function projectV1Event(event: LoggedEvent): V1Event | undefined {
           source: 'environment',
           tool_name: event.tool_call_metadata?.function_name ?? bashToolName,
           ...optional('tool_call_id', event.tool_call_metadata?.tool_call_id),
-          rejection_reason: event.content === '' ? 'User rejected the action' : event.content,
+          rejection_reason: rejectionReason(event.content),
           ...optional('action_id', causeId(event.cause)),
         };
       case 'agent_state_changed':
@@ -169,6 +169,14 @@ function finishMessageEvent(
     activated_skills: [],
     extended_content: [],
   };
+}
+
+/** Upstream's V0 wording around a rejection's reason; V1 carries the reason alone. */
+const rejectionPrefix = /^Action has been rejected by the user!(?:\s*Reason:)?\s*/;
+
+function rejectionReason(content: string): string {
+  const reason = content.replace(rejectionPrefix, '').trim();
+  return reason === '' ? 'User rejected the action' : reason;
 }
 
 function firstNonEmpty(...values: (string | undefined)[]): string | undefined {

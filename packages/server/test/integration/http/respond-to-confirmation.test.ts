@@ -4,6 +4,7 @@
  * The agent loops are the log-only stand-in, so the test decides the logged agent state.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CmdRunAction } from '@parley/protocol';
 import { agentStateChanged, runAction } from '../../support/event-fixtures.js';
 import { testUserHeader } from '../../support/header-user-auth.js';
 import { startRealtimeApp, type RealtimeTestApp } from '../../support/realtime-app.js';
@@ -38,11 +39,12 @@ for (const backend of backends) {
     /** A conversation whose agent ran a command that now waits for the user's answer. */
     async function awaitingConfirmation(): Promise<string> {
       const id = await server.newConversation();
-      const command = runAction('rm -rf build');
-      await server.append(id, [
-        { ...command, args: { ...command.args, confirmation_state: 'awaiting_confirmation' } },
-        agentStateChanged('awaiting_user_confirmation', 'agent'),
-      ] as never);
+      const command = runAction('rm -rf build') as CmdRunAction;
+      const awaiting: CmdRunAction = {
+        ...command,
+        args: { ...command.args, confirmation_state: 'awaiting_confirmation' },
+      };
+      await server.append(id, [awaiting, agentStateChanged('awaiting_user_confirmation', 'agent')]);
       return id;
     }
 

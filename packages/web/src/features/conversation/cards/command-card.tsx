@@ -28,7 +28,7 @@ export function CommandCardBody({ action, observation, liveOutput, state }: Comm
   const exitCode = observation?.exit_code ?? null;
   return (
     <>
-      <div className="terminal terminal--command" aria-label="Command">
+      <div className="terminal terminal--command" aria-label="Command" data-testid="command-line">
         <span className="terminal__prompt" aria-hidden="true">
           $
         </span>

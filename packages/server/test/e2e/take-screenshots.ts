@@ -110,9 +110,96 @@ async function main(): Promise<void> {
     await page.evaluate('window.scrollTo(0, 0)');
     await shoot(page, 'narrow-conversation', { fullPage: true });
     await context.close();
+
+    await shootToolCards(browser, server);
   } finally {
     await browser?.close();
     await server?.close();
+  }
+}
+
+/** The agent's turn is over: the badge says idle and no partial reply is left. */
+async function untilIdle(page: Page): Promise<void> {
+  await until(
+    async () =>
+      (await page.getByTestId('agent-state').getAttribute('data-state')) === 'idle' &&
+      (await textOf(page, 'assistant-partial')).trim() === '',
+    'the end of the turn',
+  );
+}
+
+/** Waits until the `index`th tool card of the page is in `state`. */
+async function untilCard(page: Page, index: number, state: string): Promise<void> {
+  await until(
+    async () =>
+      (await page
+        .getByTestId('tool-card')
+        .nth(index)
+        .getAttribute('data-state')
+        .catch(() => null)) === state,
+    `tool card ${index} ${state}`,
+  );
+}
+
+async function saveSettings(server: BrowserApp, fields: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.directUrl}/api/settings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ llm_model: 'demo', ...fields }),
+  });
+  if (!response.ok) throw new Error(`saving settings failed: ${response.status}`);
+}
+
+/** The demo's tool shortcuts as cards, and a command waiting for confirmation. */
+async function shootToolCards(browser: Browser, server: BrowserApp): Promise<void> {
+  const context = await browser.newContext({
+    baseURL: server.url,
+    viewport: wide,
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  const send = async (message: string) => {
+    await page.getByTestId('message-input').fill(message);
+    await page.getByTestId('send-button').click();
+  };
+
+  await page.goto('/');
+  await page.getByTestId('new-conversation-input').fill('/create notes.txt hello world');
+  await page.getByTestId('new-conversation-submit').click();
+  await page.waitForURL(/\/conversations\/[^/?#]+$/);
+  await untilCard(page, 0, 'succeeded');
+  await untilIdle(page);
+  await send('/edit notes.txt hello => goodbye');
+  await untilCard(page, 1, 'succeeded');
+  await untilIdle(page);
+  await send('/run echo hello && ls -la');
+  await untilCard(page, 2, 'succeeded');
+  await untilIdle(page);
+  // The whole page in one picture: a viewport as tall as the page, so the sticky header and
+  // composer sit where a reader sees them (a full-page capture paints them mid-page).
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  await page.setViewportSize({ width: wide.width, height });
+  await page.evaluate('window.scrollTo(0, 0)');
+  await shoot(page, 'tool-cards');
+  await page.setViewportSize(wide);
+
+  await saveSettings(server, { confirmation_mode: true });
+  try {
+    await page.goto('/');
+    await page.getByTestId('new-conversation-input').fill('/run rm -rf build');
+    await page.getByTestId('new-conversation-submit').click();
+    await page.waitForURL(/\/conversations\/[^/?#]+$/);
+    await untilCard(page, 0, 'awaiting_confirmation');
+    await until(
+      async () => (await textOf(page, 'assistant-partial')).trim() === '',
+      'no partial reply',
+    );
+    await shoot(page, 'confirmation');
+  } finally {
+    await saveSettings(server, { confirmation_mode: false });
+    await context.close();
   }
 }
 

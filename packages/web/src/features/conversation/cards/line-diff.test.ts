@@ -27,6 +27,38 @@ describe('parseUnifiedDiff', () => {
     ]);
   });
 
+  it('skips the headers the diff library writes, and reads a removed "-- x" line as removed', () => {
+    const diff = [
+      'Index: /workspace/q.sql',
+      '===================================================================',
+      '--- /workspace/q.sql',
+      '+++ /workspace/q.sql',
+      '@@ -1,2 +1,2 @@',
+      '--- old comment',
+      '+++ new comment',
+      ' select 1;',
+      '',
+    ].join('\n');
+    expect(parseUnifiedDiff(diff)).toEqual([
+      { kind: 'hunk', text: '@@ -1,2 +1,2 @@' },
+      { kind: 'removed', text: '-- old comment' },
+      { kind: 'added', text: '++ new comment' },
+      { kind: 'context', text: 'select 1;' },
+    ]);
+  });
+
+  it('reads several hunks, and a one-line range without a count', () => {
+    const diff = ['@@ -1 +1 @@', '-a', '+b', '@@ -10,2 +10,1 @@', ' c', '-d', ''].join('\n');
+    expect(parseUnifiedDiff(diff).map((line) => line.kind)).toEqual([
+      'hunk',
+      'removed',
+      'added',
+      'hunk',
+      'context',
+      'removed',
+    ]);
+  });
+
   it('reads an empty diff as no lines', () => {
     expect(parseUnifiedDiff('')).toEqual([]);
   });

@@ -12,16 +12,40 @@ export interface DiffLine {
   text: string;
 }
 
-/** The lines of a unified diff, without its `---` / `+++` file headers. */
+/**
+ * The lines of a unified diff, without its file headers (`Index:`, `===`, `---`, `+++`, `diff …`).
+ * Each hunk's header says how many old and new lines it holds, so a removed line that itself
+ * starts with `--` is never taken for a header.
+ */
 export function parseUnifiedDiff(diff: string): DiffLine[] {
   const lines: DiffLine[] = [];
+  let oldLeft = 0;
+  let newLeft = 0;
   for (const line of splitLines(diff)) {
-    if (line.startsWith('--- ') || line.startsWith('+++ ')) continue;
-    if (line.startsWith('@@')) lines.push({ kind: 'hunk', text: line });
-    else if (line.startsWith('+')) lines.push({ kind: 'added', text: line.slice(1) });
-    else if (line.startsWith('-')) lines.push({ kind: 'removed', text: line.slice(1) });
-    else if (line.startsWith('\\')) lines.push({ kind: 'note', text: line });
-    else lines.push({ kind: 'context', text: line.startsWith(' ') ? line.slice(1) : line });
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (oldLeft === 0 && newLeft === 0) {
+      if (hunk !== null) {
+        oldLeft = Number(hunk[1] ?? '1');
+        newLeft = Number(hunk[2] ?? '1');
+        lines.push({ kind: 'hunk', text: line });
+      } else if (line.startsWith('\\')) lines.push({ kind: 'note', text: line });
+      continue;
+    }
+    if (line.startsWith('\\')) {
+      lines.push({ kind: 'note', text: line });
+    } else if (line.startsWith('+')) {
+      lines.push({ kind: 'added', text: line.slice(1) });
+      newLeft -= 1;
+    } else if (line.startsWith('-')) {
+      lines.push({ kind: 'removed', text: line.slice(1) });
+      oldLeft -= 1;
+    } else {
+      lines.push({ kind: 'context', text: line.startsWith(' ') ? line.slice(1) : line });
+      oldLeft -= 1;
+      newLeft -= 1;
+    }
+    oldLeft = Math.max(oldLeft, 0);
+    newLeft = Math.max(newLeft, 0);
   }
   return lines;
 }

@@ -84,7 +84,7 @@ export interface App {
   readonly http: FastifyInstance;
   /** Socket.IO and the V1 WebSocket on `http`'s server; the conversation manager's notifier. */
   readonly realtime: RealtimeServer;
-  /** Where the agent's commands run (`config.sandbox`); the conversations' tools use it. */
+  /** Where the agent's commands run and workspace files live (`config.sandbox`). */
   readonly sandbox: Sandbox;
   /** The agent loops (undefined when `overrides.agentLoops` replaced them). */
   readonly conversationManager: ConversationManager | undefined;
@@ -187,6 +187,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       defaultLlm: config.llm,
       allowSetConversationId: config.allowSetConversationId,
       conversationManager: config.conversations,
+      exportSecretsToSandbox: config.sandbox.exportSecrets,
+      workspaceFiles: config.sandbox.files,
     },
     {
       database,

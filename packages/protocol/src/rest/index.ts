@@ -1,5 +1,6 @@
 export * from './conversation-info.js';
 export * from './conversation-requests.js';
+export * from './mcp-config.js';
 export * from './settings.js';
 export * from './secrets.js';
 export * from './errors.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mcpConfigSchema } from './mcp-config.js';
 import { storableString } from './storable-text.js';
 
 /**
@@ -22,7 +23,7 @@ export const settingsFieldsSchema = z.object({
   user_consents_to_analytics: z.boolean().nullable().optional(),
   sandbox_base_container_image: storableString().nullable().optional(),
   sandbox_runtime_container_image: storableString().nullable().optional(),
-  mcp_config: z.record(z.string(), z.unknown()).nullable().optional(),
+  mcp_config: mcpConfigSchema.nullable().optional(),
   search_api_key: storableString().nullable().optional(),
   sandbox_api_key: storableString().nullable().optional(),
   max_budget_per_task: z.number().nonnegative().nullable().optional(),

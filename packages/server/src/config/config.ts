@@ -103,6 +103,11 @@ export interface SandboxConfig {
   readonly workspaceRoot: string;
   /** Let commands reach the network (bubblewrap); off by default. */
   readonly network: boolean;
+  /**
+   * Export each user's custom secrets to their commands as environment variables (upstream's
+   * behaviour; masking hides them in output). Off by default: commands see no secret.
+   */
+  readonly exportSecrets: boolean;
   /** The unprivileged host user commands run as when Parley runs as root. */
   readonly user: { readonly uid: number; readonly gid: number };
   readonly limits: {
@@ -113,6 +118,8 @@ export interface SandboxConfig {
     readonly fileSizeBytes?: number;
     readonly outputBytes?: number;
   };
+  /** Caps of the workspace file routes: one file (select-file, each upload) and the zip. */
+  readonly files: { readonly maxFileBytes: number; readonly maxArchiveBytes: number };
 }
 
 /** Dollars per million tokens; the cache prices default to the input price. */

@@ -9,8 +9,10 @@ describe('loadConfig: the sandbox', () => {
       kind: 'bubblewrap',
       workspaceRoot: '/srv/parley/workspaces',
       network: false,
+      exportSecrets: false,
       user: { uid: 65534, gid: 65534 },
       limits: {},
+      files: { maxFileBytes: 10 * 1024 * 1024, maxArchiveBytes: 256 * 1024 * 1024 },
     });
   });
 
@@ -21,9 +23,12 @@ describe('loadConfig: the sandbox', () => {
       ['PARLEY_SANDBOX_USER', '65534:0'],
       ['PARLEY_SANDBOX_USER', 'nobody'],
       ['PARLEY_SANDBOX_NETWORK', 'maybe'],
+      ['PARLEY_SANDBOX_EXPORT_SECRETS', 'yes please'],
       ['PARLEY_SANDBOX_TIMEOUT_MS', '0'],
       ['PARLEY_SANDBOX_MEMORY_BYTES', '1000'],
       ['PARLEY_SANDBOX_OUTPUT_BYTES', '-1'],
+      ['PARLEY_WORKSPACE_FILE_MAX_BYTES', '0'],
+      ['PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES', '5000000000'],
     ] as const) {
       expect(() => loadConfig({ [name]: bad }, noDotenv)).toThrow(new RegExp(name));
     }

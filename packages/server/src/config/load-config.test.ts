@@ -61,6 +61,7 @@ describe('loadConfig', () => {
         PARLEY_SANDBOX: 'unsandboxed',
         PARLEY_WORKSPACE_DIR: 'spaces',
         PARLEY_SANDBOX_NETWORK: 'true',
+        PARLEY_SANDBOX_EXPORT_SECRETS: 'true',
         PARLEY_SANDBOX_USER: '2000:3000',
         PARLEY_SANDBOX_TIMEOUT_MS: '5000',
         PARLEY_SANDBOX_CPU_SECONDS: '10',
@@ -68,6 +69,8 @@ describe('loadConfig', () => {
         PARLEY_SANDBOX_PROCESSES: '64',
         PARLEY_SANDBOX_FILE_SIZE_BYTES: '1048576',
         PARLEY_SANDBOX_OUTPUT_BYTES: '65536',
+        PARLEY_WORKSPACE_FILE_MAX_BYTES: '2048',
+        PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES: '4096',
       },
       noDotenv,
     );
@@ -103,6 +106,7 @@ describe('loadConfig', () => {
       kind: 'unsandboxed',
       workspaceRoot: resolve('spaces'),
       network: true,
+      exportSecrets: true,
       user: { uid: 2000, gid: 3000 },
       limits: {
         timeoutMs: 5000,
@@ -112,6 +116,7 @@ describe('loadConfig', () => {
         fileSizeBytes: 1_048_576,
         outputBytes: 65_536,
       },
+      files: { maxFileBytes: 2048, maxArchiveBytes: 4096 },
     });
   });
 

@@ -127,6 +127,7 @@ const environmentSchema = z.object({
   PARLEY_SANDBOX: z.enum(['bubblewrap', 'unsandboxed']).default('bubblewrap'),
   PARLEY_WORKSPACE_DIR: optionalText,
   PARLEY_SANDBOX_NETWORK: booleanText.default(false),
+  PARLEY_SANDBOX_EXPORT_SECRETS: booleanText.default(false),
   PARLEY_SANDBOX_USER: z
     .string()
     .trim()
@@ -138,6 +139,8 @@ const environmentSchema = z.object({
   PARLEY_SANDBOX_PROCESSES: positiveInteger.max(1_000_000).optional(),
   PARLEY_SANDBOX_FILE_SIZE_BYTES: positiveInteger.optional(),
   PARLEY_SANDBOX_OUTPUT_BYTES: positiveInteger.min(1024).optional(),
+  PARLEY_WORKSPACE_FILE_MAX_BYTES: positiveInteger.default(10 * 1024 * 1024),
+  PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES: positiveInteger.max(2 ** 31).default(256 * 1024 * 1024),
 });
 
 /**
@@ -218,6 +221,7 @@ export function loadConfig(
         values.PARLEY_WORKSPACE_DIR ?? join(values.PARLEY_DATA_DIR, 'workspaces'),
       ),
       network: values.PARLEY_SANDBOX_NETWORK,
+      exportSecrets: values.PARLEY_SANDBOX_EXPORT_SECRETS,
       user: sandboxUser(values.PARLEY_SANDBOX_USER),
       limits: definedEntries({
         timeoutMs: values.PARLEY_SANDBOX_TIMEOUT_MS,
@@ -227,6 +231,10 @@ export function loadConfig(
         fileSizeBytes: values.PARLEY_SANDBOX_FILE_SIZE_BYTES,
         outputBytes: values.PARLEY_SANDBOX_OUTPUT_BYTES,
       }),
+      files: {
+        maxFileBytes: values.PARLEY_WORKSPACE_FILE_MAX_BYTES,
+        maxArchiveBytes: values.PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES,
+      },
     },
     conversations: {
       maxRunningPerUser: values.PARLEY_MAX_RUNNING_CONVERSATIONS,

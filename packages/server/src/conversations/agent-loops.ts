@@ -17,6 +17,10 @@ export interface StartOptions {
   initialMessage?: { content: string; imageUrls: string[] } | undefined;
   /** The user's own limits (settings); absent ones fall back to the server's and the conversation's. */
   limits?: TurnLimits | undefined;
+  /** The user's `mcp_config` (settings): the MCP servers whose tools the agent is offered. */
+  mcpConfig?: unknown;
+  /** The user's custom secrets by name; commands see them only when the operator exports them. */
+  customSecrets?: Readonly<Record<string, string>>;
 }
 
 export interface TurnLimits {

@@ -2,7 +2,6 @@ import {
   parseIncomingAction,
   type ActionEvent,
   type ConversationStatus,
-  type ConversationTrigger,
   type InitSessionRequest,
 } from '@parley/protocol';
 import type {
@@ -22,7 +21,8 @@ import type {
   ConversationSearch,
   ConversationStore,
 } from './conversation-store.js';
-import type { LoadUserLlmContext } from './user-llm-context.js';
+import { triggerFor } from './conversation-trigger.js';
+import { loopStartOptions, type LoadUserLlmContext } from './user-llm-context.js';
 
 export interface ConversationView {
   metadata: ConversationMetadata;
@@ -45,6 +45,8 @@ export interface ConversationServiceOptions {
   /** The user's LLM, limits and secrets, read once per command. */
   loadLlmContext: LoadUserLlmContext;
   allowSetConversationId: boolean;
+  /** Removes a deleted conversation's workspace (never throws). */
+  removeWorkspace?: (conversationId: string) => Promise<void>;
 }
 
 /**
@@ -90,9 +92,7 @@ export class ConversationService {
     // not the caller is still there (a created conversation that never started would be half done).
     const initialText = request.initial_user_msg ?? undefined;
     const status = await this.#options.agentLoops.start(metadata, {
-      llm,
-      secrets: user.secrets,
-      limits: user.limits,
+      ...loopStartOptions(user, llm),
       initialMessage:
         initialText === undefined || initialText === ''
           ? undefined
@@ -133,11 +133,7 @@ export class ConversationService {
     const metadata = await this.#require(userId, conversationId, signal);
     const user = await this.#options.loadLlmContext(userId, signal);
     // The signal guards the reads; the loop's start is the conversation's, not the caller's.
-    return this.#options.agentLoops.start(metadata, {
-      llm: user.llm(),
-      secrets: user.secrets,
-      limits: user.limits,
-    });
+    return this.#options.agentLoops.start(metadata, loopStartOptions(user));
   }
 
   /** Resolves with whether a loop was running and the status afterwards. */
@@ -174,7 +170,9 @@ export class ConversationService {
     // conversation would stay without its log.
     await this.#options.agentLoops.forget(conversationId);
     await this.#options.eventStreams.deleteConversation(conversationId);
-    return this.#options.conversations.delete(userId, conversationId);
+    const deleted = await this.#options.conversations.delete(userId, conversationId);
+    await this.#options.removeWorkspace?.(conversationId);
+    return deleted;
   }
 
   async events(
@@ -265,7 +263,7 @@ export class ConversationService {
     const loops = this.#options.agentLoops;
     // A message to a conversation whose loop is not running starts it, so the agent answers.
     if (action.action === 'message' && loops.status(metadata.conversationId).status === 'STOPPED') {
-      await loops.start(metadata, { llm: user.llm(), secrets, limits: user.limits });
+      await loops.start(metadata, loopStartOptions(user));
     }
     await loops.dispatch(metadata, action, { secrets });
   }
@@ -285,13 +283,6 @@ export class ConversationService {
     if (metadata === undefined) throw notFound();
     return metadata;
   }
-}
-
-function triggerFor(request: InitSessionRequest, viaApiKey: boolean): ConversationTrigger {
-  if (viaApiKey) return 'openhands_api';
-  if (request.create_microagent != null) return 'microagent_management';
-  if (request.suggested_task != null) return 'suggested_task';
-  return 'gui';
 }
 
 function notFound(): ParleyError {

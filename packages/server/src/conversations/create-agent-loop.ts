@@ -21,7 +21,7 @@ export interface AgentLoopParts {
   updateTitle(userId: string, conversationId: string, title: string): Promise<boolean>;
   settings: ConversationManagerSettings;
   /** The tools of one conversation's loop (closed with it). */
-  toolsFor(conversation: ConversationMetadata): ConversationTools;
+  toolsFor(conversation: ConversationMetadata, options: StartOptions): ConversationTools;
   titles: ConversationTitles;
   /** The clients' notifier at the time of the call (the realtime layer sets it after the start). */
   notifier(): RealtimeNotifier;
@@ -42,7 +42,7 @@ export function createAgentLoop(
   const { conversationId, userId } = conversation;
   const { llm } = options;
   const limits: TurnLimits = options.limits ?? {};
-  const tools = parts.toolsFor(conversation);
+  const tools = parts.toolsFor(conversation, options);
   const stream = parts.eventStreams.acquire(conversationId);
   stream.stream.setSecrets(options.secrets);
   const settings: Omit<TurnSettings, 'maxBudgetPerTask'> = {

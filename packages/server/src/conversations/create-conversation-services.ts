@@ -16,6 +16,8 @@ import {
 } from './conversation-manager.js';
 import { createWorkspaceTools } from './agent/tools/workspace-tools.js';
 import { ConversationService } from './conversation-service.js';
+import { ConversationWorkspaceService } from './conversation-workspace-service.js';
+import { WorkspaceFiles } from '../runtime/workspace-files.js';
 import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
@@ -27,6 +29,8 @@ export interface ConversationServices {
   settings: SqlSettingsStore;
   secrets: SqlSecretsStore;
   agentLoops: AgentLoops;
+  /** The conversations' workspaces (the file routes); undefined without a sandbox. */
+  workspaces: ConversationWorkspaceService | undefined;
   /** The real agent loops, or undefined when `parts.agentLoops` replaced them (tests). */
   conversationManager: ConversationManager | undefined;
 }
@@ -40,6 +44,10 @@ export interface ConversationServicesOptions {
   defaultLlm: ModelSettings;
   allowSetConversationId: boolean;
   conversationManager: ConversationManagerSettings;
+  /** Caps of the workspace file routes (`config.sandbox.files`). */
+  workspaceFiles: { maxFileBytes: number; maxArchiveBytes: number };
+  /** Export each user's custom secrets to their commands (`config.sandbox.exportSecrets`). */
+  exportSecretsToSandbox?: boolean;
 }
 
 export interface ConversationServicesParts {
@@ -50,7 +58,10 @@ export interface ConversationServicesParts {
   logger: Logger;
   /** Where settings and secrets register their values for masking. */
   secretRegistry: SecretRegistry;
-  /** Where the agent's commands run; without it the agent only has `think` and `finish`. */
+  /**
+   * Where the agent's commands run and the workspaces live; without it the agent only has
+   * `think` and `finish`, and there are no workspace routes.
+   */
   sandbox?: Sandbox;
   /** Replaces the conversation manager (tests of other layers use a log-only stand-in). */
   agentLoops?: AgentLoops;
@@ -76,6 +87,13 @@ export function createConversationServices(
   const sqlConversationStore = new SqlConversationStore({ database: parts.database });
   const conversationStore =
     parts.wrapConversationStore?.(sqlConversationStore) ?? sqlConversationStore;
+  const workspaceFiles =
+    parts.sandbox === undefined
+      ? undefined
+      : new WorkspaceFiles(parts.sandbox, {
+          maxReadBytes: config.workspaceFiles.maxFileBytes,
+          maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
+        });
   const conversationManager =
     parts.agentLoops === undefined
       ? new ConversationManager({
@@ -95,8 +113,17 @@ export function createConversationServices(
           ...(parts.sandbox === undefined
             ? {}
             : {
-                toolsFor: ({ conversationId }) =>
-                  createWorkspaceTools({ sandbox: parts.sandbox as Sandbox, conversationId }),
+                toolsFor: ({ conversationId }, { mcpConfig, customSecrets }) =>
+                  createWorkspaceTools({
+                    sandbox: parts.sandbox as Sandbox,
+                    ...(workspaceFiles === undefined ? {} : { files: workspaceFiles }),
+                    conversationId,
+                    mcpConfig,
+                    ...(config.exportSecretsToSandbox === true && customSecrets !== undefined
+                      ? { env: exportableVariables(customSecrets) }
+                      : {}),
+                    logger: parts.logger.child({ module: 'tools', conversationId }),
+                  }),
               }),
           logger: parts.logger.child({ module: 'conversations' }),
           ...(parts.now === undefined ? {} : { now: parts.now }),
@@ -104,6 +131,16 @@ export function createConversationServices(
         })
       : undefined;
   const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
+  const workspaces =
+    parts.sandbox === undefined
+      ? undefined
+      : new ConversationWorkspaceService({
+          conversations: conversationStore,
+          sandbox: parts.sandbox,
+          files: workspaceFiles as WorkspaceFiles,
+          logger: parts.logger.child({ module: 'workspaces' }),
+          maxFileBytes: config.workspaceFiles.maxFileBytes,
+        });
   const conversations = new ConversationService({
     conversations: conversationStore,
     eventStore: parts.eventStore,
@@ -111,6 +148,28 @@ export function createConversationServices(
     agentLoops,
     loadLlmContext: createUserLlmContextLoader({ settings, secrets, serverLlm: config.defaultLlm }),
     allowSetConversationId: config.allowSetConversationId,
+    ...(workspaces === undefined
+      ? {}
+      : { removeWorkspace: (conversationId: string) => workspaces.remove(conversationId) }),
   });
-  return { conversations, settings, secrets, agentLoops, conversationManager };
+  return { conversations, settings, secrets, agentLoops, workspaces, conversationManager };
+}
+
+/** Names a custom secret may not take in a command's environment: the shell's own. */
+const reservedVariables = new Set(['PATH', 'HOME', 'LANG', 'PWD', 'SHELL', 'IFS']);
+
+/**
+ * Custom secrets as commands see them: those whose names are valid variable names, neither the
+ * shell's own nor Parley's (`PARLEY_…`), without NUL characters.
+ */
+function exportableVariables(secrets: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets).filter(
+      ([name, value]) =>
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
+        !reservedVariables.has(name) &&
+        !name.startsWith('PARLEY_') &&
+        !value.includes('\0'),
+    ),
+  );
 }

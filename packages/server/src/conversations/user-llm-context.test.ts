@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
 import type { StoredSettings } from '../settings/settings-store.js';
-import { chooseLlm } from './user-llm-context.js';
+import type { SecretsStore } from '../settings/secrets-store.js';
+import { chooseLlm, createUserLlmContextLoader } from './user-llm-context.js';
 
 const demoDefault: ModelSettings = { model: 'demo', apiKey: undefined, baseUrl: undefined };
 const openAiDefault: ModelSettings = {
@@ -139,5 +140,35 @@ describe('chooseLlm', () => {
         chooseLlm(settings({ llm_model: 'anthropic/claude', llm_base_url: '' }), demoDefault),
       ),
     ).toEqual(keyMissing);
+  });
+});
+
+/** The loader hands the stored mcp_config to the agent and masks its secrets in events. */
+describe('createUserLlmContextLoader and mcp_config', () => {
+  const mcpConfig = {
+    shttp_servers: [{ url: 'https://mcp.example.com/mcp', api_key: 'mcp-key-1234' }],
+    stdio_servers: [{ name: 's', command: 'x', env: { API_TOKEN: 'tok-5678', LEVEL: 'info' } }],
+  };
+  function loader(stored: StoredSettings | undefined) {
+    return createUserLlmContextLoader({
+      settings: {
+        load: () => Promise.resolve(stored),
+        update: () => Promise.reject(new Error('not used')),
+      },
+      secrets: { values: () => Promise.resolve({}) } as unknown as SecretsStore,
+      serverLlm: demoDefault,
+    });
+  }
+
+  it('gives the stored mcp_config and masks its keys and secret-looking variables', async () => {
+    const context = await loader(settings({ mcp_config: mcpConfig }))('alice');
+    expect(context.mcpConfig).toEqual(mcpConfig);
+    expect(Object.values(context.secrets)).toEqual(['mcp-key-1234', 'tok-5678']);
+  });
+
+  it('gives null without settings', async () => {
+    const context = await loader(undefined)('alice');
+    expect(context.mcpConfig).toBeNull();
+    expect(context.secrets).toEqual({});
   });
 });

@@ -1,7 +1,8 @@
 import { chooseModelSettings, hasCredentials, type ModelSettings } from '../llm/model-settings.js';
 import { ParleyError } from '../shared/errors.js';
+import { mcpConfigSecrets } from './agent/mcp/mcp-server-specs.js';
 import { urlCredentials } from '../shared/secret-registry.js';
-import type { TurnLimits } from './agent-loops.js';
+import type { StartOptions, TurnLimits } from './agent-loops.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
 import type { SettingsStore, StoredSettings } from '../settings/settings-store.js';
 
@@ -15,8 +16,29 @@ export interface UserLlmContext {
   llm(): ModelSettings;
   /** The user's max_iterations and max_budget_per_task settings, when set. */
   readonly limits: TurnLimits;
-  /** Every value to mask in the conversation's events: keys, base-URL credentials, custom secrets. */
+  /** The user's stored `mcp_config`, as stored (`openMcpTools` checks it again). */
+  readonly mcpConfig: unknown;
+  /**
+   * Every value to mask in the conversation's events: keys, base-URL credentials, MCP servers'
+   * keys and secret-looking variables, custom secrets.
+   */
   readonly secrets: Readonly<Record<string, string>>;
+  /** The user's custom secrets by name (exported to commands only when the operator allows it). */
+  readonly customSecrets: Readonly<Record<string, string>>;
+}
+
+/** What a loop of this user starts with: the LLM (`user.llm()` unless given), secrets, limits, MCP. */
+export function loopStartOptions(
+  user: UserLlmContext,
+  llm: ModelSettings = user.llm(),
+): Omit<StartOptions, 'initialMessage'> {
+  return {
+    llm,
+    secrets: user.secrets,
+    limits: user.limits,
+    mcpConfig: user.mcpConfig,
+    customSecrets: user.customSecrets,
+  };
 }
 
 /** Loads one user's context: the settings row and the custom secrets, each read once. */
@@ -43,7 +65,9 @@ export function createUserLlmContextLoader(sources: UserLlmContextSources): Load
         maxBudgetPerTask: settings?.fields.max_budget_per_task ?? undefined,
         confirmationMode: settings?.fields.confirmation_mode ?? undefined,
       },
+      mcpConfig: settings?.fields.mcp_config ?? null,
       secrets: secretsToMask(settings, custom, sources.serverLlm),
+      customSecrets: custom,
     };
   };
 }
@@ -90,5 +114,8 @@ function secretsToMask(
   ];
   for (const [index, value] of credentials.entries())
     keys[`llm_base_url_credential_${index}`] = value;
+  // MCP servers' keys, URL credentials and secret-looking variables (mcp-server-specs.ts).
+  for (const [index, value] of mcpConfigSecrets(settings?.fields.mcp_config).entries())
+    keys[`mcp_secret_${index}`] = value;
   return { ...keys, ...custom };
 }

@@ -1,6 +1,8 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import type { ConversationWorkspaceService } from '../conversations/conversation-workspace-service.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecretRegistry } from '../shared/secret-registry.js';
@@ -13,11 +15,14 @@ import { registerOptionsRoutes } from './routes/options-routes.js';
 import { registerSecretsRoutes } from './routes/secrets-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerV1EventRoutes } from './routes/v1-event-routes.js';
+import { registerWorkspaceRoutes } from './routes/workspace-routes.js';
 import { registerApiAuth } from './middleware/session-api-key.js';
 import type { UserAuth } from './user-auth.js';
 
 export interface ApiOptions {
   conversations: ConversationService;
+  /** The workspace routes' service; without it (no sandbox) those routes do not exist. */
+  workspaces?: ConversationWorkspaceService | undefined;
   settings: SettingsStore;
   secrets: SecretsStore;
   userAuth: UserAuth;
@@ -47,4 +52,13 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
   registerConversationRoutes(routes, options.conversations);
   registerConversationEventRoutes(routes, options.conversations);
   registerV1EventRoutes(routes, options.conversations);
+  // Multipart bodies are for upload-files only (a scope of its own: elsewhere they stay a 415),
+  // read by the route file by file within its caps.
+  const { workspaces } = options;
+  if (workspaces !== undefined) {
+    await server.register(async (scope) => {
+      await scope.register(multipart);
+      registerWorkspaceRoutes(scope.withTypeProvider<ZodTypeProvider>(), workspaces);
+    });
+  }
 }

@@ -186,6 +186,16 @@ export const errorCodes = {
     httpStatus: 400,
     description: 'A workspace id is empty, too long, or not made of A-Z a-z 0-9 _ -.',
   },
+  WORKSPACE_PATH_INVALID: {
+    httpStatus: 400,
+    description:
+      'A workspace path leads outside it (.., absolute, a link), has a NUL, or names the wrong kind of file.',
+  },
+  WORKSPACE_FILE_NOT_FOUND: { httpStatus: 404, description: 'No such file in the workspace.' },
+  WORKSPACE_NOT_A_GIT_REPOSITORY: {
+    httpStatus: 404,
+    description: 'The workspace path is in no git repository.',
+  },
   SANDBOX_UNAVAILABLE: {
     httpStatus: 503,
     description: 'bubblewrap is missing or cannot create namespaces; commands cannot run.',
@@ -200,7 +210,7 @@ export const errorCodes = {
   },
   WORKSPACE_FILE_TOO_LARGE: {
     httpStatus: 413,
-    description: 'A workspace file is larger than the operation allows.',
+    description: 'A workspace file, upload or archive is larger than the operation allows.',
   },
   WORKSPACE_OPERATION_FAILED: {
     httpStatus: 422,

@@ -1,6 +1,9 @@
 import type { ActionEvent, ObservationEvent } from '@parley/protocol';
 import type { ToolDefinition } from '../../llm/language-model.js';
 
+/** Tools found at run time (MCP); rejects only with `AbortedError`. */
+export type ToolLoader = (signal: AbortSignal) => Promise<readonly AgentTool[]>;
+
 export interface ToolRunOptions {
   readonly signal: AbortSignal;
   /** Output while the tool runs (a command's); logged as streaming deltas caused by the action. */
@@ -78,13 +81,31 @@ export const finishTool: AgentTool = {
 export class ToolRegistry {
   readonly #tools = new Map<string, AgentTool>();
   readonly #closers: (() => Promise<void>)[];
+  #loaders: ToolLoader[];
 
+  /**
+   * `loaders` add tools found at run time (a user's MCP servers) on the first `prepare`; a name
+   * already taken keeps its first tool.
+   */
   constructor(
     tools: readonly AgentTool[] = [thinkTool, finishTool],
     closers: readonly (() => Promise<void>)[] = [],
+    loaders: readonly ToolLoader[] = [],
   ) {
     for (const tool of tools) this.#tools.set(tool.definition.name, tool);
     this.#closers = [...closers];
+    this.#loaders = [...loaders];
+  }
+
+  /** Runs the loaders not yet run; rejects only with `AbortedError` (then they run next time). */
+  async prepare(signal: AbortSignal): Promise<void> {
+    for (const loader of [...this.#loaders]) {
+      const tools = await loader(signal);
+      for (const tool of tools) {
+        if (!this.#tools.has(tool.definition.name)) this.#tools.set(tool.definition.name, tool);
+      }
+      this.#loaders = this.#loaders.filter((other) => other !== loader);
+    }
   }
 
   /** Ends what the tools keep running (a command left running, MCP connections). */

@@ -77,6 +77,7 @@ export async function runTurn(context: TurnContext): Promise<TurnOutcome> {
 
 async function runSteps(context: TurnContext): Promise<TurnOutcome> {
   const { settings, metrics, signal } = context;
+  await context.tools.prepare(signal);
   for (let step = 1; ; step++) {
     if (step > settings.maxIterations) {
       return {

@@ -193,20 +193,6 @@ export function registerConversationRoutes(routes: ApiRoutes, service: Conversat
     },
   );
   routes.get(
-    '/api/conversations/:id/git/changes',
-    {
-      schema: {
-        tags,
-        summary: 'Changed files in the workspace (none until a runtime exists)',
-        params: conversationParams,
-      },
-    },
-    async (request) => {
-      await requireView(service, request);
-      return [];
-    },
-  );
-  routes.get(
     '/api/conversations/:id/web-hosts',
     {
       schema: { tags, summary: 'Web hosts the runtime exposes (none)', params: conversationParams },

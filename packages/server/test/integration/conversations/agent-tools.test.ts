@@ -11,6 +11,7 @@ import { workspaceIdFor } from '../../../src/conversations/conversation-workspac
 import type { StoredEvent } from '../../../src/events/event-store.js';
 import { startAgentTestApp, type AgentTestApp } from '../../support/agent-test-app.js';
 import { bubblewrapAvailable, processesWith, temporaryRoot } from '../../support/bubblewrap.js';
+import { startMcpHttpServer } from '../../support/mcp/mcp-http-server.js';
 import { testDatabaseBackends } from '../../support/test-databases.js';
 
 const backends = (await testDatabaseBackends()).slice(0, 1);
@@ -235,6 +236,48 @@ for (const backend of backends) {
       expect(log.some((event) => 'observation' in event && event.cause === run.id)).toBe(false);
     });
 
+    it("offers the user's MCP servers' tools beside the built-in ones and logs their calls", async () => {
+      const mcp = await startMcpHttpServer();
+      try {
+        const settings = await agent.api('POST', '/api/settings', {
+          llm_model: 'openai/gpt-test',
+          llm_base_url: agent.llm.baseUrl,
+          llm_api_key: 'sk-test-key',
+          mcp_config: { sse_servers: [], stdio_servers: [], shttp_servers: [mcp.url] },
+        });
+        expect(settings.status).toBe(200);
+        agent.llm.enqueue(
+          { kind: 'reply', toolCalls: [call('call-1', 'add', { a: 2, b: 40 })] },
+          { kind: 'reply', text: 'It is 42.' },
+        );
+        const id = await agent.create({ initial_user_msg: 'add 2 and 40' });
+        const events = await agent.untilState(id, 'awaiting_user_input');
+        const offered = (agent.llm.requests[0]?.body['tools'] as { function: { name: string } }[])
+          .map((tool) => tool.function.name)
+          .sort();
+        expect(offered).toEqual(
+          [
+            'add',
+            'echo',
+            'environment',
+            'execute_bash',
+            'fail',
+            'finish',
+            'slow',
+            'str_replace_editor',
+            'think',
+          ].sort(),
+        );
+        const action = findAction(events, 'call_tool_mcp');
+        expect(loose(action)).toMatchObject({ args: { name: 'add', arguments: { a: 2, b: 40 } } });
+        const observation = answerTo(events, action);
+        expect(observation).toMatchObject({ observation: 'mcp', extras: { name: 'add' } });
+        expect(observation['content']).toContain('42');
+      } finally {
+        await mcp.close();
+      }
+    });
+
     it("runs the user's own terminal command (a run action) in the same workspace", async () => {
       const id = await agent.create({});
       await agent.untilState(id, 'awaiting_user_input');
@@ -254,6 +297,46 @@ for (const backend of backends) {
         extras: { metadata: { exit_code: 0 } },
       });
       expect(agent.llm.requests).toHaveLength(0);
+    });
+  });
+
+  describe.skipIf(!canRun)(`custom secrets in commands (${backend.name})`, () => {
+    async function printSecret(exportSecrets: boolean): Promise<Loose> {
+      const workspaces = temporaryRoot('agent-secrets');
+      const agent = await startAgentTestApp(backend, {
+        PARLEY_WORKSPACE_DIR: workspaces.root,
+        PARLEY_SANDBOX_EXPORT_SECRETS: String(exportSecrets),
+      });
+      try {
+        const stored = await agent.api('POST', '/api/secrets', {
+          name: 'DEPLOY_TOKEN',
+          value: 'tok-7f3a9c2e51',
+          description: 'for the test',
+        });
+        expect(stored.status).toBe(201);
+        const id = await agent.create({});
+        await agent.untilState(id, 'awaiting_user_input');
+        await agent.api('POST', `/api/conversations/${id}/events`, {
+          action: 'run',
+          args: { command: 'printenv DEPLOY_TOKEN; echo "length ${#DEPLOY_TOKEN}"' },
+        });
+        const events = await agent.untilLog(id, (log) =>
+          log.some((event) => 'observation' in event && event.observation === 'run'),
+        );
+        expect(JSON.stringify(events)).not.toContain('tok-7f3a9c2e51');
+        return answerTo(events, findAction(events, 'run'));
+      } finally {
+        await agent.cleanup();
+        workspaces.remove();
+      }
+    }
+
+    it('are not visible to commands unless the operator exports them', async () => {
+      expect((await printSecret(false))['content']).toBe('length 0\n');
+    });
+
+    it('are exported as variables when the operator says so, and masked in the output', async () => {
+      expect((await printSecret(true))['content']).toBe('<secret_hidden>\nlength 14\n');
     });
   });
 }

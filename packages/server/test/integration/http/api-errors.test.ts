@@ -78,7 +78,10 @@ for (const backend of backends) {
       expect((await request(app, 'GET', '/api/settings')).status).toBe(404);
       // Nesting that real settings use is fine; so is a string full of brackets.
       const accepted = await request(app, 'POST', '/api/settings', {
-        payload: { llm_model: 'demo', mcp_config: { sse_servers: [{ url: '[[[[{{{{' }] } },
+        payload: {
+          llm_model: 'demo',
+          mcp_config: { sse_servers: [{ url: 'http://mcp.example/[[[[{{{{' }] },
+        },
       });
       expect(accepted.status).toBe(200);
     });

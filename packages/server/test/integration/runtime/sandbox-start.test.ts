@@ -189,7 +189,9 @@ describe.each(kinds)('$name: standard input and started commands', ({ create }) 
     await watcher.seen('ready');
     controller.abort(new Error('stop'));
     await expect(started.result).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
-    await vi.waitFor(() => expect(processesWith(sleeper.token)).toEqual([]));
+    await vi.waitFor(() => expect(processesWith(sleeper.token)).toEqual([]), {
+      timeout: 10_000,
+    });
     expect(started.write('x')).toBe(false);
   });
 
@@ -202,7 +204,9 @@ describe.each(kinds)('$name: standard input and started commands', ({ create }) 
     await watcher.seen('ready');
     await sandbox.removeWorkspace('removed');
     await expect(started.result).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
-    await vi.waitFor(() => expect(processesWith(sleeper.token)).toEqual([]));
+    await vi.waitFor(() => expect(processesWith(sleeper.token)).toEqual([]), {
+      timeout: 10_000,
+    });
   });
 
   it('ends started commands when it closes', async () => {
@@ -216,7 +220,9 @@ describe.each(kinds)('$name: standard input and started commands', ({ create }) 
     await watcher.seen('ready');
     await closing.close();
     await expect(started.result).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
-    await vi.waitFor(() => expect(processesWith(sleeper.token)).toEqual([]));
+    await vi.waitFor(() => expect(processesWith(sleeper.token)).toEqual([]), {
+      timeout: 10_000,
+    });
     temporaryClose.remove();
   });
 });

@@ -3,8 +3,11 @@
  * `str_replace_editor` over the conversation's workspace, beside `think` and `finish`.
  */
 import type { Sandbox } from '../../../runtime/sandbox.js';
+import { WorkspaceFiles } from '../../../runtime/workspace-files.js';
 import { workspaceIdFor } from '../../conversation-workspace.js';
-import { finishTool, thinkTool, ToolRegistry, type AgentTool } from '../tool-registry.js';
+import type { Logger } from '../../../shared/logger.js';
+import { lazyMcpTools } from '../mcp/lazy-mcp-tools.js';
+import { finishTool, thinkTool, ToolRegistry } from '../tool-registry.js';
 import type { AgentLoopOptions } from '../agent-loop-options.js';
 import { executeBashTool, runCommand } from './execute-bash-tool.js';
 import { FileEditor } from './file-editor.js';
@@ -15,11 +18,16 @@ import { workspaceSystemPrompt } from './workspace-system-prompt.js';
 
 export interface WorkspaceToolsOptions {
   readonly sandbox: Sandbox;
+  /** The workspace's files (the routes' instance, with their caps); one over `sandbox` if absent. */
+  readonly files?: WorkspaceFiles;
   readonly conversationId: string;
   /** Report a command back after this long without output (default 30 s). */
   readonly quietMs?: number;
-  /** More tools (MCP) offered beside the built-in ones. */
-  readonly extraTools?: readonly AgentTool[];
+  /** Variables every command sees (the user's custom secrets, when the operator exports them). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The user's `mcp_config`: its servers' tools are offered beside the built-in ones. */
+  readonly mcpConfig?: unknown;
+  readonly logger: Logger;
 }
 
 /** A conversation's tools, and how the user's own commands (`run` actions) reach its shell. */
@@ -36,17 +44,24 @@ export function createWorkspaceTools(options: WorkspaceToolsOptions): Conversati
     sandbox: options.sandbox,
     workspaceId,
     ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
-  const editor = new FileEditor(new SandboxEditorFiles(options.sandbox, workspaceId));
+  const editor = new FileEditor(
+    new SandboxEditorFiles(
+      options.sandbox,
+      options.files ?? new WorkspaceFiles(options.sandbox),
+      workspaceId,
+    ),
+  );
+  const mcp = lazyMcpTools(options.mcpConfig, {
+    sandbox: options.sandbox,
+    workspaceId,
+    logger: options.logger.child({ module: 'mcp' }),
+  });
   const registry = new ToolRegistry(
-    [
-      executeBashTool(shell),
-      strReplaceEditorTool(editor),
-      thinkTool,
-      finishTool,
-      ...(options.extraTools ?? []),
-    ],
-    [() => shell.close()],
+    [executeBashTool(shell), strReplaceEditorTool(editor), thinkTool, finishTool],
+    [() => shell.close(), () => mcp.close()],
+    [(signal) => mcp.load(signal)],
   );
   return {
     registry,

@@ -6,12 +6,14 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMcpHttpServer } from '../support/mcp/mcp-http-server.js';
 import { startBrowserApp, type BrowserApp } from './support/browser-app.js';
 import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { recordedValues, recordPageStates } from './support/page-probes.js';
 
 const poll = { timeout: 30_000, interval: 50 };
 const conversationUrl = /\/conversations\/[^/?#]+$/;
+const noMcpServers = { sse_servers: [], stdio_servers: [], shttp_servers: [] };
 
 describe.skipIf(!chromiumAvailable())('tool cards in the web client', { timeout: 120_000 }, () => {
   let browser: Browser;
@@ -32,7 +34,7 @@ describe.skipIf(!chromiumAvailable())('tool cards in the web client', { timeout:
   });
 
   beforeEach(async () => {
-    await saveSettings({ confirmation_mode: false });
+    await saveSettings({ confirmation_mode: false, mcp_config: noMcpServers });
     context = await browser.newContext({ baseURL: server.url });
     await recordPageStates(context);
     page = await context.newPage();
@@ -161,5 +163,26 @@ describe.skipIf(!chromiumAvailable())('tool cards in the web client', { timeout:
     expect(await card(1).getByTestId('command-output').count()).toBe(0);
     expect(await card(1).getByTestId('reject-button').count()).toBe(0);
     expect(await page.getByTestId('error-banner').count()).toBe(0);
+  });
+
+  it('an MCP call shows its tool, arguments and result; a failing tool is marked', async () => {
+    const mcp = await startMcpHttpServer();
+    try {
+      await saveSettings({ mcp_config: { ...noMcpServers, shttp_servers: [mcp.url] } });
+      await startConversation('/tool add {"a": 2, "b": 3}');
+      await expect.poll(() => stateOfCard(0), poll).toBe('succeeded');
+      const add = card(0);
+      expect(await add.getAttribute('data-tool')).toBe('mcp');
+      expect(await textIn(add, 'mcp-tool-name')).toBe('add');
+      expect(JSON.parse(await textIn(add, 'mcp-arguments'))).toEqual({ a: 2, b: 3 });
+      expect(await textIn(add, 'mcp-result')).toBe('5');
+
+      await sendMessage('/tool fail {}');
+      await expect.poll(() => stateOfCard(1), poll).toBe('failed');
+      expect(await card(1).getByText('The tool reported an error:').count()).toBe(1);
+      expect(await textIn(card(1), 'mcp-result')).toContain('the tool failed on purpose');
+    } finally {
+      await mcp.close();
+    }
   });
 });

@@ -110,6 +110,18 @@ describe('the command card', () => {
     expect(screen.getByTestId('command-output').textContent).toBe('so far');
   });
 
+  it('tells input to a running command, and an empty command that waits for more output', () => {
+    const input = commandAction(1, 'y');
+    if (input.action.kind === 'ExecuteBashAction') input.action.is_input = true;
+    renderCard([input]);
+    expect(screen.getByLabelText('Input to the running command').textContent).toBe('›y');
+    cleanup();
+    renderCard([commandAction(1, '')]);
+    expect(screen.getByTestId('command-line').textContent).toBe(
+      '$(waits for more output of the running command)',
+    );
+  });
+
   it('shows the thought the agent had before the call', () => {
     renderCard([commandAction(1, 'ls', { thought: 'Let me look around.' })]);
     expect(screen.getByText('Let me look around.').className).toBe('event__thought');

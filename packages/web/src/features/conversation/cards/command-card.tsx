@@ -28,11 +28,19 @@ export function CommandCardBody({ action, observation, liveOutput, state }: Comm
   const exitCode = observation?.exit_code ?? null;
   return (
     <>
-      <div className="terminal terminal--command" aria-label="Command" data-testid="command-line">
+      <div
+        className="terminal terminal--command"
+        aria-label={action.is_input ? 'Input to the running command' : 'Command'}
+        data-testid="command-line"
+      >
         <span className="terminal__prompt" aria-hidden="true">
-          $
+          {action.is_input ? '›' : '$'}
         </span>
-        <code>{action.command}</code>
+        {action.command === '' ? (
+          <span className="terminal__note">(waits for more output of the running command)</span>
+        ) : (
+          <code>{action.command}</code>
+        )}
       </div>
       {(output !== undefined || running) && (
         <pre

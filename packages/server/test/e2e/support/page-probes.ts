@@ -10,24 +10,14 @@
 import type { BrowserContext, Page } from 'playwright-core';
 
 /**
- * What the recorder keeps: the text of the partial reply and of the first command card's output,
- * and the `data-state` of the connection status (`open`, `connecting`, `reconnecting`, `closed`),
- * of the agent-state badge and of the first tool card.
+ * What the recorder keeps: the partial reply's text, and the `data-state` of the connection
+ * status (`open`, `connecting`, `reconnecting`, `closed`) and of the agent-state badge.
  */
-export const recordedTestIds = [
-  'assistant-partial',
-  'command-output',
-  'connection-status',
-  'agent-state',
-  'tool-card',
-] as const;
-/** The recorded ids whose text is kept (the others keep their `data-state`). */
-const recordedTextIds: readonly RecordedTestId[] = ['assistant-partial', 'command-output'];
+export const recordedTestIds = ['assistant-partial', 'connection-status', 'agent-state'] as const;
 export type RecordedTestId = (typeof recordedTestIds)[number];
 
 const recorderScript = `(() => {
   const ids = ${JSON.stringify(recordedTestIds)};
-  const textIds = ${JSON.stringify(recordedTextIds)};
   const samples = Object.fromEntries(ids.map((id) => [id, []]));
   globalThis.__parleyTexts = samples;
   const record = () => {
@@ -36,7 +26,7 @@ const recorderScript = `(() => {
       const value =
         element === null
           ? ''
-          : textIds.includes(id)
+          : id === 'assistant-partial'
             ? (element.textContent ?? '')
             : (element.getAttribute('data-state') ?? '');
       const list = samples[id];

@@ -13,7 +13,7 @@ import type { StoredEvent } from '../../events/event-store.js';
 import { modelResponseDump } from './conversation-history.js';
 import { outputDeltas } from './output-deltas.js';
 import { parseToolArguments, type AgentTool } from './tool-registry.js';
-import type { StepResponse, TurnContext } from './turn-runner.js';
+import type { StepResponse, TurnContext } from './turn-context.js';
 
 type ToolCall = StepResponse['toolCalls'][number];
 

@@ -9,6 +9,7 @@ import './styles/status.css';
 import './styles/conversation-list.css';
 import './styles/composer.css';
 import './styles/conversation.css';
+import './styles/tool-cards.css';
 import './styles/metrics.css';
 import './styles/narrow-screens-and-motion.css';
 

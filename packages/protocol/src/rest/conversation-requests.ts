@@ -53,6 +53,20 @@ export const addMessageRequestSchema = z
   .object({ message: z.string() })
   .meta({ id: 'AddMessageRequest' });
 
+/**
+ * `POST /api/conversations/{id}/events/respond_to_confirmation` (the V1 agent-server's
+ * `ConfirmationResponseRequest`): run the action waiting for confirmation, or reject it with a reason.
+ * Unknown keys are ignored, as upstream's model ignores them.
+ */
+export const confirmationResponseRequestSchema = z
+  .object({
+    accept: z.boolean(),
+    /** Why the action is rejected; ignored when it is accepted. */
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'ConfirmationResponseRequest' });
+export type ConfirmationResponseRequest = z.infer<typeof confirmationResponseRequestSchema>;
+
 /** `GET /api/conversations/{id}/events` query; `limit` is range-checked by the route (400 "Invalid limit"). */
 export const eventPageQuerySchema = z.object({
   start_id: z.coerce.number().int().min(0).default(0),

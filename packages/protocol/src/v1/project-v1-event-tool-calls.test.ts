@@ -158,7 +158,7 @@ describe('projectV1Event', () => {
       extras: { command: 'sleep 999', metadata: { exit_code: -1 } },
     });
     const frame = projectV1Event(event);
-    expect(frame?.kind === 'ObservationEvent' ? frame.observation.timeout : undefined).toBe(true);
+    expect(frame).toMatchObject({ observation: { kind: 'ExecuteBashObservation', timeout: true } });
   });
 
   it('error observation → AgentErrorEvent from the agent, with tool ids when known', () => {
@@ -201,5 +201,15 @@ describe('projectV1Event', () => {
     });
     const silent = logged(3, { observation: 'user_rejected', content: '' });
     expect(projectV1Event(silent)).toMatchObject({ rejection_reason: 'User rejected the action' });
+  });
+
+  it.each([
+    ['Action has been rejected by the user! Reason: Not on my disk.', 'Not on my disk.'],
+    ['Action has been rejected by the user!', 'User rejected the action'],
+    ['Action has been rejected by the user! Reason: ', 'User rejected the action'],
+    ['No, thanks', 'No, thanks'],
+  ])('the rejection reason of %j is %j (upstream’s V0 wording dropped)', (content, reason) => {
+    const event = logged(3, { observation: 'user_rejected', content });
+    expect(projectV1Event(event)).toMatchObject({ rejection_reason: reason });
   });
 });

@@ -1,21 +1,14 @@
-import type { AgentFinishAction, CmdRunAction, MessageAction } from '../v0/action-event.js';
+import type { AgentFinishAction, MessageAction } from '../v0/action-event.js';
 import type { EventSource } from '../v0/event-source.js';
 import type { EventTypeName } from '../v0/event-type-names.js';
-import type { CmdOutputObservation } from '../v0/observation-event.js';
 import { isAction, isObservation } from '../v0/parley-event.js';
 import type { ParleyEvent } from '../v0/parley-event.js';
-import type { SecurityRisk } from '../v0/security-risk.js';
 import type { V1Content } from './v1-content.js';
-import type {
-  V1ActionEvent,
-  V1Event,
-  V1EventKind,
-  V1MessageEvent,
-  V1ObservationEvent,
-  V1SecurityRisk,
-} from './v1-events.js';
+import type { V1Event, V1EventKind, V1MessageEvent } from './v1-events.js';
 import { executionStatusForAgentState } from './v1-execution-status.js';
-import { llmResponseId, toolCall, toolIdentity } from './v1-tool-calls.js';
+import { causeId, optional } from './v1-frame-fields.js';
+import { bashToolName, toolActionEvent, toolObservationEvent } from './project-v1-tool-events.js';
+import { toolIdentity } from './v1-tool-calls.js';
 
 /** A log entry as the store returns it: the id and timestamp are set. */
 export type LoggedEvent = ParleyEvent & { id: number; timestamp: string };
@@ -30,8 +23,13 @@ export type LoggedEvent = ParleyEvent & { id: number; timestamp: string };
  */
 const v0TypeNamesByKind: Readonly<Record<V1EventKind, readonly EventTypeName[]>> = {
   MessageEvent: ['MessageAction', 'AgentFinishAction'],
-  ActionEvent: ['CmdRunAction'],
-  ObservationEvent: ['CmdOutputObservation'],
+  ActionEvent: ['CmdRunAction', 'FileEditAction', 'FileReadAction', 'MCPAction'],
+  ObservationEvent: [
+    'CmdOutputObservation',
+    'FileEditObservation',
+    'FileReadObservation',
+    'MCPObservation',
+  ],
   AgentErrorEvent: ['ErrorObservation'],
   UserRejectObservation: ['UserRejectObservation'],
   SystemPromptEvent: ['SystemMessageAction'],
@@ -55,16 +53,6 @@ export const v1HistoryTypeNames: readonly EventTypeName[] = v1EventKinds
   .filter((kind) => kind !== 'StreamingDeltaEvent')
   .flatMap((kind) => v0TypeNamesByKind[kind]);
 
-/** The tool that runs shell commands, named as the V1 agent names it. */
-const bashToolName = 'execute_bash';
-
-const securityRiskNames: Readonly<Record<SecurityRisk, V1SecurityRisk>> = {
-  [-1]: 'UNKNOWN',
-  0: 'LOW',
-  1: 'MEDIUM',
-  2: 'HIGH',
-};
-
 /**
  * One log entry as a V1 frame (reference §3.2), or undefined when it has no V1 form (see
  * `v0TypeNamesByKind`). The frame's `id` is the log id as a string and its `timestamp` the stored
@@ -80,7 +68,10 @@ export function projectV1Event(event: LoggedEvent): V1Event | undefined {
       case 'finish':
         return finishMessageEvent(event, id, timestamp);
       case 'run':
-        return actionEvent(event, id, timestamp);
+      case 'edit':
+      case 'read':
+      case 'call_tool_mcp':
+        return toolActionEvent(event, id, timestamp);
       case 'system':
         return {
           kind: 'SystemPromptEvent',
@@ -97,7 +88,10 @@ export function projectV1Event(event: LoggedEvent): V1Event | undefined {
   if (isObservation(event)) {
     switch (event.observation) {
       case 'run':
-        return observationEvent(event, id, timestamp);
+      case 'edit':
+      case 'read':
+      case 'mcp':
+        return toolObservationEvent(event, id, timestamp);
       case 'error':
         return {
           kind: 'AgentErrorEvent',
@@ -106,6 +100,7 @@ export function projectV1Event(event: LoggedEvent): V1Event | undefined {
           source: 'agent',
           ...toolIdentity(event.tool_call_metadata),
           error: event.content,
+          ...optional('action_id', causeId(event.cause)),
         };
       case 'user_rejected':
         return {
@@ -115,7 +110,7 @@ export function projectV1Event(event: LoggedEvent): V1Event | undefined {
           source: 'environment',
           tool_name: event.tool_call_metadata?.function_name ?? bashToolName,
           ...optional('tool_call_id', event.tool_call_metadata?.tool_call_id),
-          rejection_reason: event.content === '' ? 'User rejected the action' : event.content,
+          rejection_reason: rejectionReason(event.content),
           ...optional('action_id', causeId(event.cause)),
         };
       case 'agent_state_changed':
@@ -138,6 +133,7 @@ export function projectV1Event(event: LoggedEvent): V1Event | undefined {
     source: 'agent',
     content: event.streaming_delta.content,
     reasoning_content: event.streaming_delta.reasoning_content ?? null,
+    ...optional('action_id', causeId(event.cause)),
   };
 }
 
@@ -175,75 +171,14 @@ function finishMessageEvent(
   };
 }
 
-function actionEvent(event: CmdRunAction, id: string, timestamp: string): V1ActionEvent {
-  const action = {
-    kind: 'ExecuteBashAction' as const,
-    command: event.args.command,
-    is_input: event.args.is_input ?? false,
-    timeout: event.timeout ?? null,
-    reset: false,
-  };
-  const metadata = event.tool_call_metadata;
-  const thought = event.args.thought ?? '';
-  return {
-    kind: 'ActionEvent',
-    id,
-    timestamp,
-    source: event.source ?? 'agent',
-    thought: thought === '' ? [] : [{ type: 'text', text: thought }],
-    thinking_blocks: [],
-    action,
-    tool_name: metadata?.function_name ?? bashToolName,
-    ...(metadata === undefined
-      ? {}
-      : {
-          tool_call_id: metadata.tool_call_id,
-          tool_call: toolCall(metadata, { command: action.command, is_input: action.is_input }),
-          ...optional('llm_response_id', llmResponseId(metadata)),
-        }),
-    security_risk: securityRiskNames[event.args.security_risk ?? -1],
-  };
-}
+/** Upstream's V0 wording around a rejection's reason; V1 carries the reason alone. */
+const rejectionPrefix = /^Action has been rejected by the user!(?:\s*Reason:)?\s*/;
 
-function observationEvent(
-  event: CmdOutputObservation,
-  id: string,
-  timestamp: string,
-): V1ObservationEvent {
-  const metadata = event.extras.metadata;
-  const exitCode = metadata?.exit_code ?? null;
-  return {
-    kind: 'ObservationEvent',
-    id,
-    timestamp,
-    source: 'environment',
-    tool_name: event.tool_call_metadata?.function_name ?? bashToolName,
-    ...optional('tool_call_id', event.tool_call_metadata?.tool_call_id),
-    observation: {
-      kind: 'ExecuteBashObservation',
-      output: event.content,
-      command: event.extras.command,
-      exit_code: exitCode,
-      error: event.success === false,
-      timeout: exitCode === -1,
-      metadata: { ...metadata },
-    },
-    ...optional('action_id', causeId(event.cause)),
-  };
-}
-
-function causeId(cause: number | undefined): string | undefined {
-  return cause === undefined ? undefined : String(cause);
+function rejectionReason(content: string): string {
+  const reason = content.replace(rejectionPrefix, '').trim();
+  return reason === '' ? 'User rejected the action' : reason;
 }
 
 function firstNonEmpty(...values: (string | undefined)[]): string | undefined {
   return values.find((value) => value !== undefined && value !== '');
-}
-
-/** `{ [key]: value }`, or nothing when the value is undefined (frames never carry undefined keys). */
-function optional<const Key extends string>(
-  key: Key,
-  value: string | undefined,
-): { [K in Key]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [K in Key]?: string };
 }

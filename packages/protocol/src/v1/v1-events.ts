@@ -3,6 +3,7 @@ import { agentStateSchema } from '../v0/agent-state.js';
 import { eventSourceSchema } from '../v0/event-source.js';
 import { v1ContentSchema, v1TextContentSchema } from './v1-content.js';
 import { v1ExecutionStatusSchema } from './v1-execution-status.js';
+import { v1ToolActionSchema, v1ToolObservationSchema } from './v1-tool-schemas.js';
 
 // The frames of the V1 face (reference §3.2). Parley builds them from its log, so the schemas
 // describe exactly what it sends: every key Parley writes is listed, and `parse` of a projected
@@ -42,44 +43,28 @@ export const v1ToolCallSchema = z.object({
   origin: z.literal('completion'),
 });
 
-export const v1ExecuteBashActionSchema = z.object({
-  kind: z.literal('ExecuteBashAction'),
-  command: z.string(),
-  is_input: z.boolean(),
-  /** Seconds, or null for the tool's default. */
-  timeout: z.number().nonnegative().nullable(),
-  reset: z.boolean(),
-});
+/** The V0 `confirmation_state` of an action (confirmation mode). */
+export const v1ConfirmationStateSchema = z.enum(['confirmed', 'rejected', 'awaiting_confirmation']);
 
 /**
  * A tool call by the agent. `tool_call_id`, `tool_call` and `llm_response_id` are present only when
  * the logged action came from an LLM tool call (it has `tool_call_metadata`); a command the user ran
- * has none.
+ * has none. `confirmation_state` is Parley's addition, present when the V0 action has one: an
+ * action logged `awaiting_confirmation` waits for the user's answer (confirmation mode) while the
+ * execution status is `waiting_for_confirmation` and no result names it as `action_id`.
  */
 export const v1ActionEventSchema = z.object({
   kind: z.literal('ActionEvent'),
   ...v1EventBase,
   thought: z.array(v1TextContentSchema),
   thinking_blocks: z.array(z.unknown()),
-  action: v1ExecuteBashActionSchema,
+  action: v1ToolActionSchema,
   tool_name: z.string(),
   tool_call_id: z.string().optional(),
   tool_call: v1ToolCallSchema.optional(),
   llm_response_id: z.string().optional(),
   security_risk: v1SecurityRiskSchema,
-});
-
-export const v1ExecuteBashObservationSchema = z.object({
-  kind: z.literal('ExecuteBashObservation'),
-  output: z.string(),
-  command: z.string().nullable(),
-  exit_code: z.number().int().nullable(),
-  /** True when the command failed (V0 `success: false`). */
-  error: z.boolean(),
-  /** True when the command was still running when the tool stopped waiting (exit code -1). */
-  timeout: z.boolean(),
-  /** The shell's PS1 metadata (V0 `extras.metadata`), kept as is. */
-  metadata: z.record(z.string(), z.unknown()),
+  confirmation_state: v1ConfirmationStateSchema.optional(),
 });
 
 /** The result of a tool call; `action_id` is the causing action's log id as a string. */
@@ -88,16 +73,21 @@ export const v1ObservationEventSchema = z.object({
   ...v1EventBase,
   tool_name: z.string(),
   tool_call_id: z.string().optional(),
-  observation: v1ExecuteBashObservationSchema,
+  observation: v1ToolObservationSchema,
   action_id: z.string().optional(),
 });
 
+/**
+ * An error the agent met. `action_id` is Parley's addition: the log id of the action a failed tool
+ * call came from (the V0 error observation's `cause`), so a client can mark that action failed.
+ */
 export const v1AgentErrorEventSchema = z.object({
   kind: z.literal('AgentErrorEvent'),
   ...v1EventBase,
   tool_name: z.string().optional(),
   tool_call_id: z.string().optional(),
   error: z.string(),
+  action_id: z.string().optional(),
 });
 
 /** The user (or a hook) declined an action the agent asked to run. */
@@ -145,12 +135,18 @@ export const v1FullStateSchema = z.object({
   latest_event_id: z.number().int().min(-1),
 });
 
-/** A durable chunk of LLM output (design.md §4), superseded later by the final message. */
+/**
+ * A durable chunk of output (design.md §4), Parley's own kind. Without `action_id` it is LLM
+ * output, superseded later by the final message. With `action_id` (the log id of a running
+ * command's action, from the V0 delta's `cause`) it is that command's output as it runs,
+ * superseded by the command's `ObservationEvent`, which carries the whole (capped) output.
+ */
 export const v1StreamingDeltaEventSchema = z.object({
   kind: z.literal('StreamingDeltaEvent'),
   ...v1EventBase,
   content: z.string().nullable(),
   reasoning_content: z.string().nullable(),
+  action_id: z.string().optional(),
 });
 
 /** Every log-derived V1 frame, discriminated by `kind`. */
@@ -181,8 +177,7 @@ export const v1ServerFrameSchema = z.discriminatedUnion('kind', [
 export type V1SecurityRisk = z.output<typeof v1SecurityRiskSchema>;
 export type V1LlmMessage = z.output<typeof v1LlmMessageSchema>;
 export type V1ToolCall = z.output<typeof v1ToolCallSchema>;
-export type V1ExecuteBashAction = z.output<typeof v1ExecuteBashActionSchema>;
-export type V1ExecuteBashObservation = z.output<typeof v1ExecuteBashObservationSchema>;
+export type V1ConfirmationState = z.output<typeof v1ConfirmationStateSchema>;
 export type V1MessageEvent = z.output<typeof v1MessageEventSchema>;
 export type V1ActionEvent = z.output<typeof v1ActionEventSchema>;
 export type V1ObservationEvent = z.output<typeof v1ObservationEventSchema>;

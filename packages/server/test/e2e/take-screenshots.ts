@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { startMcpHttpServer } from '../support/mcp/mcp-http-server.js';
 import { startBrowserApp, type BrowserApp } from './support/browser-app.js';
 import { chromiumPath, launchChromium } from './support/chromium.js';
 import { textOf } from './support/page-probes.js';
@@ -110,10 +111,104 @@ async function main(): Promise<void> {
     await page.evaluate('window.scrollTo(0, 0)');
     await shoot(page, 'narrow-conversation', { fullPage: true });
     await context.close();
+
+    await shootToolCards(browser, server);
   } finally {
     await browser?.close();
     await server?.close();
   }
+}
+
+/** The agent's turn is over: the badge says idle and no partial reply is left. */
+async function untilIdle(page: Page): Promise<void> {
+  await until(
+    async () =>
+      (await page.getByTestId('agent-state').getAttribute('data-state')) === 'idle' &&
+      (await textOf(page, 'assistant-partial')).trim() === '',
+    'the end of the turn',
+  );
+}
+
+/** Waits until the `index`th tool card of the page is in `state`. */
+async function untilCard(page: Page, index: number, state: string): Promise<void> {
+  await until(
+    async () =>
+      (await page
+        .getByTestId('tool-card')
+        .nth(index)
+        .getAttribute('data-state')
+        .catch(() => null)) === state,
+    `tool card ${index} ${state}`,
+  );
+}
+
+async function saveSettings(server: BrowserApp, fields: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.directUrl}/api/settings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ llm_model: 'demo', ...fields }),
+  });
+  if (!response.ok) throw new Error(`saving settings failed: ${response.status}`);
+}
+
+/** The demo's tool shortcuts and an MCP call as cards, and a command waiting for confirmation. */
+async function shootToolCards(browser: Browser, server: BrowserApp): Promise<void> {
+  const mcp = await startMcpHttpServer();
+  const noMcpServers = { sse_servers: [], stdio_servers: [], shttp_servers: [] };
+  const context = await browser.newContext({
+    baseURL: server.url,
+    viewport: wide,
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
+  try {
+    await saveSettings(server, { mcp_config: { ...noMcpServers, shttp_servers: [mcp.url] } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeout);
+    await shootToolCardConversation(page);
+    await saveSettings(server, { confirmation_mode: true });
+    await page.goto('/');
+    await page.getByTestId('new-conversation-input').fill('/run rm -rf build');
+    await page.getByTestId('new-conversation-submit').click();
+    await page.waitForURL(/\/conversations\/[^/?#]+$/);
+    await untilCard(page, 0, 'awaiting_confirmation');
+    await until(
+      async () => (await textOf(page, 'assistant-partial')).trim() === '',
+      'no partial reply',
+    );
+    await shoot(page, 'confirmation');
+  } finally {
+    await saveSettings(server, { confirmation_mode: false, mcp_config: noMcpServers });
+    await context.close();
+    await mcp.close();
+  }
+}
+
+/** One conversation with every kind of card: a created and an edited file, a command, an MCP call. */
+async function shootToolCardConversation(page: Page): Promise<void> {
+  const send = async (message: string) => {
+    await page.getByTestId('message-input').fill(message);
+    await page.getByTestId('send-button').click();
+  };
+  await page.goto('/');
+  await page.getByTestId('new-conversation-input').fill('/create notes.txt hello world');
+  await page.getByTestId('new-conversation-submit').click();
+  await page.waitForURL(/\/conversations\/[^/?#]+$/);
+  await untilCard(page, 0, 'succeeded');
+  await untilIdle(page);
+  const shortcuts = ['/edit notes.txt hello => goodbye', '/run echo hello && ls -la'];
+  for (const [index, message] of [...shortcuts, '/tool add {"a": 2, "b": 3}'].entries()) {
+    await send(message);
+    await untilCard(page, index + 1, 'succeeded');
+    await untilIdle(page);
+  }
+  // The whole page in one picture: a viewport as tall as the page, so the sticky header and
+  // composer sit where a reader sees them (a full-page capture paints them mid-page).
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  await page.setViewportSize({ width: wide.width, height });
+  await page.evaluate('window.scrollTo(0, 0)');
+  await shoot(page, 'tool-cards');
+  await page.setViewportSize(wide);
 }
 
 main().catch((error: unknown) => {

@@ -141,6 +141,32 @@ describe('api client', () => {
     expect(requests[7]?.body).toEqual({ title: 'Renamed' });
   });
 
+  it('answers a confirmation: the route, the body, and a 409 as an ApiError with its code', async () => {
+    const { requests, fetch } = recordingFetch([
+      json({ success: true }),
+      json(
+        {
+          status: 'error',
+          message: 'No action is waiting',
+          code: 'AGENT_NOT_AWAITING_CONFIRMATION',
+        },
+        409,
+      ),
+    ]);
+    const api = createApiClient({ fetch });
+    await api.respondToConfirmation('c 1', { accept: false, reason: 'No' });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/conversations/c%201/events/respond_to_confirmation',
+      body: { accept: false, reason: 'No' },
+    });
+    await expect(api.respondToConfirmation('c1', { accept: true })).rejects.toMatchObject({
+      status: 409,
+      code: 'AGENT_NOT_AWAITING_CONFIRMATION',
+      message: 'No action is waiting',
+    });
+  });
+
   it('rejects with ApiError carrying the status, message and code', async () => {
     const { fetch } = recordingFetch([
       json({ status: 'error', message: 'Title must not be empty', code: 'VALIDATION' }, 422),

@@ -77,6 +77,15 @@ export interface ApiClient {
   renameConversation(conversationId: string, title: string, signal?: AbortSignal): Promise<void>;
   /** Resolves false when there was nothing to delete. */
   deleteConversation(conversationId: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Runs (`accept`) or rejects the action waiting for confirmation
+   * (`POST /api/conversations/{id}/events/respond_to_confirmation`); a 409 when none waits.
+   */
+  respondToConfirmation(
+    conversationId: string,
+    answer: { accept: boolean; reason?: string },
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** How many history events the V1 socket replays (`GET /api/v1/events/count`). */
   countEvents(conversationId: string, signal?: AbortSignal): Promise<number>;
   getConversationMetrics(
@@ -170,6 +179,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         allow404: true,
       });
       return deleted === true;
+    },
+    async respondToConfirmation(conversationId, answer, signal) {
+      await request('POST', `${conversationPath(conversationId)}/events/respond_to_confirmation`, {
+        body: answer,
+        signal,
+      });
     },
     async countEvents(conversationId, signal) {
       const query = new URLSearchParams({ conversation_id__eq: conversationId });

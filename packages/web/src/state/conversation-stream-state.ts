@@ -44,6 +44,8 @@ export interface ConversationStreamState {
   terminal: readonly TerminalEntry[];
   /** The answer being streamed, or null. */
   streaming: PartialReply | null;
+  /** Output of running commands so far, by the id of their action (deltas with `action_id`). */
+  liveOutput: Readonly<Record<string, string>>;
   /** Partial answers cut short by a stop or an error, oldest first. */
   interruptedReplies: readonly PartialReply[];
   /** Deltas with a log id at or below this belong to a finished answer and are dropped. */
@@ -80,6 +82,7 @@ export function initialConversationStreamState(): ConversationStreamState {
     executionStatus: null,
     terminal: [],
     streaming: null,
+    liveOutput: {},
     interruptedReplies: [],
     supersededThrough: -1,
     lastAgentMessageId: null,

@@ -23,23 +23,25 @@
  *   leaves them out too).
  * - Execution status: from the snapshot and from `execution_status` updates.
  * - Terminal: `ExecuteBashAction` → input (`command`), `ExecuteBashObservation` → output.
+ * - Live command output: a `StreamingDeltaEvent` with `action_id` is output of that running
+ *   command; it accumulates in `liveOutput[action_id]` until an `ObservationEvent` naming the
+ *   action arrives (it carries the whole output) and never touches the streamed answer.
  * - Streaming: `StreamingDeltaEvent` text (and reasoning) accumulates in `streaming` until the
- *   agent's `MessageEvent` supersedes it. Deltas carry log ids, so after a reload or reconnect mid-
+ *   agent's `MessageEvent` supersedes it, or the agent's `ActionEvent` (its words before a tool
+ *   call are the action's thought). Deltas carry log ids, so after a reload or reconnect mid-
  *   answer the replayed ones are dropped as seen, and those older than the last final message are
  *   dropped as superseded. When the status leaves `running` without a final message (a stop, an
  *   error) the partial text moves to `interruptedReplies`, to be shown where it stopped.
  * - Metrics come from REST (see `ConversationMetrics` in api/), stored here by the hook.
  */
-import {
-  v1EventSchema,
-  v1ExecutionStatusSchema,
-  v1StreamingDeltaEventSchema,
-  type V1Event,
-} from '@parley/protocol';
+import { v1EventSchema, v1ExecutionStatusSchema, type V1Event } from '@parley/protocol';
 import type {
   ConversationStreamAction,
   ConversationStreamState,
 } from './conversation-stream-state';
+import { applyDelta, applyEvent, logIdNumber } from './stream-event-rules';
+
+export { logIdNumber } from './stream-event-rules';
 
 const eventSources: ReadonlySet<unknown> = new Set(['agent', 'user', 'environment']);
 
@@ -59,12 +61,6 @@ export function isV1EventLike(value: unknown): value is {
     fields['timestamp'] !== '' &&
     eventSources.has(fields['source'])
   );
-}
-
-/** The log id inside a frame id, or undefined for ids that are not decimal integers. */
-export function logIdNumber(id: string): number | undefined {
-  if (!/^\d{1,15}$/.test(id)) return undefined;
-  return Number(id);
 }
 
 export function conversationStreamReducer(
@@ -160,7 +156,7 @@ function frame(state: ConversationStreamState, data: string): ConversationStream
       state.isLoadingHistory &&
       (state.expectedHistoryCount === null || receivedHistoryCount < state.expectedHistoryCount),
   };
-  if (isDelta) return delta(next, parsed);
+  if (isDelta) return applyDelta(next, parsed);
 
   const event = v1EventSchema.safeParse(parsed);
   if (!event.success) return next;
@@ -179,80 +175,6 @@ function fullState(state: ConversationStreamState, value: unknown): Conversation
     serverLatestEventId:
       typeof latest === 'number' && Number.isInteger(latest) ? latest : state.serverLatestEventId,
   };
-}
-
-function delta(state: ConversationStreamState, raw: unknown): ConversationStreamState {
-  const parsed = v1StreamingDeltaEventSchema.safeParse(raw);
-  if (!parsed.success) return state;
-  const event = parsed.data;
-  const logId = logIdNumber(event.id);
-  if (logId !== undefined && logId <= state.supersededThrough) return state;
-  const text = event.content ?? '';
-  const reasoning = event.reasoning_content ?? '';
-  const current = state.streaming;
-  return {
-    ...state,
-    streaming:
-      current === null
-        ? { text, reasoning, firstDeltaId: event.id, lastDeltaId: event.id }
-        : {
-            text: current.text + text,
-            reasoning: current.reasoning + reasoning,
-            firstDeltaId: current.firstDeltaId,
-            lastDeltaId: event.id,
-          },
-  };
-}
-
-function applyEvent(state: ConversationStreamState, event: V1Event): ConversationStreamState {
-  switch (event.kind) {
-    case 'MessageEvent':
-      if (event.source === 'user') {
-        return { ...state, optimisticMessage: null, errorMessage: null };
-      }
-      if (event.source === 'agent') {
-        return {
-          ...state,
-          streaming: null,
-          supersededThrough: Math.max(state.supersededThrough, logIdNumber(event.id) ?? -1),
-          lastAgentMessageId: event.id,
-        };
-      }
-      return state;
-    case 'AgentErrorEvent':
-      return { ...state, errorMessage: event.error };
-    case 'ConversationStateUpdateEvent': {
-      if (event.key !== 'execution_status') return state;
-      const status = v1ExecutionStatusSchema.safeParse(event.value);
-      if (!status.success) return state;
-      const next = { ...state, executionStatus: status.data };
-      if (status.data === 'running' || state.streaming === null) return next;
-      return {
-        ...next,
-        streaming: null,
-        interruptedReplies: [...state.interruptedReplies, state.streaming],
-        supersededThrough: Math.max(state.supersededThrough, logIdNumber(event.id) ?? -1),
-      };
-    }
-    case 'ActionEvent':
-      return {
-        ...state,
-        terminal: [
-          ...state.terminal,
-          { type: 'input', content: event.action.command, eventId: event.id },
-        ],
-      };
-    case 'ObservationEvent':
-      return {
-        ...state,
-        terminal: [
-          ...state.terminal,
-          { type: 'output', content: event.observation.output, eventId: event.id },
-        ],
-      };
-    default:
-      return state;
-  }
 }
 
 /** The later of two ids: log ids compare as numbers; any other id counts as the latest. */

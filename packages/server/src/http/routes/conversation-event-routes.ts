@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { addMessageRequestSchema, eventPageQuerySchema, eventPageSchema } from '@parley/protocol';
+import {
+  addMessageRequestSchema,
+  confirmationResponseRequestSchema,
+  eventPageQuerySchema,
+  eventPageSchema,
+} from '@parley/protocol';
+import { respondToConfirmation } from '../../conversations/confirmation-response.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { ApiRoutes } from './api-routes.js';
 import { ParleyError } from '../../shared/errors.js';
@@ -53,6 +59,33 @@ export function registerConversationEventRoutes(
     },
     async (request) => {
       await service.dispatchEvent(
+        request.userId,
+        request.params.id,
+        request.body,
+        request.clientGone,
+      );
+      return { success: true };
+    },
+  );
+
+  routes.post(
+    '/api/conversations/:id/events/respond_to_confirmation',
+    {
+      schema: {
+        tags,
+        summary: 'Run (accept) or reject the action waiting for confirmation',
+        description:
+          'The V1 agent-server route: hands the conversation a change_agent_state action ' +
+          '(user_confirmed, or user_rejected with the reason). 409 AGENT_NOT_AWAITING_CONFIRMATION ' +
+          'when no action waits for confirmation.',
+        params: conversationParams,
+        body: confirmationResponseRequestSchema,
+        response: { 200: successSchema },
+      },
+    },
+    async (request) => {
+      await respondToConfirmation(
+        service,
         request.userId,
         request.params.id,
         request.body,

@@ -39,6 +39,7 @@ const documentedRoutes: [string, string][] = [
   ['post', '/api/conversations/{id}/stop'],
   ['get', '/api/conversations/{id}/events'],
   ['post', '/api/conversations/{id}/events'],
+  ['post', '/api/conversations/{id}/events/respond_to_confirmation'],
   ['post', '/api/conversations/{id}/message'],
   ['get', '/api/conversations/{id}/config'],
   ['get', '/api/conversations/{id}/git/changes'],

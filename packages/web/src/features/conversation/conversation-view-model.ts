@@ -19,6 +19,8 @@ export interface ConversationViewModel {
   events: readonly V1Event[];
   /** The assistant's answer as streamed so far; empty when no answer is in progress. */
   partialText: string;
+  /** Output of running commands so far, by the id of their action. */
+  liveOutput?: Readonly<Record<string, string>>;
   /** Answers cut short by a stop or an error, each shown after the last event it followed. */
   interruptedReplies: readonly InterruptedReply[];
   executionStatus: V1ExecutionStatus | null;
@@ -33,6 +35,8 @@ export interface ConversationViewModel {
   pendingMessage: string | null;
   sendMessage: (text: string) => void | Promise<void>;
   stop: () => void | Promise<void>;
+  /** Runs (`true`) or rejects the action waiting for confirmation; rejects when refused. */
+  respondToConfirmation?: (accept: boolean) => Promise<void>;
   reconnect?: () => void;
 }
 

@@ -64,6 +64,9 @@ export function ConversationView({ view }: { view: ConversationViewModel }) {
       )}
       <EventList
         events={view.events}
+        liveOutput={view.liveOutput}
+        executionStatus={view.executionStatus}
+        onConfirmation={view.respondToConfirmation}
         partialText={view.partialText}
         interruptedReplies={view.interruptedReplies}
         pendingMessage={view.pendingMessage}

@@ -1,4 +1,6 @@
 import type { V1Event, V1LlmMessage } from '@parley/protocol';
+import { ToolCard, ToolResultItem } from './cards/tool-card';
+import type { ToolCardModel } from './cards/tool-cards';
 
 /** The text parts of a V1 message, joined. */
 export function messageText(message: V1LlmMessage): string {
@@ -19,8 +21,16 @@ function formatTime(timestamp: string): string {
   return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-/** One logged event: a chat bubble for messages, a terminal block for commands, a note otherwise. */
-export function EventItem({ event }: { event: V1Event }) {
+interface EventItemProps {
+  event: V1Event;
+  /** For an action: its card (result, live output, state); a lone action counts as running. */
+  toolCard?: ToolCardModel | undefined;
+  /** Answers the confirmation an action's card asks for. */
+  onConfirmation?: ((accept: boolean) => Promise<void>) | undefined;
+}
+
+/** One logged event: a chat bubble for messages, a card for tool calls, a note otherwise. */
+export function EventItem({ event, toolCard, onConfirmation }: EventItemProps) {
   const common = { 'data-event-id': event.id, 'data-kind': event.kind } as const;
   switch (event.kind) {
     case 'MessageEvent': {
@@ -38,36 +48,22 @@ export function EventItem({ event }: { event: V1Event }) {
         </li>
       );
     }
-    case 'ActionEvent': {
-      const thought = event.thought.map((part) => part.text).join('\n');
+    case 'ActionEvent':
       return (
-        <li {...common} className="event event--action">
-          {thought !== '' && <p className="event__thought">{thought}</p>}
-          <div className="terminal" aria-label={`Command run by ${event.tool_name}`}>
-            <span className="terminal__prompt" aria-hidden="true">
-              $
-            </span>
-            <code>{event.action.command}</code>
-          </div>
-        </li>
+        <ToolCard
+          card={
+            toolCard ?? {
+              action: event,
+              result: undefined,
+              liveOutput: undefined,
+              state: 'running',
+            }
+          }
+          onConfirmation={onConfirmation}
+        />
       );
-    }
-    case 'ObservationEvent': {
-      const { observation } = event;
-      return (
-        <li
-          {...common}
-          className={`event event--observation${observation.error ? ' event--failed' : ''}`}
-        >
-          <pre className="terminal terminal--output" aria-label={`Output of ${event.tool_name}`}>
-            {observation.output || '(no output)'}
-          </pre>
-          {observation.exit_code !== null && observation.exit_code !== 0 && (
-            <span className="event__note">exit code {observation.exit_code}</span>
-          )}
-        </li>
-      );
-    }
+    case 'ObservationEvent':
+      return <ToolResultItem event={event} />;
     case 'AgentErrorEvent':
       return (
         <li {...common} className="event event--error" role="note">

@@ -1,10 +1,16 @@
-import { useEffect, useRef } from 'react';
-import type { V1Event } from '@parley/protocol';
+import { useEffect, useMemo, useRef } from 'react';
+import type { V1Event, V1ExecutionStatus } from '@parley/protocol';
+import { buildToolCards } from './cards/tool-cards';
 import type { InterruptedReply } from './conversation-view-model';
 import { EventItem, isVisibleEvent } from './event-item';
 
 interface EventListProps {
   events: readonly V1Event[];
+  /** Output of running commands so far, by action id. */
+  liveOutput?: Readonly<Record<string, string>>;
+  executionStatus?: V1ExecutionStatus | null;
+  /** Answers the action waiting for confirmation; without it no buttons are shown. */
+  onConfirmation?: ((accept: boolean) => Promise<void>) | undefined;
   partialText: string;
   interruptedReplies: readonly InterruptedReply[];
   pendingMessage: string | null;
@@ -19,6 +25,9 @@ interface EventListProps {
  */
 export function EventList({
   events,
+  liveOutput = noLiveOutput,
+  executionStatus = null,
+  onConfirmation,
   partialText,
   interruptedReplies,
   pendingMessage,
@@ -36,11 +45,15 @@ export function EventList({
     return () => window.removeEventListener('scroll', onScroll);
   }, []);
 
-  const visible = events.filter(isVisibleEvent);
+  const cards = useMemo(
+    () => buildToolCards(events, liveOutput, executionStatus),
+    [events, liveOutput, executionStatus],
+  );
+  const visible = events.filter((event) => isVisibleEvent(event) && !cards.hiddenIds.has(event.id));
   useEffect(() => {
     // To the very bottom, so the last message sits above the composer docked below the list.
     if (pinned.current) window.scrollTo?.({ top: document.documentElement.scrollHeight });
-  }, [visible.length, partialText, pendingMessage]);
+  }, [visible.length, partialText, pendingMessage, liveOutput, cards]);
 
   const waitingForFirstToken = busy && partialText === '' && pendingMessage === null;
   return (
@@ -58,7 +71,12 @@ export function EventList({
       >
         {withInterruptedReplies(visible, interruptedReplies).map((item) =>
           'kind' in item ? (
-            <EventItem key={item.id} event={item} />
+            <EventItem
+              key={item.id}
+              event={item}
+              toolCard={cards.byActionId.get(item.id)}
+              onConfirmation={onConfirmation}
+            />
           ) : (
             <li
               key={`interrupted-${item.afterEventId}`}
@@ -115,6 +133,8 @@ export function EventList({
     </div>
   );
 }
+
+const noLiveOutput: Readonly<Record<string, string>> = {};
 
 function numericId(id: string): number {
   return /^\d{1,15}$/.test(id) ? Number(id) : Number.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 // Adapter from the data layer's `useConversationStream` (src/state/) to what the conversation page
 // renders. The stream hook has no stop: stopping goes through REST (`POST …/stop`), which ends the
-// turn; the next message starts the agent again.
+// turn; the next message starts the agent again. Confirm and Reject go through REST too
+// (`POST …/events/respond_to_confirmation`).
 import { useCallback, useMemo, useState } from 'react';
 import { api, readSessionApiKey } from '../../app/backend';
 import { useConversationStream } from '../../state';
@@ -23,12 +24,19 @@ export function useConversationView(
   const stop = useCallback(async () => {
     await api.stopConversation(conversationId);
   }, [conversationId]);
+  const respondToConfirmation = useCallback(
+    async (accept: boolean) => {
+      await api.respondToConfirmation(conversationId, { accept });
+    },
+    [conversationId],
+  );
 
   return useMemo(
     () => ({
       stream,
       events: stream.events,
       partialText: stream.streaming?.text ?? '',
+      liveOutput: stream.liveOutput,
       interruptedReplies: stream.interruptedReplies.map((reply) => ({
         afterEventId: reply.lastDeltaId,
         text: reply.text,
@@ -44,8 +52,9 @@ export function useConversationView(
       pendingMessage: stream.optimisticMessage,
       sendMessage: stream.sendMessage,
       stop,
+      respondToConfirmation,
       reconnect: stream.reconnect,
     }),
-    [stream, stop],
+    [stream, stop, respondToConfirmation],
   );
 }

@@ -1,4 +1,10 @@
-import { agentStateChangedObservation, type AgentState } from '@parley/protocol';
+import {
+  agentStateChangedObservation,
+  eventMessage,
+  isAction,
+  isObservation,
+  type AgentState,
+} from '@parley/protocol';
 import type { NewEvent, StoredEvent } from '../../events/event-store.js';
 import type { EventStream } from '../../events/event-stream.js';
 import { AbortedError } from '../../shared/errors.js';
@@ -43,16 +49,30 @@ export class LoopLog {
     );
   }
 
-  /** Every append of the loop: skipped (→ []) once `signal` fired, so a stopped turn adds nothing. */
+  /**
+   * Every append of the loop: skipped (→ []) once `signal` fired, so a stopped turn adds nothing.
+   * An action or observation without a `message` gets the one upstream derives.
+   */
   async append(events: readonly NewEvent[], signal?: AbortSignal): Promise<StoredEvent[]> {
     if (signal?.aborted === true) return [];
     this.#onAppend();
     try {
-      return await this.#stream.append(events, { signal });
+      return await this.#stream.append(events.map(withUpstreamMessage), { signal });
     } catch (error) {
       // The turn was stopped while its append waited: it is dropped, as intended.
       if (signal !== undefined && error instanceof AbortedError) return [];
       throw error;
     }
   }
+}
+
+/**
+ * Upstream serializes every action and observation with its `message`, and the stock web UI keeps
+ * only events that have one: without it, a tool's action and observation never reach its chat,
+ * and its changes tab is never refreshed after a command or an edit.
+ */
+function withUpstreamMessage(event: NewEvent): NewEvent {
+  if (!isAction(event) && !isObservation(event)) return event;
+  if (event.message !== undefined) return event;
+  return { ...event, message: eventMessage(event) };
 }

@@ -3,6 +3,7 @@ import {
   chooseModelSettings,
   hasCredentials,
   runsWithoutApiKey,
+  withoutOtherProvider,
   type ModelSettings,
 } from './model-settings.js';
 
@@ -51,6 +52,24 @@ describe('chooseModelSettings', () => {
         server,
       ),
     ).toEqual({ model: 'anthropic/claude', apiKey: 'sk-a', baseUrl: 'http://a' });
+  });
+});
+
+describe("the stock web UI's provider other", () => {
+  it('other/<name> is <name>: only a leading other/ goes, once', () => {
+    expect(withoutOtherProvider('other/demo')).toBe('demo');
+    expect(withoutOtherProvider('other/other/x')).toBe('other/x');
+    expect(withoutOtherProvider('openrouter/other/x')).toBe('openrouter/other/x');
+    expect(withoutOtherProvider('others/x')).toBe('others/x');
+    expect(withoutOtherProvider('demo')).toBe('demo');
+  });
+
+  it('other/demo is the keyless demo model, and a server default named other/… is its name', () => {
+    const settings = chooseModelSettings({ model: 'other/demo' }, server);
+    expect(settings).toEqual({ model: 'demo', apiKey: undefined, baseUrl: undefined });
+    expect(hasCredentials(settings)).toBe(true);
+    const bare = { model: 'other/qwen', apiKey: 'sk-s', baseUrl: 'http://vllm/v1' };
+    expect(chooseModelSettings({}, bare)).toEqual({ ...bare, model: 'qwen' });
   });
 });
 

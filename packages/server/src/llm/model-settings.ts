@@ -21,16 +21,28 @@ export function runsWithoutApiKey(model: string): boolean {
 }
 
 /**
+ * `model` without the provider `other/`. The stock OpenHands web UI lists a model name that has no
+ * provider (such as `demo`) under the provider "other", and its settings form saves the choice as
+ * `other/<name>`; no provider is called "other", so the name is `<name>`.
+ */
+export function withoutOtherProvider(model: string): string {
+  return model.startsWith(otherProvider) ? model.slice(otherProvider.length) : model;
+}
+
+const otherProvider = 'other/';
+
+/**
  * The settings a call uses: the user's `choice` over the server's default. An unset model is the
  * server's; a blank key or base URL (a settings form sends "" for an empty field) counts as unset.
- * The server's key and base URL fill in only when the model is the server's default model.
+ * The server's key and base URL fill in only when the model is the server's default model. The
+ * stock web UI's `other/<name>` is `<name>` (`withoutOtherProvider`).
  */
 export function chooseModelSettings(
   choice: Partial<ModelSettings>,
   serverDefault: ModelSettings,
 ): ModelSettings {
-  const model = choice.model ?? serverDefault.model;
-  const inheritsServerCredentials = model === serverDefault.model;
+  const model = withoutOtherProvider(choice.model ?? serverDefault.model);
+  const inheritsServerCredentials = model === withoutOtherProvider(serverDefault.model);
   return {
     model,
     apiKey:

@@ -2,11 +2,15 @@
  * What the stock OpenHands web UI (0.62, V0 mode) sends and reads, found by running it against
  * Parley (issue 14).
  *
+ * - Its first-run settings modal lists `GET /api/options/models` (`["demo"]`) under the provider
+ *   "other" and saves the choice as `other/demo` (the recorded body in
+ *   `fixtures/stock-ui-0.62/settings-modal-save.json`); that must be the demo model.
  * - It keeps an event for its chat, and refreshes its changes tab after a command or an edit, only
  *   when the event has `id`, `source`, `message` and `timestamp` (`isOpenHandsEvent` in its
  *   `types/core/guards.ts`), as upstream serializes every action and observation. The tools run
  *   in real bubblewrap.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgentTestApp, type AgentTestApp } from '../../support/agent-test-app.js';
 import { bubblewrapAvailable, temporaryRoot } from '../../support/bubblewrap.js';
@@ -47,7 +51,54 @@ function summary(event: Loose): Loose {
   };
 }
 
+const settingsModalSave = JSON.parse(
+  readFileSync(
+    new URL('../../fixtures/stock-ui-0.62/settings-modal-save.json', import.meta.url),
+    'utf8',
+  ),
+) as Loose;
+
 for (const backend of backends) {
+  describe(`the stock web UI's first-run settings (${backend.name})`, () => {
+    let agent: AgentTestApp;
+    beforeEach(async () => {
+      agent = await startAgentTestApp(backend, {
+        LLM_MODEL: 'demo',
+        LLM_BASE_URL: '',
+        LLM_API_KEY: '',
+        PARLEY_DEMO_TOKEN_DELAY_MS: '0',
+      });
+    });
+    afterEach(async () => {
+      await agent.cleanup();
+    });
+
+    it('other/demo, as its settings modal saves the listed demo model, is the demo model', async () => {
+      const models = await agent.api('GET', '/api/options/models');
+      expect(models.body).toEqual(['demo']);
+      expect(settingsModalSave['llm_model']).toBe('other/demo');
+      const saved = await agent.api('POST', '/api/settings', settingsModalSave);
+      expect(saved.status).toBe(200);
+      // The stock UI creates with an empty body, then sends the message over Socket.IO.
+      const created = await agent.api('POST', '/api/conversations', {});
+      expect(created.status).toBe(200);
+      const id = (created.body as { conversation_id: string }).conversation_id;
+      const client = await agent.connect(id, stockUiQuery);
+      await agent.untilState(id, 'awaiting_user_input');
+      client.socket.emit('oh_user_action', {
+        action: 'message',
+        args: { content: 'hello', image_urls: [], file_urls: [] },
+      });
+      const events = await agent.untilLog(id, (log) =>
+        log.some((event) => 'action' in event && event.source === 'agent'),
+      );
+      const reply = events.find((event) => 'action' in event && event.source === 'agent') as
+        Loose | undefined;
+      expect(reply?.['message']).toContain("I am Parley's offline demo model");
+      expect(agent.llm.requests).toHaveLength(0);
+    });
+  });
+
   describe.skipIf(!canRun)(`tool events as the stock web UI reads them (${backend.name})`, () => {
     let agent: AgentTestApp;
     let workspaces: { root: string; remove: () => void };

@@ -2,9 +2,11 @@
  * A conversation's workspace as the REST routes see it (upstream's list-files, select-file,
  * git changes and diff, upload-files and zip-directory): the conversation is checked to be the
  * caller's (another user's is `CONVERSATION_NOT_FOUND`, as everywhere), mapped to its workspace
- * (`workspaceIdFor`) and handed to `WorkspaceFiles`, which works inside the sandbox. Also removes
- * a deleted conversation's workspace.
+ * (`workspaceIdFor`) and handed to `WorkspaceFiles`, which works inside the sandbox. Git changes,
+ * git diff and select-file first wait for a command or an edit in flight (upstream's runtime runs
+ * them behind it; see `workspace-action-wait.ts`). Also removes a deleted conversation's workspace.
  */
+import type { EventStore } from '../events/event-store.js';
 import type { Logger } from '../shared/logger.js';
 import { ParleyError } from '../shared/errors.js';
 import type { Sandbox } from '../runtime/sandbox.js';
@@ -18,6 +20,7 @@ import { sandboxWorkspaceDirectory } from '../runtime/bubblewrap-arguments.js';
 import { validateConversationId } from './conversation-id.js';
 import type { ConversationStore } from './conversation-store.js';
 import { workspaceIdFor } from './conversation-workspace.js';
+import { untilWorkspaceActionsAnswered } from './workspace-action-wait.js';
 
 export type { GitChange, GitDiff, WorkspaceArchive } from '../runtime/workspace-files.js';
 
@@ -41,7 +44,16 @@ export interface ConversationWorkspaceServiceOptions {
   logger: Logger;
   /** Largest file select-file shows and upload-files takes. */
   maxFileBytes: number;
+  /**
+   * The conversations' logs, read to wait for a command or an edit in flight; without them
+   * nothing waits.
+   */
+  events?: EventStore;
+  /** The longest such wait (default 30 s). */
+  actionWaitMs?: number;
 }
+
+const defaultActionWaitMs = 30_000;
 
 export class ConversationWorkspaceService {
   readonly #options: ConversationWorkspaceServiceOptions;
@@ -67,6 +79,7 @@ export class ConversationWorkspaceService {
     signal?: AbortSignal,
   ): Promise<string> {
     const workspaceId = await this.#workspaceOf(userId, conversationId, signal);
+    await this.#untilActionsAnswered(conversationId, signal);
     const bytes = await this.#options.files.read(workspaceId, file, {
       maxBytes: this.#options.maxFileBytes,
       ...(signal === undefined ? {} : { signal }),
@@ -85,6 +98,7 @@ export class ConversationWorkspaceService {
     signal?: AbortSignal,
   ): Promise<GitChange[]> {
     const workspaceId = await this.#workspaceOf(userId, conversationId, signal);
+    await this.#untilActionsAnswered(conversationId, signal);
     return this.#options.files.gitChanges(workspaceId, signal === undefined ? {} : { signal });
   }
 
@@ -95,6 +109,7 @@ export class ConversationWorkspaceService {
     signal?: AbortSignal,
   ): Promise<GitDiff> {
     const workspaceId = await this.#workspaceOf(userId, conversationId, signal);
+    await this.#untilActionsAnswered(conversationId, signal);
     return this.#options.files.gitDiff(workspaceId, path, signal === undefined ? {} : { signal });
   }
 
@@ -159,6 +174,15 @@ export class ConversationWorkspaceService {
         'could not remove the workspace of a deleted conversation',
       );
     }
+  }
+
+  async #untilActionsAnswered(conversationId: string, signal?: AbortSignal): Promise<void> {
+    const { events } = this.#options;
+    if (events === undefined) return;
+    await untilWorkspaceActionsAnswered(events, conversationId, {
+      maxWaitMs: this.#options.actionWaitMs ?? defaultActionWaitMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
   }
 
   async #workspaceOf(userId: string, conversationId: string, signal?: AbortSignal) {

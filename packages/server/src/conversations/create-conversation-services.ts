@@ -140,6 +140,7 @@ export function createConversationServices(
           files: workspaceFiles as WorkspaceFiles,
           logger: parts.logger.child({ module: 'workspaces' }),
           maxFileBytes: config.workspaceFiles.maxFileBytes,
+          events: parts.eventStore,
         });
   const conversations = new ConversationService({
     conversations: conversationStore,

@@ -11,7 +11,9 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import { workspaceIdFor } from '../../../src/conversations/conversation-workspace.js';
+import type { NewEvent } from '../../../src/events/event-store.js';
 import { bubblewrapAvailable, temporaryRoot } from '../../support/bubblewrap.js';
+import { agentStateChanged, runAction } from '../../support/event-fixtures.js';
 import { HeaderUserAuth, testUserHeader } from '../../support/header-user-auth.js';
 import { createConversation, createTestApi, type TestApi } from '../../support/test-api.js';
 import { createSqliteDatabase } from '../../support/test-databases.js';
@@ -219,6 +221,39 @@ describe.skipIf(!available)('workspace routes (real server, bubblewrap)', () => 
       original: 'old',
       modified: 'new',
     });
+  });
+
+  it('git changes, git diff and select-file wait for a command in flight, as upstream runs them behind it', async () => {
+    const id = await createConversation(app);
+    await run(id, 'git init -q -b main .');
+    // The stock UI asks for the changes when it receives the action, before the tool ran.
+    const [action] = await app.eventStore.append(id, [runAction('echo later > later.txt')]);
+    const answers = Promise.all([
+      get(id, 'git/changes'),
+      get(id, 'git/diff?path=later.txt'),
+      get(id, 'select-file?file=later.txt'),
+    ]);
+    // list-files does not wait: once it answered, the requests above had their turn (and,
+    // without the wait, would have answered with the workspace as it was).
+    expect((await get(id, 'list-files')).status).toBe(200);
+    await run(id, 'echo later > later.txt');
+    await app.eventStore.append(id, [
+      {
+        source: 'agent',
+        message: 'Command `echo later > later.txt` executed with exit code 0.',
+        cause: action?.id,
+        observation: 'run',
+        content: '',
+        extras: { command: 'echo later > later.txt', metadata: { exit_code: 0 } },
+      } as NewEvent,
+    ]);
+    const [changes, diff, file] = await answers;
+    expect(await changes.json()).toEqual([{ status: 'A', path: 'later.txt' }]);
+    expect(await diff.json()).toEqual({ original: '', modified: 'later' });
+    expect(await file.json()).toEqual({ code: 'later\n' });
+    // A stopped turn never answers its command: nothing waits for it.
+    await app.eventStore.append(id, [runAction('sleep 600'), agentStateChanged('stopped')]);
+    expect((await get(id, 'git/changes')).status).toBe(200);
   });
 
   it("answers 404 for another user's conversation on every route, reading nothing", async () => {

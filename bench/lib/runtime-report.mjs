@@ -131,6 +131,15 @@ export const runtimeMetrics = [
     other: () => undefined,
     digits: 0,
   },
+  {
+    id: 'b10.firstByte.serverSystemCpu',
+    workload: 'B10 `run` action (`echo x`) → first output byte at a client',
+    metric: 'of which system CPU (µs; each spawn forks the server process)',
+    peerName: '—',
+    parley: figureAt('firstByte.serverSystemCpuMicrosPerCommand'),
+    other: () => undefined,
+    digits: 0,
+  },
 ];
 
 /** @param {any[]} countedRounds  the counted rounds of bench/runtime-bench.mjs */

@@ -124,6 +124,22 @@ export function escapeAttempts(targets: EscapeTargets): EscapeAttempt[] {
       }),
     },
     {
+      name: "the host's processes and the server's open files",
+      command:
+        "for pid in /proc/[0-9]*; do echo \"$pid $(tr '\\0' ' ' < $pid/cmdline)\"; done; " +
+        'ls -l /proc/self/fd/',
+      // The sandbox's own PID namespace: bubblewrap's init (pid 1), the shell and what it runs.
+      judge: ranTo((answer) => {
+        const processes = answer.content.split('\n').filter((line) => line.startsWith('/proc/'));
+        if (processes.length === 0) return 'no process listed';
+        const seen = ['node', 'main.js', 'parley.db', 'secrets.key'].filter((word) =>
+          answer.content.includes(word),
+        );
+        if (seen.length > 0) return `host processes or files visible: ${seen.join(', ')}`;
+        return processes.length <= 10 ? undefined : `${processes.length} processes visible`;
+      }),
+    },
+    {
       name: 'the network when off (a local TCP server, the Parley server)',
       command:
         `bash -c 'echo knock > /dev/tcp/127.0.0.1/${targets.listenerPort}'; ` +

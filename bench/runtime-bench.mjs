@@ -6,7 +6,7 @@
 //
 //   npm run bench:runtime             (builds, then runs in full mode)
 //   node bench/runtime-bench.mjs [--quick] [--rounds N] [--startup-samples N]
-//     [--first-byte-samples N] [--json path]
+//     [--first-byte-samples N] [--json path] [--cpu-prof dir]
 //
 // (a) Sandbox start-up per command (bench/lib/runtime-startup.mjs): in this process,
 //     `BubblewrapSandbox.run(workspace, 'true')` and `… 'echo x'` against the spawned peer, sample
@@ -22,9 +22,15 @@
 // the median over the counted rounds. Not pinned: each command runs on whichever core its spawner
 // (this process, or the server) gets, and pinning the server would pin its sandboxes too.
 //
+// --cpu-prof dir: the server records a V8 CPU profile of each counted round's first-byte samples to
+// dir/runtime-server-round<N>.cpuprofile (summarise with `node bench/lib/rest-profile-summary.mjs`);
+// profiling slows the server, so do not compare those figures with unprofiled runs.
+//
 // Writes bench/results/runtime-<timestamp>.json (or --json path) plus a .md table and an .svg chart.
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/cli-options.mjs';
 import { printOutcome, runProgram, writeResultFiles } from './lib/bench-program.mjs';
 import { resultHeader } from './lib/harness-report.mjs';
@@ -47,6 +53,7 @@ function parseArguments(argv) {
       'startup-samples': { type: 'integer' },
       'first-byte-samples': { type: 'integer' },
       json: { type: 'path' },
+      'cpu-prof': { type: 'path' },
     },
     { unknown: (argument) => `Unknown argument ${argument}` },
   );
@@ -83,6 +90,7 @@ async function main() {
         .map((value) => value.toFixed(2))
         .join(' ')}`,
   );
+  if (options.cpuProf !== undefined) mkdirSync(options.cpuProf, { recursive: true });
   const bench = await openBenchSandbox();
   const server = startChild(serverEntry);
   const rounds = [];
@@ -91,8 +99,19 @@ async function main() {
     for (let round = 0; round <= options.rounds; round++) {
       const record = { round, warmUp: round === 0, loadAverage: os.loadavg() };
       const startup = () => measureStartup(bench, { samples: options.startupSamples });
-      const firstByte = () =>
-        measureFirstByte({ port, conversationId, server }, { samples: options.firstByteSamples });
+      const profiling = options.cpuProf !== undefined && round > 0;
+      const firstByte = async () => {
+        if (profiling) await server.call('profileStart');
+        const figures = await measureFirstByte(
+          { port, conversationId, server },
+          { samples: options.firstByteSamples },
+        );
+        if (profiling) {
+          const path = join(options.cpuProf, `runtime-server-round${round}.cpuprofile`);
+          await server.call('profileStop', { path });
+        }
+        return figures;
+      };
       /** @type {any} */
       const figures = {};
       if (round % 2 === 0) {

@@ -62,7 +62,13 @@ export class ConversationTerminal {
       const text = String(event.streaming_delta?.content ?? '');
       this.#streamed.set(event.cause, (this.#streamed.get(event.cause) ?? '') + text);
     });
+    this.#socket.on('disconnect', (reason) => {
+      this.disconnects.push(reason);
+    });
   }
+
+  /** Why the Socket.IO connection closed, each time it did. */
+  readonly disconnects: string[] = [];
 
   /** The terminal of `conversationId`, once its Socket.IO connection is open. */
   static async open(
@@ -104,6 +110,8 @@ export class ConversationTerminal {
   /** Posts the user's `run` action and resolves with it as logged. */
   async send(command: string, deadlineMs = 60_000): Promise<LoggedEvent> {
     await this.readNew();
+    // The same command may have run before: only an action logged after this post is its own.
+    const after = this.#nextId;
     const answer = await this.call('POST', `/api/conversations/${this.conversationId}/events`, {
       action: 'run',
       args: { command },
@@ -112,6 +120,7 @@ export class ConversationTerminal {
     return this.#until(deadlineMs, `the run action ${JSON.stringify(command)}`, () =>
       this.events.find(
         (event) =>
+          event.id >= after &&
           event['action'] === 'run' &&
           event['source'] === 'user' &&
           (event['args'] as { command?: unknown } | undefined)?.command === command,

@@ -155,6 +155,12 @@ export const sandboxEscape: Scenario = {
         }
       }
 
+      // The watchers' connections held through every attempt (a stop closes its conversation's).
+      const dropped = [
+        ...a.disconnects.map((reason) => `A ${reason}`),
+        ...b.disconnects.map((reason) => `B ${reason}`),
+      ];
+
       // A command that ignores SIGTERM, then the user's stop: the stop ends it at once (SIGKILL
       // after the grace), `stopped` is logged, and after a start A's terminal works again.
       context.progress('A: a command ignoring SIGTERM, then a stop');
@@ -205,10 +211,10 @@ export const sandboxEscape: Scenario = {
         },
         {
           name: 'server unharmed and B unaffected after each attempt',
-          pass: afterEach.length === 0 && health === bRuns,
+          pass: afterEach.length === 0 && health === bRuns && dropped.length === 0,
           detail:
             afterEach.length === 0
-              ? `/health 200 ×${health}; B's echo right ×${bRuns}`
+              ? `/health 200 ×${health}; B's echo right ×${bRuns}; Socket.IO watchers dropped: ${dropped.join(', ') || 'none'}`
               : afterEach.join('; '),
         },
         {

@@ -5,12 +5,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summariseRuntime } from './lib/runtime-report.mjs';
 import { runBenchProgram } from './test-support/run-bench-program.js';
 
 const program = fileURLToPath(new URL('./runtime-bench.mjs', import.meta.url));
-const directory = mkdtempSync(join(tmpdir(), 'parley-runtime-bench-test-'));
 const bubblewrapPath = process.env['PARLEY_BWRAP_PATH'] ?? '/usr/bin/bwrap';
 const isCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
 
@@ -49,6 +48,10 @@ interface ResultFile {
 }
 
 describe.skipIf(!bubblewrapAvailable())('tool runtime benchmark (B10)', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'parley-runtime-bench-test-'));
+  });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('times sandboxed and spawned commands and a run action to the clients, and writes its results', () => {

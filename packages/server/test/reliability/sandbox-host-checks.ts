@@ -4,7 +4,7 @@
  * the frames the V1 face delivered.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
@@ -61,13 +61,14 @@ export function hostSnapshot(dataDirectory: string, paths: readonly string[]): H
   };
 }
 
-/** A directory's entries (none when it does not exist) and the size of one of them (0 if none). */
+/**
+ * A directory's entries (none when it does not exist) and their sizes, read now (the directory may
+ * be gone when they are looked at); `size` is 0 for a name that was not there.
+ */
 export function readdirSafe(directory: string): { names: string[]; size(name: string): number } {
   const names = existsSync(directory) ? readdirSync(directory).sort() : [];
-  return {
-    names,
-    size: (name) => (names.includes(name) ? statSync(join(directory, name)).size : 0),
-  };
+  const sizes = new Map(names.map((name) => [name, lstatSync(join(directory, name)).size]));
+  return { names, size: (name) => sizes.get(name) ?? 0 };
 }
 
 export function existsOnHost(path: string): boolean {

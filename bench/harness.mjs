@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run bench [-- B1 B3] [-- --quick] [-- --rounds N] [-- --tiny] [-- --no-pin] [-- --json path]
-// [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B7) or a
+// [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B7, B10) or a
 // chosen subset, each side by side with its peers. It runs the per-area benchmark programs as child
 // processes (each already alternates Parley and its peers with a discarded warm-up, counted rounds and
 // medians, and pins server and clients to different cores where it can), shows their progress lines
@@ -45,9 +45,9 @@ function parseArguments(argv) {
     },
     {
       usage:
-        'npm run bench -- [B1 … B7] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
+        'npm run bench -- [B1 … B7, B10] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
       positional: (text) => {
-        if (!/^B\d$/i.test(text)) throw new Error(`unknown argument ${text} (try --help)`);
+        if (!/^B\d+$/i.test(text)) throw new Error(`unknown argument ${text} (try --help)`);
         workloads.push(text.toUpperCase());
       },
     },
@@ -111,9 +111,9 @@ function runProgram(program, programArgs) {
 
 /** @param {{ id?: string, workload?: string }} row */
 function workloadIdOf(row) {
-  const fromId = /^b(\d)\./i.exec(row.id ?? '');
+  const fromId = /^b(\d+)\./i.exec(row.id ?? '');
   if (fromId !== null) return `B${fromId[1]}`;
-  const fromName = /^B(\d)\b/.exec(row.workload ?? '');
+  const fromName = /^B(\d+)\b/.exec(row.workload ?? '');
   return fromName === null ? '?' : `B${fromName[1]}`;
 }
 
@@ -219,7 +219,9 @@ async function main() {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  summary.sort((left, right) => left.workloadId.localeCompare(right.workloadId));
+  summary.sort((left, right) =>
+    left.workloadId.localeCompare(right.workloadId, 'en', { numeric: true }),
+  );
 
   const run = {
     benchmark: 'Parley benchmark harness (bench/harness.mjs)',
@@ -232,7 +234,7 @@ async function main() {
       mode,
       countedRounds:
         options.rounds ??
-        'each program’s default (store 5, replay 3, realtime 3, rest 3, llm 5; 3 in --quick)',
+        'each program’s default (store 5, replay 3, realtime 3, rest 3, llm 5, runtime 5; 3 in --quick)',
       pinned: options.pin && pinAvailable,
     },
     failures,

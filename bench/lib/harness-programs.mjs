@@ -74,7 +74,17 @@ export const programs = [
     quick: ['--quick', '--chunks', '10000', '--paced', '300', '--stops', '5'],
     tiny: ['--quick', '--chunks', '2000', '--paced', '100', '--stops', '3'],
   },
+  {
+    name: 'runtime',
+    file: 'runtime-bench.mjs',
+    workloads: ['B10'],
+    description: 'tool runtime (B10): sandbox start-up per command, run action → first output byte',
+    only: () => [],
+    // Not pinned: a sandboxed command runs on its spawner's core (see runtime-bench.mjs).
+    quick: ['--quick'],
+    tiny: ['--quick', '--startup-samples', '5', '--first-byte-samples', '3'],
+  },
 ];
-export const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
+export const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B10'];
 /** @type {Record<string, string>} */
 export const pendingWorkloads = { B8: 'needs scale-out (two processes + Redis), not built yet' };

@@ -4,6 +4,7 @@
  * duplicated, no crash, every bound met). Needs the compiled server (`npm test` builds it first).
  */
 import { describe, expect, it } from 'vitest';
+import { bubblewrapAvailable } from '../support/bubblewrap.js';
 import { testDatabaseBackends } from '../support/test-databases.js';
 import { isKnownOpen, knownOpenPromises } from './known-open.js';
 import { failuresOf } from './scenario.js';
@@ -13,6 +14,8 @@ const backends = await testDatabaseBackends();
 const postgresAvailable = backends.some(
   (backend) => backend.name === 'postgres' && backend.available,
 );
+// Asked only when a scenario needs it: without bwrap it warns (or, under CI, throws).
+let sandboxAvailable: boolean | undefined;
 
 describe('reliability scenarios (short profile)', () => {
   it('lists each known-open promise against a scenario that exists', () => {
@@ -23,7 +26,9 @@ describe('reliability scenarios (short profile)', () => {
 
   for (const scenario of scenarios) {
     for (const database of scenario.databases) {
-      const skip = database === 'postgres' && !postgresAvailable;
+      const skip =
+        (database === 'postgres' && !postgresAvailable) ||
+        (scenario.needsBubblewrap === true && !(sandboxAvailable ??= bubblewrapAvailable()));
       it.skipIf(skip)(
         `${scenario.id} ${scenario.title} (${database})`,
         async () => {

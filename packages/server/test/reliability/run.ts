@@ -1,11 +1,12 @@
 /**
- * `npm run reliability`: runs the reliability scenarios (R1–R14 of reliability.md) against real
+ * `npm run reliability`: runs the reliability scenarios (R1–R16 of reliability.md) against real
  * Parley server processes, checks each run's history, prints one table and writes it into
  * docs/reliability.md. Exits 1 when any promise was broken.
  *
  *   npm run reliability                  short profile (what CI runs), every scenario
  *   npm run reliability -- --full        full profile (nightly-length sizes)
- *   npm run reliability -- R1 R12        only these scenarios
+ *   npm run reliability -- R1 R12        only these scenarios (their rows replace theirs in the
+ *                                        document; the other rows stay)
  *   npm run reliability -- --no-write    print only, leave docs/reliability.md alone
  */
 import { execSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { mergeSection, renderSection, type TableSection } from './document-table.js';
 import { knownOpenPromises } from './known-open.js';
 import { failureReport, reliabilityNotes, reliabilityTable } from './report.js';
 import type { Profile, ScenarioResult } from './scenario.js';
@@ -48,16 +50,19 @@ for (const scenario of scenarios) {
   }
 }
 
-const notes = reliabilityNotes(results);
 const knownOpen = knownOpenPromises
   .map((known) => `- ${known.scenario}, ${known.bound}: ${known.why}`)
   .join('\n');
-const knownOpenSection =
-  knownOpen === ''
-    ? ''
-    : `\n\nKnown open (FAIL above, allowed by the test suite until fixed):\n\n${knownOpen}`;
-const table = `${reliabilityTable(results)}${notes === '' ? '' : `\n\n${notes}`}${knownOpenSection}`;
-console.log(`\n${table}\n`);
+const section: TableSection = {
+  stamp: `Run ${new Date().toISOString().slice(0, 10)}, ${profile} profile, commit ${gitRevision()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB.`,
+  table: reliabilityTable(results),
+  notes: reliabilityNotes(results),
+  knownOpen:
+    knownOpen === ''
+      ? ''
+      : `Known open (FAIL above, allowed by the test suite until fixed):\n\n${knownOpen}`,
+};
+console.log(`\n${renderSection({ ...section, stamp: '' }).trim()}\n`);
 const failures = failureReport(results);
 for (const failure of failures) console.log(`FAIL ${failure}`);
 console.log(
@@ -69,8 +74,18 @@ if (write) {
   const start = document.indexOf(tableStart);
   const end = document.indexOf(tableEnd);
   if (start < 0 || end < start) throw new Error(`${documentPath} lacks the table markers`);
-  const stamp = `Run ${new Date().toISOString().slice(0, 10)}, ${profile} profile, commit ${gitRevision()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB.`;
-  const written = `${document.slice(0, start + tableStart.length)}\n${stamp}\n\n${table}\n${document.slice(end)}`;
+  const previous = document.slice(start + tableStart.length, end).trim();
+  // Some scenarios only: their rows replace theirs, the other rows stay as they were.
+  const fresh =
+    chosen.length === 0
+      ? renderSection(section)
+      : mergeSection(
+          previous,
+          section,
+          chosen,
+          scenarios.map((scenario) => scenario.id),
+        );
+  const written = `${document.slice(0, start + tableStart.length)}\n${fresh}\n${document.slice(end)}`;
   // Formatted as `npm run check` expects the repository's markdown.
   const prettierOptions = (await resolveConfig(documentPath)) ?? {};
   writeFileSync(

@@ -40,6 +40,8 @@ export interface Scenario {
   readonly title: string;
   /** The databases it runs on (the storage-heavy ones run on both). */
   readonly databases: readonly DatabaseKind[];
+  /** Runs commands in the bubblewrap sandbox (the test suite skips it, with a notice, without bwrap). */
+  readonly needsBubblewrap?: boolean;
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
 

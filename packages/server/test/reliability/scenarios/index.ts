@@ -14,6 +14,7 @@ import { gracefulShutdown } from './r11-graceful-shutdown.js';
 import { replayStorm } from './r12-replay-storm.js';
 import { acceptedMeansStored } from './r13-accepted-means-stored.js';
 import { secretsStaySecret } from './r14-secrets-stay-secret.js';
+import { sandboxEscape } from './r16-sandbox-escape.js';
 
 export const scenarios: readonly Scenario[] = [
   killMidStream,
@@ -30,4 +31,5 @@ export const scenarios: readonly Scenario[] = [
   replayStorm,
   acceptedMeansStored,
   secretsStaySecret,
+  sandboxEscape,
 ];

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
@@ -16,18 +15,15 @@ import { createHttpServer } from './http/create-http-server.js';
 import { isOriginAllowed } from './http/middleware/cors.js';
 import { registerApi } from './http/register-api.js';
 import { SingleUserAuth, type UserAuth } from './http/user-auth.js';
-import { MemoryRateLimitStore } from './http/middleware/rate-limit/memory-rate-limit-store.js';
 import type { RateLimitStore } from './http/middleware/rate-limit/rate-limit-store.js';
-import { RateLimiter, rateLimitCountCap } from './http/middleware/rate-limit/rate-limiter.js';
-import { RedisRateLimitStore } from './http/middleware/rate-limit/redis-rate-limit-store.js';
+import { RateLimiter } from './http/middleware/rate-limit/rate-limiter.js';
+import { createRateLimitStore } from './http/middleware/rate-limit/create-rate-limit-store.js';
 import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
 import { RealtimeServer } from './realtime/realtime-server.js';
 import { createSandbox, type Sandbox } from './runtime/create-sandbox.js';
-import { allowTraversal } from './runtime/local-workspaces.js';
 import { closeTogether } from './shared/close-together.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
-import { closeRedisClient, createRedisClient } from './shared/redis-client.js';
 import { SecretRegistry, urlCredentials } from './shared/secret-registry.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
@@ -127,12 +123,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     groupCommitMaxDelayMs: config.storage.groupCommitMaxDelayMs,
   });
   const transport = overrides.transport ?? new InProcessEventTransport();
-  const sandbox = createSandbox(config.sandbox, logger.child({ module: 'runtime' }));
-  // Workspaces under the private data directory: the sandbox user may pass through it (0711),
-  // never list it; what Parley keeps there is private (the database and key files are 0600).
-  if (isInside(config.sandbox.workspaceRoot, config.dataDirectory)) {
-    await allowTraversal(config.dataDirectory);
-  }
+  const sandbox = await createSandbox(config.sandbox, {
+    dataDirectory: config.dataDirectory,
+    logger: logger.child({ module: 'runtime' }),
+  });
   eventStore.onCommit((conversationId, events) => transport.publish(conversationId, events));
   const eventStreams = new EventStreams({
     store: eventStore,
@@ -142,18 +136,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const metrics = createMetrics();
   eventStore.onCommit((_conversationId, events) => metrics.recordEventsAppended(events.length));
   const requestsPerSecond = config.rateLimit.requestsPerSecond;
-  const redis =
-    requestsPerSecond > 0 && overrides.rateLimitStore === undefined && config.redisUrl !== undefined
-      ? createRedisClient(config.redisUrl, logger.child({ module: 'redis' }))
-      : undefined;
-  const rateLimitWindow = { windowMs: 1000, maxCountPerKey: rateLimitCountCap(requestsPerSecond) };
-  const rateLimitStore =
-    requestsPerSecond === 0
-      ? undefined
-      : (overrides.rateLimitStore ??
-        (redis === undefined
-          ? new MemoryRateLimitStore(rateLimitWindow)
-          : new RedisRateLimitStore({ ...rateLimitWindow, client: redis })));
+  const rateLimit = createRateLimitStore({
+    requestsPerSecond,
+    redisUrl: config.redisUrl,
+    override: overrides.rateLimitStore,
+    logger,
+  });
+  const rateLimitStore = rateLimit.store;
   const languageModels =
     overrides.languageModels ??
     createLanguageModels(config.llm, {
@@ -264,10 +253,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           [
             {
               name: 'rate-limit store',
-              close: async () => {
-                await rateLimitStore?.close();
-                await closeRedisClient(redis);
-              },
+              close: () => rateLimit.close(),
             },
             { name: 'event streams', close: () => eventStreams.close() },
             { name: 'event transport', close: () => transport.close() },
@@ -306,9 +292,4 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     close,
   };
-}
-
-function isInside(path: string, directory: string): boolean {
-  const relativePath = relative(resolve(directory), resolve(path));
-  return relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath);
 }

@@ -104,6 +104,79 @@ for (const backend of backends) {
       expect(existsSync(join(workspaces.root, workspaceIdFor(id), 'sub'))).toBe(true);
     });
 
+    it('leaves a command running past its timeout; the model types into it, waits, or interrupts it', async () => {
+      agent.llm.enqueue(
+        {
+          kind: 'reply',
+          toolCalls: [
+            call('call-1', 'execute_bash', {
+              command: 'echo waiting; read line; echo "got $line"',
+              timeout: 1,
+            }),
+          ],
+        },
+        {
+          kind: 'reply',
+          toolCalls: [call('call-2', 'execute_bash', { command: 'echo new command' })],
+        },
+        {
+          kind: 'reply',
+          toolCalls: [call('call-3', 'execute_bash', { command: 'hello', is_input: 'true' })],
+        },
+        {
+          kind: 'reply',
+          toolCalls: [call('call-4', 'execute_bash', { command: 'sleep 600', timeout: 1 })],
+        },
+        {
+          kind: 'reply',
+          toolCalls: [call('call-5', 'execute_bash', { command: 'C-c', is_input: 'true' })],
+        },
+        {
+          kind: 'reply',
+          toolCalls: [call('call-6', 'execute_bash', { command: '', is_input: 'false' })],
+        },
+        { kind: 'reply', text: 'Done.' },
+      );
+      const id = await agent.create({ initial_user_msg: 'interact' });
+      const events = await agent.untilState(id, 'awaiting_user_input');
+      const answers = [0, 1, 2, 3, 4].map((nth) =>
+        answerTo(events, findAction(events, 'run', nth)),
+      );
+      expect(answers[0]).toMatchObject({
+        observation: 'run',
+        content: 'waiting\n',
+        extras: { metadata: { exit_code: -1 } },
+      });
+      expect(answers[0]?.['extras']).toMatchObject({
+        metadata: { suffix: expect.stringContaining('is still running after the timeout') },
+      });
+      // A new command while one runs is refused, and the running one is untouched.
+      expect(answers[1]).toMatchObject({
+        observation: 'error',
+        content: expect.stringContaining('the previous command is still running'),
+      });
+      expect(answers[2]).toMatchObject({
+        observation: 'run',
+        content: 'got hello\n',
+        extras: {
+          metadata: {
+            exit_code: 0,
+            prefix: '[Below is the output of the previous command.]\n',
+          },
+        },
+      });
+      expect(answers[3]).toMatchObject({ extras: { metadata: { exit_code: -1 } } });
+      expect(answers[4]).toMatchObject({
+        observation: 'run',
+        extras: { metadata: { exit_code: 130, suffix: expect.stringContaining('CTRL+C') } },
+      });
+      // Nothing runs any more: an empty command has nothing to wait for.
+      expect(answerTo(events, findAction(events, 'run', 5))).toMatchObject({
+        observation: 'error',
+        content: 'ERROR: No previous running command to retrieve logs from.',
+      });
+    });
+
     it('creates and edits a file with str_replace_editor: edit observations with a diff', async () => {
       agent.llm.enqueue(
         {

@@ -4,7 +4,17 @@
  * it run on (a server, a long build); the shell session keeps it until it ends or is killed.
  */
 import type { RunResult, Sandbox, StartedCommand } from '../../../runtime/sandbox.js';
+import { isAbortError } from '../../../shared/abort.js';
 import { MarkerFilter, splitMarker } from './command-marker.js';
+
+/** What an interrupted command leaves: no exit status of its own (the session reports 130). */
+const interruptedResult: RunResult = {
+  exitCode: null,
+  signal: 'SIGTERM',
+  output: '',
+  truncated: false,
+  timedOut: false,
+};
 
 export interface ShellCommandStart {
   readonly sandbox: Sandbox;
@@ -45,7 +55,11 @@ export class RunningShellCommand {
     });
     this.finished = this.#started.result.then(
       (result) => result,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        // Interrupted on purpose (C-c): the command ended, as a shell's Ctrl+C would end it.
+        if (this.#interrupted && isAbortError(error)) return interruptedResult;
+        return error instanceof Error ? error : new Error(String(error));
+      },
     );
     void this.finished.then((result) => {
       this.#output(this.#filter.end());

@@ -46,6 +46,14 @@ const busyAgentStates: ReadonlySet<AgentState> = new Set([
   'rate_limited',
 ]);
 
+/** A turn is parked on the user's confirmation: not busy, yet Stop still ends it. */
+export function isAwaitingConfirmation(
+  view: Pick<ConversationViewModel, 'executionStatus' | 'agentState'>,
+): boolean {
+  if (view.agentState !== null) return view.agentState === 'awaiting_user_confirmation';
+  return view.executionStatus === 'waiting_for_confirmation';
+}
+
 /** The agent is working on an answer: the stop button is live and the badge pulses. */
 export function isAgentBusy(
   view: Pick<ConversationViewModel, 'executionStatus' | 'agentState'>,

@@ -112,4 +112,14 @@ describe('the conversation view with tool calls', () => {
     expect(screen.getByTestId('rejection').textContent).toBe('Rejected: User rejected the action');
     expect(screen.queryByTestId('confirm-button')).toBeNull();
   });
+
+  it('keeps Stop live while an action waits for confirmation, and off once the agent waits for input', () => {
+    const { rerender } = render(
+      <ConversationView view={viewModel([], 'waiting_for_confirmation')} />,
+    );
+    const stopButton = () => screen.getByTestId<HTMLButtonElement>('stop-button');
+    expect(stopButton().disabled).toBe(false);
+    rerender(<ConversationView view={viewModel([], 'idle')} />);
+    expect(stopButton().disabled).toBe(true);
+  });
 });

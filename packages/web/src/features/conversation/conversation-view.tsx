@@ -5,7 +5,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { AgentStateBadge } from './agent-state-badge';
 import { ConnectionStatus } from './connection-status';
 import type { ConversationViewModel } from './conversation-view-model';
-import { isAgentBusy } from './conversation-view-model';
+import { isAgentBusy, isAwaitingConfirmation } from './conversation-view-model';
 import { EventList } from './event-list';
 
 /** The live part of a conversation: status bar, history, streamed answer and the composer. */
@@ -51,7 +51,7 @@ export function ConversationView({ view }: { view: ConversationViewModel }) {
           type="button"
           className="button button--danger button--small status-bar__stop"
           onClick={() => void stop()}
-          disabled={!busy || stopping}
+          disabled={!(busy || isAwaitingConfirmation(view)) || stopping}
           data-testid="stop-button"
         >
           <span className="stop-icon" aria-hidden="true" />

@@ -4,6 +4,8 @@ import { DeltaCoalescer } from './delta-coalescer.js';
 /**
  * A tool's output while it runs, coalesced like model output and logged as streaming deltas
  * caused by its action, so a client that reloads mid-command sees the output so far, then the rest.
+ * The first chunk is logged at once (a command's first output should not wait for the coalescing
+ * interval, which can outlast a short command); later ones are coalesced.
  */
 export function outputDeltas(options: {
   actionId: number;
@@ -23,8 +25,15 @@ export function outputDeltas(options: {
       );
     },
   });
+  let first = true;
   return {
-    onOutput: (chunk) => coalescer.addText(chunk),
+    onOutput: (chunk) => {
+      coalescer.addText(chunk);
+      if (first) {
+        first = false;
+        coalescer.flush();
+      }
+    },
     /** Flushes what waits and resolves once every delta is logged (before the observation). */
     finish: async () => {
       coalescer.flush();

@@ -40,6 +40,13 @@ import { writePostgresBatch } from './postgres-event-writer.js';
 import { SqliteEventReader } from './sqlite-event-reader.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 
+/**
+ * Times an append whose ids another writer took first is tried again at once with the head read
+ * afresh: across processes two writers of one conversation (a user message beside the owner's
+ * stream) collide now and then, and each retry follows a commit of the other.
+ */
+const maxCollisionRetries = 5;
+
 export interface SqlEventStoreOptions {
   database: Database;
   logger: Logger;
@@ -237,7 +244,7 @@ export class SqlEventStore implements EventStore {
       } catch (error) {
         // Another writer may have moved a conversation on: re-read its head before trying again.
         for (const conversationId of conversationIds) this.#nextIds.delete(conversationId);
-        if (attempt === 1 && isUniqueViolation(error)) continue;
+        if (attempt <= maxCollisionRetries && isUniqueViolation(error)) continue;
         throw new ParleyError('STORAGE_FAILURE', `Append failed: ${String(error)}`, {
           cause: error,
           isRetryable: failedBeforeCommit(error, this.#database.dialect),

@@ -1,7 +1,7 @@
 import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { CallbackQueue, type EventCallback } from './callback-queue.js';
-import type { OperationOptions, EventStore, NewEvent, StoredEvent } from './event-store.js';
+import type { AppendOptions, EventStore, NewEvent, StoredEvent } from './event-store.js';
 import type { EventTransport } from './event-transport.js';
 import { SecretMasker } from './secret-masker.js';
 import { StreamSequencer } from './stream-sequencer.js';
@@ -143,7 +143,7 @@ export class EventStream {
   }
 
   /** Masks secrets, then appends durably; resolves with the stored events after commit. */
-  append(events: readonly NewEvent[], options: OperationOptions = {}): Promise<StoredEvent[]> {
+  append(events: readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
     if (this.#closed)
       return Promise.reject(new ParleyError('STORE_CLOSED', 'The event stream is closed'));
     const masked = this.#masker.hasSecrets

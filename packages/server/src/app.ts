@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import type { EventStore } from './events/event-store.js';
-import { EventStreams } from './events/event-streams.js';
-import { InProcessEventTransport, type EventTransport } from './events/event-transport.js';
-import { SqlEventStore } from './events/sql-event-store.js';
+import type { EventStreams } from './events/event-streams.js';
+import type { EventTransport } from './events/event-transport.js';
+import { createEventPipeline } from './events/create-event-pipeline.js';
 import type { AgentLoops } from './conversations/agent-loops.js';
 import type { ConversationStore } from './conversations/conversation-store.js';
 import type { ConversationManager, ManagerTimers } from './conversations/conversation-manager.js';
@@ -26,7 +26,7 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
 import { SecretRegistry, urlCredentials } from './shared/secret-registry.js';
 import type { Database } from './storage/database.js';
-import { openDatabase } from './storage/open-database.js';
+import { openServerDatabase } from './storage/data-directory-lock.js';
 
 /** Replacements for the real parts, for tests. */
 export interface AppOverrides {
@@ -109,29 +109,29 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger =
     overrides.logger ??
     createLogger({ level: config.log.level, json: config.log.json, secrets: secretRegistry });
-  const database =
-    overrides.database ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDirectory: config.dataDirectory,
-      logger: logger.child({ module: 'storage' }),
-    }));
-  const eventStore = new SqlEventStore({
+  // With SQLite the data directory is locked first: a second process stops there.
+  const opened =
+    overrides.database === undefined
+      ? await openServerDatabase({
+          databaseUrl: config.databaseUrl,
+          dataDirectory: config.dataDirectory,
+          logger: logger.child({ module: 'storage' }),
+        })
+      : { database: overrides.database, close: () => overrides.database?.close() };
+  const { database } = opened;
+  const { eventStore, transport, eventStreams } = createEventPipeline({
     database,
-    logger: logger.child({ module: 'event-store' }),
-    groupCommitMaxEvents: config.storage.groupCommitMaxEvents,
-    groupCommitMaxDelayMs: config.storage.groupCommitMaxDelayMs,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    instanceId: config.cluster.instanceId,
+    ...config.storage,
+    catchUpIntervalMs: config.cluster.catchUpIntervalMs,
+    transport: overrides.transport,
+    logger,
   });
-  const transport = overrides.transport ?? new InProcessEventTransport();
   const sandbox = await createSandbox(config.sandbox, {
     dataDirectory: config.dataDirectory,
     logger: logger.child({ module: 'runtime' }),
-  });
-  eventStore.onCommit((conversationId, events) => transport.publish(conversationId, events));
-  const eventStreams = new EventStreams({
-    store: eventStore,
-    transport,
-    logger: logger.child({ module: 'event-stream' }),
   });
   const metrics = createMetrics();
   eventStore.onCommit((_conversationId, events) => metrics.recordEventsAppended(events.length));
@@ -178,6 +178,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       conversationManager: config.conversations,
       exportSecretsToSandbox: config.sandbox.exportSecrets,
       workspaceFiles: config.sandbox.files,
+      cluster: config.databaseUrl === undefined ? undefined : config.cluster,
     },
     {
       database,
@@ -195,12 +196,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ...(overrides.timers === undefined ? {} : { timers: overrides.timers }),
     },
   );
-  // A turn a crash cut short gets an explicit error state before any loop starts (R1).
-  await recoverInterruptedConversations({
-    database,
-    eventStreams,
-    logger: logger.child({ module: 'conversations' }),
-  });
+  // A turn a crash cut short gets an explicit error state before any loop starts (R1). With
+  // PostgreSQL other processes may be running theirs: a dead owner's are taken over instead.
+  if (config.databaseUrl === undefined) {
+    await recoverInterruptedConversations({
+      database,
+      eventStreams,
+      logger: logger.child({ module: 'conversations' }),
+    });
+  }
   const userAuth = overrides.userAuth ?? new SingleUserAuth();
   await registerApi(http, {
     ...services,
@@ -262,7 +266,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           { timeoutMs: config.shutdownTimeoutMs / 2 },
         );
       } finally {
-        await database.close();
+        await opened.close();
       }
       logger.info('shut down');
     })();

@@ -33,6 +33,8 @@ export interface ConversationManagerOptions {
   /** Each conversation's tools; default: `think` and `finish` only (no sandbox). */
   toolsFor?: AgentLoopParts['toolsFor'];
   logger: Logger;
+  /** Called after a loop closed or was dropped, however (a cluster releases its lease). */
+  onLoopClosed?: (conversationId: string) => void;
   /** Milliseconds since the epoch (injectable for tests). */
   now?: () => number;
   timers?: ManagerTimers;
@@ -160,6 +162,7 @@ export class ConversationManager implements AgentLoops {
     } catch (error) {
       if (this.#loops.get(conversationId) === loop) this.#loops.delete(conversationId);
       loop.discard();
+      this.#options.onLoopClosed?.(conversationId);
       throw error;
     }
     this.#refuseWhenClosed();
@@ -205,11 +208,21 @@ export class ConversationManager implements AgentLoops {
   }
 
   async forget(conversationId: string): Promise<void> {
+    if (this.discard(conversationId)) this.#notifier.disconnectConversation(conversationId);
+  }
+
+  /**
+   * Drops the loop at once without logging anything: its turn, LLM request and tools are aborted.
+   * For a conversation being deleted, or one whose lease another process took. Resolves to
+   * whether a loop was there.
+   */
+  discard(conversationId: string): boolean {
     const loop = this.#loops.get(conversationId);
-    if (loop === undefined) return;
+    if (loop === undefined) return false;
     this.#loops.delete(conversationId);
     loop.discard();
-    this.#notifier.disconnectConversation(conversationId);
+    this.#options.onLoopClosed?.(conversationId);
+    return true;
   }
 
   /**
@@ -269,6 +282,7 @@ export class ConversationManager implements AgentLoops {
     try {
       await loop.close(options);
     } finally {
+      this.#options.onLoopClosed?.(loop.conversationId);
       this.#notifier.disconnectConversation(loop.conversationId);
     }
   }

@@ -33,8 +33,19 @@ export interface EventTransport {
   close(): Promise<void>;
 }
 
+/**
+ * Within one process. With `sharedLog`, other processes commit to the same log without telling
+ * this one (PostgreSQL without Redis): streams then find their events by reading the log on a
+ * timer (`EventStreams.catchUp`), so several processes work, at the cost of that delay.
+ */
 export class InProcessEventTransport implements EventTransport {
-  readonly crossProcess = false;
+  readonly crossProcess: boolean;
+  readonly healthy: boolean;
+
+  constructor(options: { sharedLog?: boolean } = {}) {
+    this.crossProcess = options.sharedLog === true;
+    this.healthy = !this.crossProcess;
+  }
   readonly #listeners = new Map<string, Set<TransportListener>>();
 
   publish(conversationId: string, events: readonly StoredEvent[]): void {

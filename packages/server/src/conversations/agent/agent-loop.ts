@@ -71,6 +71,11 @@ export class AgentLoop {
     return this.#turn !== undefined || !this.#ready;
   }
 
+  /** @throws ParleyError AGENT_NOT_AWAITING_CONFIRMATION when no action waits for an answer. */
+  assertAwaitingConfirmation(): void {
+    this.#confirmations.assertWaiting();
+  }
+
   /** Resolves when the latest turn has finished unwinding (its LLM call and tools ended). */
   settled(): Promise<void> {
     return this.#lastTurnDone;
@@ -101,8 +106,7 @@ export class AgentLoop {
     // Closed while loading: nothing more is logged here, the close records how the loop ended.
     if (this.#closed) return;
     if (this.#options.answerQueued === true && unanswered.length > 0) {
-      this.#queue.push(...unanswered);
-      this.#pump();
+      for (const id of unanswered) this.#queueMessage(id, '');
       return;
     }
     if (initialMessage === undefined) {
@@ -117,11 +121,9 @@ export class AgentLoop {
     if (this.#closed) throw agentStoppedError();
     this.#touch();
     if (action.action === 'message') return this.#acceptMessage(action);
-    if (action.action === 'change_agent_state') {
-      const target = action.args.agent_state;
-      if (target === 'user_confirmed' || target === 'user_rejected')
-        this.#confirmations.assertWaiting();
-    }
+    const target = action.action === 'change_agent_state' ? action.args.agent_state : undefined;
+    if (target === 'user_confirmed' || target === 'user_rejected')
+      this.assertAwaitingConfirmation();
     const [stored] = await this.#log.append([{ ...action, source: 'user' }]);
     if (stored !== undefined) await actOnUserAction(stored, this.#actionTarget);
   }
@@ -135,7 +137,7 @@ export class AgentLoop {
     if (this.#closed || !isAction(stored) || stored.source !== 'user') return;
     this.#touch();
     if (stored.action === 'message') {
-      if (this.#userMessages.accept(stored.args.client_message_id))
+      if (this.#userMessages.acceptLogged(stored.id, stored.args.client_message_id))
         this.#queueMessage(stored.id, stored.args.content);
       return;
     }
@@ -219,7 +221,7 @@ export class AgentLoop {
   }
 
   #queueMessage(id: number, content: string): void {
-    this.#userMessages.logged(content);
+    this.#userMessages.queued(id, content);
     this.#queue.push(id);
     this.#pump();
   }

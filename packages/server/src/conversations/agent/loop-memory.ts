@@ -17,6 +17,8 @@ export interface LoopMemory {
    * from a process that died answers them.
    */
   unansweredMessageIds: number[];
+  /** The id up to which every user message was answered, taken up or dropped by a stop (-1). */
+  handledThrough: number;
 }
 
 /** The conversation's log without streaming deltas: a turn's history. */
@@ -45,6 +47,7 @@ export async function readLoopMemory(
     acceptedClientIds: [],
     sawUserMessage: false,
     unansweredMessageIds: [],
+    handledThrough: -1,
   };
   for await (const event of eventStore.iterate(conversationId, {
     filter: { excludeTypes: ['StreamingDelta'] },
@@ -55,11 +58,11 @@ export async function readLoopMemory(
     }
     if ('observation' in event && event.observation === 'agent_state_changed') {
       const state = event.extras.agent_state;
-      if (state === 'stopped' || state === 'paused') memory.unansweredMessageIds = [];
-      if (state === 'running' && event.cause !== undefined) {
-        const answered = event.cause;
-        memory.unansweredMessageIds = memory.unansweredMessageIds.filter((id) => id > answered);
-      }
+      if (state === 'stopped' || state === 'paused') memory.handledThrough = event.id;
+      if (state === 'running' && event.cause !== undefined)
+        memory.handledThrough = Math.max(memory.handledThrough, event.cause);
+      const handled = memory.handledThrough;
+      memory.unansweredMessageIds = memory.unansweredMessageIds.filter((id) => id > handled);
     }
     if (isAction(event) && event.action === 'message' && event.source === 'user') {
       memory.sawUserMessage = true;

@@ -9,6 +9,8 @@ import type { LoopMemory } from './loop-memory.js';
 export class UserMessages {
   readonly #acceptedClientIds = new Set<string>();
   #sawOne = false;
+  /** Messages up to this id were answered, queued or dropped: a logged one is taken only after it. */
+  #handledThrough = -1;
   readonly #onFirst: ((text: string) => void) | undefined;
 
   constructor(onFirst?: (text: string) => void) {
@@ -18,6 +20,7 @@ export class UserMessages {
   /** Takes back what the log says (a restarted loop). */
   restore(memory: LoopMemory): void {
     if (memory.sawUserMessage) this.#sawOne = true;
+    this.#handledThrough = Math.max(this.#handledThrough, memory.handledThrough);
     for (const clientId of memory.acceptedClientIds) this.#acceptedClientIds.add(clientId);
   }
 
@@ -29,8 +32,18 @@ export class UserMessages {
     return true;
   }
 
-  /** Notes a logged message; the first one ever is handed to `onFirst`. */
-  logged(text: string): void {
+  /**
+   * For a message already in the log (`takeLoggedAction`): false when it was taken up before (the
+   * log delivered it twice, or the loop read it back when it started) or is a resend.
+   */
+  acceptLogged(id: number, clientId: string | undefined): boolean {
+    if (id <= this.#handledThrough) return false;
+    return this.accept(clientId);
+  }
+
+  /** Notes a message queued for an answer; the first one ever is handed to `onFirst`. */
+  queued(id: number, text: string): void {
+    if (id > this.#handledThrough) this.#handledThrough = id;
     if (this.#sawOne) return;
     this.#sawOne = true;
     this.#onFirst?.(text);

@@ -1,0 +1,296 @@
+import type { ActionEvent, ConversationStatus } from '@parley/protocol';
+import type { EventStore } from '../../events/event-store.js';
+import type { EventStreams } from '../../events/event-streams.js';
+import type { Logger } from '../../shared/logger.js';
+import type { AgentLoopStatus, AgentLoops, StartOptions } from '../agent-loops.js';
+import type { ConversationManager } from '../conversation-manager.js';
+import type { ConversationMetadata } from '../conversation-metadata.js';
+import { initialMessageAction } from '../agent/user-messages.js';
+import type { ConversationLeases, Lease } from './conversation-leases.js';
+import { followUserActions, recordInterruption } from './owner-duties.js';
+import { readLoopMemory } from '../agent/loop-memory.js';
+
+export interface ClusterAgentLoopsOptions {
+  manager: ConversationManager;
+  leases: ConversationLeases;
+  eventStreams: EventStreams;
+  eventStore: EventStore;
+  /** What a takeover starts the loop with; undefined when the conversation is gone. */
+  loadForTakeover(
+    conversationId: string,
+    userId: string,
+  ): Promise<{ conversation: ConversationMetadata; options: StartOptions } | undefined>;
+  renewIntervalMs: number;
+  takeoverIntervalMs: number;
+  logger: Logger;
+}
+
+interface Owned {
+  lease: Lease;
+  /** Ends the subscription through which the loop takes the user's logged actions. */
+  stopFollowing(): void;
+}
+
+/**
+ * `AgentLoops` for several processes on one PostgreSQL database. A conversation's loop runs only in
+ * the process holding its lease (`ConversationLeases`), with every append fenced by the lease's
+ * generation. Clients may talk to any process: their actions are appended to the log, and the
+ * owner's loop takes the user actions it sees there (`AgentLoop.takeLoggedAction`), so a message
+ * or a stop reaches the owner wherever it was sent, also while Redis is away. A conversation with no
+ * live owner is started by the process a message reaches; one whose owner stopped renewing is taken
+ * over by the first process whose sweep finds it: the interrupted turn is recorded as on a restart,
+ * then the messages no turn took up are answered in order. A process that loses a lease (a renewal
+ * or a fenced append refused) drops that loop at once, LLM request and tools included.
+ */
+export class ClusterAgentLoops implements AgentLoops {
+  readonly #options: ClusterAgentLoopsOptions;
+  readonly #owned = new Map<string, Owned>();
+  /** Conversations another process owned at the last sweep (status reports only). */
+  #elsewhere = new Set<string>();
+  readonly #renewTimer: NodeJS.Timeout;
+  readonly #takeoverTimer: NodeJS.Timeout;
+  #sweeping = false;
+  #closed = false;
+
+  constructor(options: ClusterAgentLoopsOptions) {
+    this.#options = options;
+    this.#renewTimer = setInterval(() => void this.renew(), options.renewIntervalMs);
+    this.#renewTimer.unref();
+    this.#takeoverTimer = setInterval(() => void this.sweep(), options.takeoverIntervalMs);
+    this.#takeoverTimer.unref();
+  }
+
+  /** Conversations whose loop runs here. */
+  get ownedConversations(): string[] {
+    return [...this.#owned.keys()];
+  }
+
+  status(conversationId: string): AgentLoopStatus {
+    const local = this.#options.manager.status(conversationId);
+    if (local.status !== 'STOPPED' || !this.#elsewhere.has(conversationId)) return local;
+    return { ...local, status: 'RUNNING', runtimeStatus: 'STATUS$READY' };
+  }
+
+  async start(
+    conversation: ConversationMetadata,
+    options: StartOptions,
+  ): Promise<ConversationStatus> {
+    const { manager } = this.#options;
+    const { conversationId } = conversation;
+    if (manager.loop(conversationId) !== undefined) return manager.start(conversation, options);
+    const lease = await this.#options.leases.acquire(conversationId, conversation.userId);
+    if (lease === undefined) {
+      // Another process runs it: it takes what the clients log.
+      this.#elsewhere.add(conversationId);
+      if (options.initialMessage !== undefined) {
+        await this.#log(
+          conversationId,
+          initialMessageAction(options.initialMessage),
+          options.secrets,
+        );
+      }
+      return 'RUNNING';
+    }
+    this.#elsewhere.delete(conversationId);
+    return this.#startOwned(conversation, options, lease, { takeover: false });
+  }
+
+  async stop(conversationId: string): Promise<boolean> {
+    const { manager } = this.#options;
+    if (manager.loop(conversationId) !== undefined) return manager.stop(conversationId);
+    if ((await this.#options.leases.liveOwner(conversationId)) === undefined) return false;
+    // The owner stops its turn when it sees the user's stop in the log.
+    const stop = {
+      action: 'change_agent_state',
+      args: { agent_state: 'stopped', thought: '' },
+    } as ActionEvent;
+    await this.#log(conversationId, stop, {});
+    return true;
+  }
+
+  async dispatch(
+    conversation: ConversationMetadata,
+    action: ActionEvent,
+    options: { secrets: Readonly<Record<string, string>> },
+  ): Promise<void> {
+    const loop = this.#options.manager.loop(conversation.conversationId);
+    if (loop === undefined && action.action === 'message') await this.#ensureOwner(conversation);
+    if (action.action === 'change_agent_state') {
+      const state = action.args.agent_state;
+      // Only the owner knows whether a confirmation is pending; a local one refuses at once.
+      if (loop !== undefined && (state === 'user_confirmed' || state === 'user_rejected'))
+        loop.assertAwaitingConfirmation();
+    }
+    await this.#log(conversation.conversationId, action, options.secrets);
+  }
+
+  async forget(conversationId: string): Promise<void> {
+    this.#dropOwned(conversationId);
+    await this.#options.manager.forget(conversationId);
+    // Without its lease row every fenced append of the conversation is refused, everywhere.
+    await this.#options.leases.remove(conversationId);
+  }
+
+  /** One renewal round: leases no longer ours are dropped with their loops. */
+  async renew(): Promise<void> {
+    if (this.#closed || this.#owned.size === 0) return;
+    const leases = [...this.#owned.values()].map((owned) => owned.lease);
+    let kept: Set<string>;
+    try {
+      kept = await this.#options.leases.renew(leases);
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'renewing conversation leases failed');
+      return;
+    }
+    for (const lease of leases) {
+      if (!kept.has(lease.conversationId)) this.#lose(lease);
+    }
+  }
+
+  /** One takeover round: every conversation whose owner stopped renewing is taken over here. */
+  async sweep(): Promise<void> {
+    if (this.#closed || this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      this.#elsewhere = await this.#options.leases.ownedElsewhere();
+      for (const orphan of await this.#options.leases.orphaned()) {
+        if (this.#closed) return;
+        const lease = await this.#options.leases.acquire(orphan.conversationId, orphan.userId);
+        if (lease !== undefined) await this.#takeOver(lease);
+      }
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'looking for conversations to take over failed');
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  /** Stops the timers, closes the loops (as a single process does) and releases their leases. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#renewTimer);
+    clearInterval(this.#takeoverTimer);
+    const owned = [...this.#owned.values()];
+    await this.#options.manager.close();
+    for (const entry of owned) entry.stopFollowing();
+    this.#owned.clear();
+    await Promise.allSettled(owned.map((entry) => this.#options.leases.release(entry.lease)));
+  }
+
+  /** The manager closed a loop (idle, a stop, too many): its lease is given up. */
+  loopClosed(conversationId: string): void {
+    const owned = this.#dropOwned(conversationId);
+    if (owned === undefined || this.#closed) return;
+    this.#options.leases.release(owned.lease).catch((error: unknown) => {
+      this.#options.logger.warn({ err: error, conversationId }, 'releasing a lease failed');
+    });
+  }
+
+  async #takeOver(lease: Lease): Promise<void> {
+    const { conversationId, userId } = lease;
+    const found = await this.#options.loadForTakeover(conversationId, userId);
+    if (found === undefined) {
+      await this.#options.leases.remove(conversationId);
+      return;
+    }
+    this.#options.logger.warn(
+      { conversationId, generation: lease.generation },
+      'taking over a conversation whose owner stopped renewing its lease',
+    );
+    const { eventStore, eventStreams } = this.#options;
+    const fence = { generation: lease.generation };
+    try {
+      await recordInterruption({ eventStore, eventStreams, conversationId, fence, ...found });
+      const memory = await readLoopMemory(eventStore, conversationId);
+      if (memory.unansweredMessageIds.length === 0) {
+        // Nothing waits for an answer: as after a restart, the loop starts with the next message.
+        await this.#options.leases.release(lease);
+        return;
+      }
+    } catch (error) {
+      await this.#options.leases.release(lease).catch(() => undefined);
+      throw error;
+    }
+    await this.#startOwned(found.conversation, found.options, lease, { takeover: true });
+  }
+
+  async #startOwned(
+    conversation: ConversationMetadata,
+    options: StartOptions,
+    lease: Lease,
+    how: { takeover: boolean },
+  ): Promise<ConversationStatus> {
+    const { conversationId } = conversation;
+    const fence = { generation: lease.generation };
+    try {
+      const { eventStreams, manager } = this.#options;
+      // Subscribed before the loop starts, so no action logged meanwhile is missed.
+      const stopFollowing = await followUserActions(eventStreams, conversationId, (event) =>
+        manager.loop(conversationId)?.takeLoggedAction(event),
+      );
+      this.#owned.set(conversationId, { lease, stopFollowing });
+      const { initialMessage, ...rest } = options;
+      const status = await this.#options.manager.start(conversation, {
+        ...rest,
+        lease: { fence, onLost: () => this.#lose(lease) },
+        answerQueued: how.takeover,
+      });
+      if (initialMessage !== undefined) {
+        await this.#log(conversationId, initialMessageAction(initialMessage), options.secrets);
+      }
+      return status;
+    } catch (error) {
+      this.#dropOwned(conversationId);
+      await this.#options.leases.release(lease).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * A message must find an owner: when no process holds the conversation live, this one takes it
+   * (with what a takeover would start it with) before the message is logged.
+   */
+  async #ensureOwner(conversation: ConversationMetadata): Promise<void> {
+    const { conversationId, userId } = conversation;
+    if ((await this.#options.leases.liveOwner(conversationId)) !== undefined) return;
+    const lease = await this.#options.leases.acquire(conversationId, userId);
+    if (lease === undefined) return;
+    const found = await this.#options.loadForTakeover(conversationId, userId);
+    if (found === undefined) {
+      await this.#options.leases.release(lease);
+      return;
+    }
+    await this.#startOwned(found.conversation, found.options, lease, { takeover: false });
+  }
+
+  /** Appends a client's action to the log: the owner, wherever it runs, takes it from there. */
+  async #log(
+    conversationId: string,
+    action: ActionEvent,
+    secrets: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const stream = this.#options.eventStreams.get(conversationId);
+    stream.updateSecrets(secrets);
+    await stream.append([{ ...action, source: 'user' }]);
+  }
+
+  #lose(lease: Lease): void {
+    const owned = this.#owned.get(lease.conversationId);
+    if (owned === undefined || owned.lease.generation !== lease.generation) return;
+    this.#options.logger.warn(
+      { conversationId: lease.conversationId, generation: lease.generation },
+      'lost the lease of a conversation: dropping its loop',
+    );
+    this.#dropOwned(lease.conversationId);
+    this.#options.manager.discard(lease.conversationId);
+  }
+
+  #dropOwned(conversationId: string): Owned | undefined {
+    const owned = this.#owned.get(conversationId);
+    if (owned === undefined) return undefined;
+    this.#owned.delete(conversationId);
+    owned.stopFollowing();
+    return owned;
+  }
+}

@@ -21,7 +21,8 @@ import { createRateLimitStore } from './http/middleware/rate-limit/create-rate-l
 import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
 import { RealtimeServer } from './realtime/realtime-server.js';
 import { createSandbox, type Sandbox } from './runtime/create-sandbox.js';
-import { closeTogether } from './shared/close-together.js';
+import { shutdownOnce } from './app-shutdown.js';
+import { createNotifier } from './realtime/create-notifier.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
 import { SecretRegistry, urlCredentials } from './shared/secret-registry.js';
@@ -117,7 +118,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           dataDirectory: config.dataDirectory,
           logger: logger.child({ module: 'storage' }),
         })
-      : { database: overrides.database, close: () => overrides.database?.close() };
+      : { database: overrides.database, close: async () => overrides.database?.close() };
   const { database } = opened;
   const { eventStore, transport, eventStreams } = createEventPipeline({
     database,
@@ -229,49 +230,39 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     secretRegistry,
   });
-  services.conversationManager?.setNotifier(realtime);
+  const notices = createNotifier({
+    local: realtime,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    instanceId: config.cluster.instanceId,
+    maskJson: (line) => secretRegistry.maskLogLine(line),
+    logger,
+  });
+  services.conversationManager?.setNotifier(notices.notifier);
   metrics.watchConversationStates(() => ({
     event_stream: eventStreams.openCount,
     agent_loop: services.conversationManager?.runningConversations().length ?? 0,
   }));
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      logger.info('shutting down');
-      // From here on REST writes answer 503 and the agent loops refuse new work (sockets get an
-      // error frame), so no turn starts. Turns stop first (their `stopped` state reaches the log
-      // and the sockets); then pending appends reach the log (and the sockets) before the sockets
-      // close with a reason.
+  const close = shutdownOnce({
+    logger,
+    stopTakingWork: () => {
       shuttingDown = true;
-      await services.agentLoops.close();
-      await eventStore.flush();
-      await realtime.close();
-      await http.close();
-      await eventStore.close(); // the last appends commit and reach the transport
-      try {
-        // Independent of each other, so closed together within half the shutdown timeout: one
-        // that hangs (a Redis connection) cannot keep the database from closing before main.ts
-        // gives up on the process.
-        await closeTogether(
-          [
-            {
-              name: 'rate-limit store',
-              close: () => rateLimit.close(),
-            },
-            { name: 'event streams', close: () => eventStreams.close() },
-            { name: 'event transport', close: () => transport.close() },
-            { name: 'sandbox', close: () => sandbox.close() },
-          ],
-          { timeoutMs: config.shutdownTimeoutMs / 2 },
-        );
-      } finally {
-        await opened.close();
-      }
-      logger.info('shut down');
-    })();
-    return closing;
-  };
+    },
+    agentLoops: services.agentLoops,
+    eventStore,
+    realtime,
+    http,
+    independent: [
+      { name: 'rate-limit store', close: () => rateLimit.close() },
+      { name: 'cluster notices', close: () => notices.close() },
+      { name: 'event streams', close: () => eventStreams.close() },
+      { name: 'event transport', close: () => transport.close() },
+      { name: 'sandbox', close: () => sandbox.close() },
+    ],
+    independentTimeoutMs: config.shutdownTimeoutMs / 2,
+    database: opened,
+  });
 
   return {
     config,

@@ -207,8 +207,10 @@ export class ConversationManager implements AgentLoops {
     }
   }
 
+  /** Drops the loop, if any, and disconnects the conversation's clients (it is being deleted). */
   async forget(conversationId: string): Promise<void> {
-    if (this.discard(conversationId)) this.#notifier.disconnectConversation(conversationId);
+    this.discard(conversationId);
+    this.#notifier.disconnectConversation(conversationId);
   }
 
   /**

@@ -19,9 +19,18 @@ export interface DataDirectoryLock {
  * `DATA_DIRECTORY_IN_USE` and a one-line reason.
  */
 export function lockDataDirectory(dataDirectory: string): DataDirectoryLock {
-  mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
   const path = join(dataDirectory, 'parley.lock');
-  const connection = new BetterSqlite3(path, { timeout: 0 });
+  let connection: BetterSqlite3.Database;
+  try {
+    mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
+    connection = new BetterSqlite3(path, { timeout: 0 });
+  } catch (error) {
+    throw new ParleyError(
+      'STORAGE_FAILURE',
+      `Cannot use the data directory ${dataDirectory}: ${String(error)}`,
+      { cause: error },
+    );
+  }
   try {
     connection.exec('BEGIN EXCLUSIVE');
   } catch (error) {

@@ -1,13 +1,14 @@
 import type { ActionEvent, ConversationStatus } from '@parley/protocol';
 import type { EventStore } from '../../events/event-store.js';
 import type { EventStreams } from '../../events/event-streams.js';
+import { ParleyError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AgentLoopStatus, AgentLoops, StartOptions } from '../agent-loops.js';
 import type { ConversationManager } from '../conversation-manager.js';
 import type { ConversationMetadata } from '../conversation-metadata.js';
 import { initialMessageAction } from '../agent/user-messages.js';
 import type { ConversationLeases, Lease } from './conversation-leases.js';
-import { followUserActions, recordInterruption } from './owner-duties.js';
+import { followUserActions, recordInterruption, userStopAction } from './owner-duties.js';
 import { readLoopMemory } from '../agent/loop-memory.js';
 
 export interface ClusterAgentLoopsOptions {
@@ -60,11 +61,6 @@ export class ClusterAgentLoops implements AgentLoops {
     this.#takeoverTimer.unref();
   }
 
-  /** Conversations whose loop runs here. */
-  get ownedConversations(): string[] {
-    return [...this.#owned.keys()];
-  }
-
   status(conversationId: string): AgentLoopStatus {
     const local = this.#options.manager.status(conversationId);
     if (local.status !== 'STOPPED' || !this.#elsewhere.has(conversationId)) return local;
@@ -75,6 +71,7 @@ export class ClusterAgentLoops implements AgentLoops {
     conversation: ConversationMetadata,
     options: StartOptions,
   ): Promise<ConversationStatus> {
+    this.#refuseWhenClosed();
     const { manager } = this.#options;
     const { conversationId } = conversation;
     if (manager.loop(conversationId) !== undefined) return manager.start(conversation, options);
@@ -100,11 +97,7 @@ export class ClusterAgentLoops implements AgentLoops {
     if (manager.loop(conversationId) !== undefined) return manager.stop(conversationId);
     if ((await this.#options.leases.liveOwner(conversationId)) === undefined) return false;
     // The owner stops its turn when it sees the user's stop in the log.
-    const stop = {
-      action: 'change_agent_state',
-      args: { agent_state: 'stopped', thought: '' },
-    } as ActionEvent;
-    await this.#log(conversationId, stop, {});
+    await this.#log(conversationId, userStopAction(), {});
     return true;
   }
 
@@ -113,6 +106,7 @@ export class ClusterAgentLoops implements AgentLoops {
     action: ActionEvent,
     options: { secrets: Readonly<Record<string, string>> },
   ): Promise<void> {
+    this.#refuseWhenClosed();
     const loop = this.#options.manager.loop(conversation.conversationId);
     if (loop === undefined && action.action === 'message') await this.#ensureOwner(conversation);
     if (action.action === 'change_agent_state') {
@@ -273,6 +267,16 @@ export class ClusterAgentLoops implements AgentLoops {
     const stream = this.#options.eventStreams.get(conversationId);
     stream.updateSecrets(secrets);
     await stream.append([{ ...action, source: 'user' }]);
+  }
+
+  /** As the manager: once shutdown began, nothing new is taken (REST 503, an error frame). */
+  #refuseWhenClosed(): void {
+    if (this.#closed) {
+      throw new ParleyError(
+        'SERVER_SHUTTING_DOWN',
+        'The server is shutting down; send this again once it is back',
+      );
+    }
   }
 
   #lose(lease: Lease): void {

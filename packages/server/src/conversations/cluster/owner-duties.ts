@@ -1,4 +1,4 @@
-import { agentStateChangedObservation, type AgentState } from '@parley/protocol';
+import { agentStateChangedObservation, type ActionEvent, type AgentState } from '@parley/protocol';
 import type { AppendFence, EventStore, StoredEvent } from '../../events/event-store.js';
 import type { EventStreams } from '../../events/event-streams.js';
 import type { StartOptions } from '../agent-loops.js';
@@ -59,4 +59,12 @@ export async function recordInterruption(parts: {
     [{ ...agentStateChangedObservation('error', interruptedReason), source: 'environment' }],
     { fence: parts.fence },
   );
+}
+
+/** The user's stop, as the V0 socket sends it: what a stop sent to a non-owner logs. */
+export function userStopAction(): ActionEvent {
+  return {
+    action: 'change_agent_state',
+    args: { agent_state: 'stopped', thought: '' },
+  } as ActionEvent;
 }

@@ -159,6 +159,7 @@ export function createConversationServices(
         if (conversation === undefined) return undefined;
         return { conversation, options: loopStartOptions(await loadLlmContext(userId)) };
       },
+      maxRunningPerUser: config.conversationManager.maxRunningPerUser,
       renewIntervalMs: cluster.leaseRenewMs,
       takeoverIntervalMs: cluster.takeoverIntervalMs,
       logger: parts.logger.child({ module: 'cluster', instanceId: cluster.instanceId }),

@@ -75,6 +75,8 @@ export interface ConversationLeasesTable {
   generation: string | number;
   /** Milliseconds since the epoch, by the database's clock. */
   expires_at: string | number;
+  /** When the loop was last active, as its owner saw it at its latest renewal (ms; 0: never). */
+  active_at: string | number;
 }
 
 export interface DatabaseSchema {

@@ -18,6 +18,7 @@ const allMigrations = [
   '0003-settings',
   '0004-secrets',
   '0005-conversation-leases',
+  '0006-lease-activity',
 ];
 
 const backends = await testDatabaseBackends();

@@ -1,15 +1,20 @@
 import type { ActionEvent, ConversationStatus } from '@parley/protocol';
 import type { EventStore } from '../../events/event-store.js';
 import type { EventStreams } from '../../events/event-streams.js';
-import { ParleyError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AgentLoopStatus, AgentLoops, StartOptions } from '../agent-loops.js';
 import type { ConversationManager } from '../conversation-manager.js';
 import type { ConversationMetadata } from '../conversation-metadata.js';
 import { initialMessageAction } from '../agent/user-messages.js';
 import type { ConversationLeases, Lease } from './conversation-leases.js';
-import { followUserActions, recordInterruption, userStopAction } from './owner-duties.js';
-import { readLoopMemory } from '../agent/loop-memory.js';
+import { shuttingDownError } from '../conversation-manager-settings.js';
+import {
+  followUserActions,
+  logUserAction,
+  makeRoomInCluster,
+  settleDeadOwnersTurn,
+  userStopAction,
+} from './owner-duties.js';
 
 export interface ClusterAgentLoopsOptions {
   manager: ConversationManager;
@@ -21,16 +26,15 @@ export interface ClusterAgentLoopsOptions {
     conversationId: string,
     userId: string,
   ): Promise<{ conversation: ConversationMetadata; options: StartOptions } | undefined>;
+  /** Loops per user in the whole cluster (`PARLEY_MAX_RUNNING_CONVERSATIONS`). */
+  maxRunningPerUser: number;
   renewIntervalMs: number;
   takeoverIntervalMs: number;
   logger: Logger;
 }
 
-interface Owned {
-  lease: Lease;
-  /** Ends the subscription through which the loop takes the user's logged actions. */
-  stopFollowing(): void;
-}
+/** A loop of this process: its lease, and the end of the subscription it takes actions from. */
+type Owned = { lease: Lease; stopFollowing(): void };
 
 /**
  * `AgentLoops` for several processes on one PostgreSQL database. A conversation's loop runs only in
@@ -75,12 +79,14 @@ export class ClusterAgentLoops implements AgentLoops {
     const { manager } = this.#options;
     const { conversationId } = conversation;
     if (manager.loop(conversationId) !== undefined) return manager.start(conversation, options);
+    await makeRoomInCluster(conversation, this.#options);
     const lease = await this.#options.leases.acquire(conversationId, conversation.userId);
     if (lease === undefined) {
       // Another process runs it: it takes what the clients log.
       this.#elsewhere.add(conversationId);
       if (options.initialMessage !== undefined) {
-        await this.#log(
+        await logUserAction(
+          this.#options.eventStreams,
           conversationId,
           initialMessageAction(options.initialMessage),
           options.secrets,
@@ -97,7 +103,7 @@ export class ClusterAgentLoops implements AgentLoops {
     if (manager.loop(conversationId) !== undefined) return manager.stop(conversationId);
     if ((await this.#options.leases.liveOwner(conversationId)) === undefined) return false;
     // The owner stops its turn when it sees the user's stop in the log.
-    await this.#log(conversationId, userStopAction(), {});
+    await logUserAction(this.#options.eventStreams, conversationId, userStopAction(), {});
     return true;
   }
 
@@ -115,7 +121,12 @@ export class ClusterAgentLoops implements AgentLoops {
       if (loop !== undefined && (state === 'user_confirmed' || state === 'user_rejected'))
         loop.assertAwaitingConfirmation();
     }
-    await this.#log(conversation.conversationId, action, options.secrets);
+    await logUserAction(
+      this.#options.eventStreams,
+      conversation.conversationId,
+      action,
+      options.secrets,
+    );
   }
 
   async forget(conversationId: string): Promise<void> {
@@ -131,7 +142,10 @@ export class ClusterAgentLoops implements AgentLoops {
     const leases = [...this.#owned.values()].map((owned) => owned.lease);
     let kept: Set<string>;
     try {
-      kept = await this.#options.leases.renew(leases);
+      kept = await this.#options.leases.renew(
+        leases,
+        (conversationId) => this.#options.manager.loop(conversationId)?.lastActiveAt ?? Date.now(),
+      );
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'renewing conversation leases failed');
       return;
@@ -194,18 +208,13 @@ export class ClusterAgentLoops implements AgentLoops {
     );
     const { eventStore, eventStreams } = this.#options;
     const fence = { generation: lease.generation };
-    try {
-      await recordInterruption({ eventStore, eventStreams, conversationId, fence, ...found });
-      const memory = await readLoopMemory(eventStore, conversationId);
-      if (memory.unansweredMessageIds.length === 0) {
-        // Nothing waits for an answer: as after a restart, the loop starts with the next message.
-        await this.#options.leases.release(lease);
-        return;
-      }
-    } catch (error) {
+    const parts = { eventStore, eventStreams, conversationId, fence, options: found.options };
+    const answering = await settleDeadOwnersTurn(parts).catch(async (error: unknown) => {
       await this.#options.leases.release(lease).catch(() => undefined);
       throw error;
-    }
+    });
+    // Nothing waits for an answer: as after a restart, the loop starts with the next message.
+    if (!answering) return this.#options.leases.release(lease);
     await this.#startOwned(found.conversation, found.options, lease, { takeover: true });
   }
 
@@ -231,7 +240,12 @@ export class ClusterAgentLoops implements AgentLoops {
         answerQueued: how.takeover,
       });
       if (initialMessage !== undefined) {
-        await this.#log(conversationId, initialMessageAction(initialMessage), options.secrets);
+        await logUserAction(
+          this.#options.eventStreams,
+          conversationId,
+          initialMessageAction(initialMessage),
+          options.secrets,
+        );
       }
       return status;
     } catch (error) {
@@ -248,6 +262,7 @@ export class ClusterAgentLoops implements AgentLoops {
   async #ensureOwner(conversation: ConversationMetadata): Promise<void> {
     const { conversationId, userId } = conversation;
     if ((await this.#options.leases.liveOwner(conversationId)) !== undefined) return;
+    await makeRoomInCluster(conversation, this.#options);
     const lease = await this.#options.leases.acquire(conversationId, userId);
     if (lease === undefined) return;
     const found = await this.#options.loadForTakeover(conversationId, userId);
@@ -258,25 +273,9 @@ export class ClusterAgentLoops implements AgentLoops {
     await this.#startOwned(found.conversation, found.options, lease, { takeover: false });
   }
 
-  /** Appends a client's action to the log: the owner, wherever it runs, takes it from there. */
-  async #log(
-    conversationId: string,
-    action: ActionEvent,
-    secrets: Readonly<Record<string, string>>,
-  ): Promise<void> {
-    const stream = this.#options.eventStreams.get(conversationId);
-    stream.updateSecrets(secrets);
-    await stream.append([{ ...action, source: 'user' }]);
-  }
-
   /** As the manager: once shutdown began, nothing new is taken (REST 503, an error frame). */
   #refuseWhenClosed(): void {
-    if (this.#closed) {
-      throw new ParleyError(
-        'SERVER_SHUTTING_DOWN',
-        'The server is shutting down; send this again once it is back',
-      );
-    }
+    if (this.#closed) throw shuttingDownError();
   }
 
   #lose(lease: Lease): void {

@@ -51,6 +51,7 @@ export class ConversationLeases {
         owner: this.instanceId,
         generation: 1,
         expires_at: expiresAt,
+        active_at: Date.now(),
       })
       .onConflict((conflict) =>
         conflict
@@ -60,6 +61,7 @@ export class ConversationLeases {
             user_id: userId,
             generation: sql`conversation_leases.generation + 1`,
             expires_at: expiresAt,
+            active_at: Date.now(),
           })
           .where((builder) =>
             builder.or([
@@ -76,28 +78,47 @@ export class ConversationLeases {
   }
 
   /**
-   * Extends the leases this process holds; resolves with the conversation ids whose lease was
-   * still theirs at the same generation (the others were lost: taken over, or deleted).
+   * Extends the leases this process holds, recording when each loop was last active; resolves
+   * with the conversation ids whose lease was still theirs at the same generation (the others
+   * were lost: taken over, evicted or deleted).
    */
-  async renew(leases: readonly Lease[]): Promise<Set<string>> {
+  async renew(
+    leases: readonly Lease[],
+    activeAt: (conversationId: string) => number,
+  ): Promise<Set<string>> {
     if (leases.length === 0) return new Set();
-    const rows = await this.#kysely
-      .updateTable('conversation_leases')
-      .set({ expires_at: sql<string>`${databaseNow} + ${this.#ttlMs}` })
-      .where('owner', '=', this.instanceId)
-      .where(
-        'conversation_id',
-        'in',
-        leases.map((lease) => lease.conversationId),
-      )
-      .returning(['conversation_id', 'generation'])
-      .execute();
-    const generations = new Map(rows.map((row) => [row.conversation_id, Number(row.generation)]));
+    const rows = sql.join(
+      leases.map(
+        (lease) => sql`(${lease.conversationId}, ${activeAt(lease.conversationId)}::bigint)`,
+      ),
+    );
+    const result = await sql<{ conversation_id: string; generation: string }>`
+      update conversation_leases as lease
+      set expires_at = ${databaseNow} + ${this.#ttlMs}, active_at = activity.active_at
+      from (values ${rows}) as activity (conversation_id, active_at)
+      where lease.conversation_id = activity.conversation_id and lease.owner = ${this.instanceId}
+      returning lease.conversation_id, lease.generation`.execute(this.#kysely);
+    const generations = new Map(
+      result.rows.map((row) => [row.conversation_id, Number(row.generation)]),
+    );
     return new Set(
       leases
         .filter((lease) => generations.get(lease.conversationId) === lease.generation)
         .map((lease) => lease.conversationId),
     );
+  }
+
+  /**
+   * Takes a live lease away from its owner (the cluster-wide limit): free at once, with a new
+   * generation, so the owner's next append or renewal finds it lost and drops the loop.
+   */
+  async evict(conversationId: string): Promise<void> {
+    await this.#kysely
+      .updateTable('conversation_leases')
+      .set({ owner: '', expires_at: 0, generation: sql`generation + 1` })
+      .where('conversation_id', '=', conversationId)
+      .where('owner', '<>', '')
+      .execute();
   }
 
   /** Gives the lease up (the loop closed cleanly): free at once, and no takeover follows. */
@@ -157,14 +178,20 @@ export class ConversationLeases {
   }
 
   /** The user's conversations with a live owner anywhere in the cluster. */
-  async liveForUser(userId: string): Promise<{ conversationId: string; owner: string }[]> {
+  async liveForUser(
+    userId: string,
+  ): Promise<{ conversationId: string; owner: string; activeAt: number }[]> {
     const rows = await this.#kysely
       .selectFrom('conversation_leases')
-      .select(['conversation_id', 'owner'])
+      .select(['conversation_id', 'owner', 'active_at'])
       .where('user_id', '=', userId)
       .where('owner', '<>', '')
       .where('expires_at', '>=', databaseNow)
       .execute();
-    return rows.map((row) => ({ conversationId: row.conversation_id, owner: row.owner }));
+    return rows.map((row) => ({
+      conversationId: row.conversation_id,
+      owner: row.owner,
+      activeAt: Number(row.active_at),
+    }));
   }
 }

@@ -2,7 +2,12 @@ import { agentStateChangedObservation, type ActionEvent, type AgentState } from 
 import type { AppendFence, EventStore, StoredEvent } from '../../events/event-store.js';
 import type { EventStreams } from '../../events/event-streams.js';
 import type { StartOptions } from '../agent-loops.js';
+import type { ConversationManager } from '../conversation-manager.js';
+import type { ConversationMetadata } from '../conversation-metadata.js';
+import { tooManyConversations } from '../realtime-notifier.js';
+import type { ConversationLeases } from './conversation-leases.js';
 import { interruptedReason, interruptedStates } from '../interrupted-conversations.js';
+import { readLoopMemory } from '../agent/loop-memory.js';
 
 const subscriberId = 'cluster-owner';
 
@@ -30,6 +35,18 @@ export async function followUserActions(
       // The stream was closed (the conversation was deleted); nothing is left to undo.
     }
   };
+}
+
+/**
+ * A takeover's first duty: the cut turn is recorded (`recordInterruption`); resolves whether user
+ * messages wait for an answer, in which case the new owner starts the loop to answer them.
+ */
+export async function settleDeadOwnersTurn(
+  parts: Parameters<typeof recordInterruption>[0],
+): Promise<boolean> {
+  await recordInterruption(parts);
+  const memory = await readLoopMemory(parts.eventStore, parts.conversationId);
+  return memory.unansweredMessageIds.length > 0;
 }
 
 /**
@@ -67,4 +84,43 @@ export function userStopAction(): ActionEvent {
     action: 'change_agent_state',
     args: { agent_state: 'stopped', thought: '' },
   } as ActionEvent;
+}
+
+/**
+ * The per-user limit on running conversations, across the cluster: before a new loop of the user
+ * starts, the least recently active of the user's live loops are closed until there is room. A
+ * local one closes as on a single process (`stopped` logged); another process's loses its lease
+ * (evicted: that owner drops it at its next renewal or append). Its clients hear upstream's
+ * `AGENT_ERROR$TOO_MANY_CONVERSATIONS` either way.
+ */
+export async function makeRoomInCluster(
+  conversation: ConversationMetadata,
+  parts: { leases: ConversationLeases; manager: ConversationManager; maxRunningPerUser: number },
+): Promise<void> {
+  const live = (await parts.leases.liveForUser(conversation.userId))
+    .filter((entry) => entry.conversationId !== conversation.conversationId)
+    .sort((a, b) => a.activeAt - b.activeAt);
+  while (live.length >= parts.maxRunningPerUser) {
+    const oldest = live.shift();
+    if (oldest === undefined) return;
+    parts.manager.notifier.sendStatusUpdate(oldest.conversationId, tooManyConversations);
+    if (parts.manager.loop(oldest.conversationId) !== undefined) {
+      await parts.manager.stop(oldest.conversationId);
+    } else {
+      await parts.leases.evict(oldest.conversationId);
+      parts.manager.notifier.disconnectConversation(oldest.conversationId);
+    }
+  }
+}
+
+/** Appends a client's action to the log as the user's: the owner, wherever it runs, takes it there. */
+export async function logUserAction(
+  eventStreams: EventStreams,
+  conversationId: string,
+  action: ActionEvent,
+  secrets: Readonly<Record<string, string>>,
+): Promise<void> {
+  const stream = eventStreams.get(conversationId);
+  stream.updateSecrets(secrets);
+  await stream.append([{ ...action, source: 'user' }]);
 }

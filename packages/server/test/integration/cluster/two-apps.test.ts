@@ -38,7 +38,10 @@ describe.skipIf(postgres?.available !== true || !redisAvailable)(
     const opened: { app: App; database: Database }[] = [];
     const clients: SocketIoTestClient[] = [];
 
-    async function startApp(instanceId: string): Promise<{ app: App; url: string }> {
+    async function startApp(
+      instanceId: string,
+      env: Record<string, string> = {},
+    ): Promise<{ app: App; url: string }> {
       const database = await testDatabase.reopen();
       const config = createTestConfig({
         DATABASE_URL: testDatabase.location,
@@ -54,6 +57,7 @@ describe.skipIf(postgres?.available !== true || !redisAvailable)(
         LLM_API_KEY: 'sk-test-key',
         LLM_NUM_RETRIES: '1',
         PARLEY_TITLE_FROM_LLM: 'false',
+        ...env,
       });
       const app = await createApp(config, {
         database,
@@ -257,6 +261,39 @@ describe.skipIf(postgres?.available !== true || !redisAvailable)(
       expect(JSON.stringify(afterQueued[0])).toContain('interrupted');
       const running = afterQueued.find((event) => stateOf(event) === 'running');
       expect(running?.cause).toBe(queued?.id);
+    });
+
+    it('the limit on running conversations per user holds across processes: the least recently active one closes', async () => {
+      testDatabase = await (postgres as NonNullable<typeof postgres>).create();
+      const limit = { PARLEY_MAX_RUNNING_CONVERSATIONS: '1' };
+      const a = await startApp('process-a', limit);
+      const b = await startApp('process-b', limit);
+      const first = await request(a.app, 'POST', '/api/conversations', {
+        payload: {},
+        headers: user,
+      });
+      const firstId = (first.body as { conversation_id: string }).conversation_id;
+      expect(a.app.conversationManager?.loop(firstId)).toBeDefined();
+      const watcher = await connect(a.url, firstId);
+      const second = await request(b.app, 'POST', '/api/conversations', {
+        payload: {},
+        headers: user,
+      });
+      const secondId = (second.body as { conversation_id: string }).conversation_id;
+      expect(b.app.conversationManager?.loop(secondId)).toBeDefined();
+      // a loses the first conversation's lease and drops its loop; its clients were told why.
+      await untilLog(a.app, firstId, () => a.app.conversationManager?.loop(firstId) === undefined);
+      const notice = await new Promise((resolve) => {
+        const check = () => {
+          const found = watcher.events.find(
+            (event) => event['id'] === 'AGENT_ERROR$TOO_MANY_CONVERSATIONS',
+          );
+          if (found !== undefined) resolve(found);
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+      expect(notice).toMatchObject({ status_update: true, type: 'error' });
     });
   },
 );

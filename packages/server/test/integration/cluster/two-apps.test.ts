@@ -295,5 +295,53 @@ describe.skipIf(postgres?.available !== true || !redisAvailable)(
       });
       expect(notice).toMatchObject({ status_update: true, type: 'error' });
     });
+
+    it('Redis going away mid-stream costs latency, not events; when it is back the processes reconnect by themselves', async () => {
+      testDatabase = await (postgres as NonNullable<typeof postgres>).create();
+      const a = await startApp('process-a');
+      const b = await startApp('process-b');
+      const created = await request(a.app, 'POST', '/api/conversations', {
+        payload: {},
+        headers: user,
+      });
+      const conversationId = (created.body as { conversation_id: string }).conversation_id;
+      const watcher = await connect(b.url, conversationId);
+      const ownerWatcher = await connect(a.url, conversationId);
+      llm.enqueue({
+        kind: 'reply',
+        text: 'one two three four five six seven eight',
+        chunkDelayMs: 30,
+      });
+      await request(b.app, 'POST', `/api/conversations/${conversationId}/message`, {
+        payload: { message: 'stream while redis dies' },
+        headers: user,
+      });
+      await untilLog(a.app, conversationId, (all) => all.some((e) => stateOf(e) === 'running'));
+      await redis.kill();
+      const duringOutage = await untilLog(a.app, conversationId, (all) =>
+        all.some((event) => stateOf(event) === 'awaiting_user_input' && event.id > 3),
+      );
+      const outageLast = duringOutage[duringOutage.length - 1]?.id ?? -1;
+      // Still delivered, from the log, while Redis is down.
+      await watcher.untilId(outageLast);
+      await ownerWatcher.untilId(outageLast);
+      expect(watcher.ids).toEqual(ownerWatcher.ids);
+      await redis.restart();
+      llm.enqueue({ kind: 'reply', text: 'after the outage' });
+      await request(b.app, 'POST', `/api/conversations/${conversationId}/message`, {
+        payload: { message: 'and now?' },
+        headers: user,
+      });
+      const after = await untilLog(a.app, conversationId, (all) =>
+        all.some(
+          (event) => event.source === 'agent' && JSON.stringify(event).includes('after the outage'),
+        ),
+      );
+      const finalId = after[after.length - 1]?.id ?? -1;
+      await watcher.untilId(finalId);
+      await ownerWatcher.untilId(finalId);
+      expect(watcher.ids).toEqual(ownerWatcher.ids);
+      expect(new Set(watcher.ids).size).toBe(watcher.ids.length);
+    });
   },
 );

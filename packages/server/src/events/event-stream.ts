@@ -69,6 +69,8 @@ export class EventStream {
 
   subscribe(subscriberId: string, callbackId: string, callback: EventCallback): void {
     if (this.#closed) throw new ParleyError('STORE_CLOSED', 'The event stream is closed');
+    // Across processes a subscriber needs the baseline read (hubs wait for it before subscribing).
+    void this.#sequencer?.established;
     let callbacks = this.#subscribers.get(subscriberId);
     if (callbacks === undefined) {
       callbacks = new Map();

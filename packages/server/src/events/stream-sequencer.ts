@@ -27,7 +27,8 @@ export class StreamSequencer {
   readonly #options: StreamSequencerOptions;
   #lastId = -1;
   #isEstablished = false;
-  readonly #established: Promise<void>;
+  /** Started by the first reader (`established`, `catchUp`): a stream only appended to never reads. */
+  #established: Promise<void> | undefined;
   /** Batches that arrived while the baseline was read or a gap was being filled, in arrival order. */
   #waiting: (readonly StoredEvent[])[] = [];
   #filling: Promise<void> | undefined;
@@ -38,11 +39,15 @@ export class StreamSequencer {
 
   constructor(options: StreamSequencerOptions) {
     this.#options = options;
-    this.#established = this.#establish();
   }
 
-  /** Resolves once the baseline is known (after retries while the log cannot be read). */
+  /**
+   * Reads the baseline on first use and resolves once it is known (after retries while the log
+   * cannot be read). Batches that arrive before the first use are of no one's concern: they are
+   * at most the baseline.
+   */
   get established(): Promise<void> {
+    this.#established ??= this.#establish();
     return this.#established;
   }
 
@@ -57,7 +62,7 @@ export class StreamSequencer {
 
   /** Takes a committed batch from the transport (local or remote, duplicates allowed). */
   receive(events: readonly StoredEvent[]): void {
-    if (this.#closed || events.length === 0) return;
+    if (this.#closed || events.length === 0 || this.#established === undefined) return;
     if (!this.#isEstablished || this.#filling !== undefined || this.#stalled) {
       // Every waiting event is in the log, so dropping them is safe: the next catch-up reads them.
       if (this.#waiting.length >= maxWaitingBatches) this.#waiting = [];
@@ -72,7 +77,7 @@ export class StreamSequencer {
    * Resolves once that is done (or failed: the next call tries again).
    */
   async catchUp(): Promise<void> {
-    await this.#established;
+    await this.established;
     if (this.#closed) return;
     while (this.#filling !== undefined) await this.#filling;
     let head: number;

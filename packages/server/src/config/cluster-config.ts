@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClusterConfig } from './config.js';
 
@@ -40,8 +39,7 @@ export function clusterConfig(values: {
   PARLEY_CATCH_UP_INTERVAL_MS: number;
 }): ClusterConfig {
   return {
-    instanceId:
-      values.PARLEY_INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    instanceId: values.PARLEY_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     leaseTtlMs: values.PARLEY_LEASE_TTL_MS,
     leaseRenewMs: values.PARLEY_LEASE_RENEW_MS,
     takeoverIntervalMs: values.PARLEY_TAKEOVER_INTERVAL_MS,

@@ -161,15 +161,13 @@ async function runCluster({ plan, haproxy, proxyPort, directory }) {
     say('every process has exited');
     finish(failed ? 1 : 0);
   };
-  /** @param {NodeJS.Signals} signal */
-  const onSignal = (signal) => {
-    if (!stopping) {
-      say(`${signal}: stopping every process (again to kill them at once)`);
-      void stop();
-      return;
-    }
-    say(`${signal} again: killing every process`);
-    for (const child of children) child.child.kill('SIGKILL');
+  // A second signal changes nothing: under `npm run`, Ctrl-C reaches this process twice (from the
+  // terminal and forwarded by npm), and each Parley process bounds its own shutdown
+  // (PARLEY_SHUTDOWN_TIMEOUT_MS) while HAProxy stops at once.
+  const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
+    if (stopping) return;
+    say(`${signal}: stopping every process`);
+    void stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -236,8 +234,9 @@ async function runCluster({ plan, haproxy, proxyPort, directory }) {
     say(
       `haproxy (pid ${proxy.pid}) admin socket: echo "show stat" | socat stdio ${directory}/haproxy.sock`,
     );
+    const count = plan.processes.length;
     say(
-      `Parley cluster: ${plan.processes.length} processes behind ${proxyUrl} (Ctrl-C stops them)`,
+      `Parley cluster: ${count} ${count === 1 ? 'process' : 'processes'} behind ${proxyUrl} (Ctrl-C stops them)`,
     );
   } catch (error) {
     if (!stopping) {

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   findHaproxy,
@@ -38,7 +38,7 @@ export interface ClusterOptions {
   readonly redisUrl?: string;
   /** Extra variables for process `index` (0-based); they win over the plan's. */
   readonly environment?: (index: number) => Readonly<Record<string, string>>;
-  /** Bounds the start (and each restart); default 60 s. */
+  /** Bounds the start; default 60 s. */
   readonly signal?: AbortSignal;
 }
 
@@ -49,6 +49,11 @@ export interface ClusterProcess {
   readonly environment: Readonly<Record<string, string>>;
   /** The current run's pid, undefined while it is not running. */
   readonly pid: number | undefined;
+  /**
+   * The name this run owns leases under: PARLEY_INSTANCE_ID when the environment sets it, else
+   * Parley's default, hostname-pid (undefined while it is not running).
+   */
+  readonly instanceId: string | undefined;
   readonly running: boolean;
   /** Resolves when the current run exits. */
   readonly exited: Promise<ChildExit>;
@@ -64,8 +69,11 @@ export interface TestCluster {
   readonly statsSocket: string;
   /** Sends `signal` (default SIGKILL) to process `index`; waits for its exit unless it is SIGSTOP or SIGCONT. */
   kill(index: number, signal?: NodeJS.Signals): Promise<ChildExit | undefined>;
-  /** Starts process `index` again with its plan (same port, data directory, environment) and waits until HAProxy routes to it. */
-  restart(index: number): Promise<void>;
+  /**
+   * Starts process `index` again with its plan (same port, data directory, environment) and waits
+   * until HAProxy routes to it; `signal` bounds it (default 60 s).
+   */
+  restart(index: number, signal?: AbortSignal): Promise<void>;
   /** HAProxy's view of every server (status, requests sent). */
   serverStats(): Promise<Map<string, ServerStat>>;
   /** Resolves once HAProxy reports process `index` as `status` (UP, DOWN). */
@@ -195,6 +203,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       const run = runOf(planned.index);
       return isRunning(run) ? run.pid : undefined;
     },
+    get instanceId() {
+      const pid = this.pid;
+      if (pid === undefined) return undefined;
+      return planned.environment['PARLEY_INSTANCE_ID'] ?? `${hostname()}-${pid}`;
+    },
     get running() {
       return isRunning(runOf(planned.index));
     },
@@ -216,11 +229,10 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       if (stopSignals.has(signal)) return undefined;
       return run.exited;
     },
-    async restart(index) {
+    async restart(index, signal = AbortSignal.timeout(60_000)) {
       const planned = plan.processes[index];
       if (planned === undefined) throw new Error(`no process ${index} in this cluster`);
       if (isRunning(runOf(index))) throw new Error(`${planned.name} is still running`);
-      const signal = options.signal ?? AbortSignal.timeout(60_000);
       await startProcess(planned, signal);
       await waitForBackend(proxyUrl, planned.name, signal);
     },

@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../../support/cluster.js';
 import { clusterPrerequisites } from '../../support/cluster-prerequisites.js';
-import { SocketIoTestClient, V1TestClient } from '../../support/realtime-clients.js';
+import { io } from 'socket.io-client';
+import {
+  Condition,
+  SocketIoTestClient,
+  V1TestClient,
+  type TestSocket,
+} from '../../support/realtime-clients.js';
 
 const available = await clusterPrerequisites();
 
@@ -119,6 +125,50 @@ describe.skipIf(!available)('HAProxy in front of two Parley processes', { timeou
     );
     expect(requestsPerServer.filter((requests) => requests > 0)).toHaveLength(1);
     expect(Math.max(...requestsPerServer)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('upgrades a polling session to a WebSocket on the same process, as a browser does', async () => {
+    const id = await createConversation(cluster.proxyUrl);
+    const before = await cluster.serverStats();
+    // socket.io-client's default: long-polling first, then the upgrade, with the cookie on both.
+    const socket: TestSocket = io(cluster.proxyUrl, {
+      query: { conversation_id: id, latest_event_id: '-1' },
+      withCredentials: true,
+      reconnection: false,
+      forceNew: true,
+    });
+    const events: Record<string, unknown>[] = [];
+    const changes = new Condition();
+    let upgradedTo: string | undefined;
+    socket.on('oh_event', (event) => {
+      events.push(event);
+      changes.notify();
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      socket.io.engine.on('upgrade', (transport) => {
+        upgradedTo = transport.name;
+        changes.notify();
+      });
+      await changes.until(
+        () => upgradedTo !== undefined || socket.io.engine.transport.name === 'websocket',
+      );
+      expect(socket.io.engine.transport.name).toBe('websocket');
+      const text = `after the upgrade ${randomUUID()}`;
+      socket.emit('oh_user_action', { action: 'message', args: { content: text } });
+      await changes.until(() => events.some((event) => carries(event, text)));
+    } finally {
+      socket.disconnect();
+    }
+    const after = await cluster.serverStats();
+    const requestsPerServer = ['parley-1', 'parley-2'].map(
+      (name) => (after.get(name)?.requests ?? 0) - (before.get(name)?.requests ?? 0),
+    );
+    // The polling requests and the upgrade request all reached one process.
+    expect(requestsPerServer.filter((requests) => requests > 0)).toHaveLength(1);
   });
 
   it('breaks a polling session that loses its stickiness cookie (why the cookie is there)', async () => {

@@ -12,6 +12,7 @@ import {
   followUserActions,
   logUserAction,
   makeRoomInCluster,
+  recordInterruption,
   settleDeadOwnersTurn,
   userStopAction,
 } from './owner-duties.js';
@@ -163,6 +164,8 @@ export class ClusterAgentLoops implements AgentLoops {
       this.#elsewhere = await this.#options.leases.ownedElsewhere();
       for (const orphan of await this.#options.leases.orphaned()) {
         if (this.#closed) return;
+        // Its own lease lapsed (a slow renewal): the next renewal extends it; never take it over.
+        if (this.#owned.has(orphan.conversationId)) continue;
         const lease = await this.#options.leases.acquire(orphan.conversationId, orphan.userId);
         if (lease !== undefined) await this.#takeOver(lease);
       }
@@ -227,7 +230,11 @@ export class ClusterAgentLoops implements AgentLoops {
     const { conversationId } = conversation;
     const fence = { generation: lease.generation };
     try {
-      const { eventStreams, manager } = this.#options;
+      const { eventStore, eventStreams, manager } = this.#options;
+      this.#dropOwned(conversationId);
+      // A previous owner (maybe this process before a restart) may have died mid-turn.
+      const parts = { eventStore, eventStreams, conversationId, fence, options };
+      const interrupted = await recordInterruption(parts);
       // Subscribed before the loop starts, so no action logged meanwhile is missed.
       const stopFollowing = await followUserActions(eventStreams, conversationId, (event) =>
         manager.loop(conversationId)?.takeLoggedAction(event),
@@ -237,7 +244,7 @@ export class ClusterAgentLoops implements AgentLoops {
       const status = await this.#options.manager.start(conversation, {
         ...rest,
         lease: { fence, onLost: () => this.#lose(lease) },
-        answerQueued: how.takeover,
+        answerQueued: how.takeover || interrupted,
       });
       if (initialMessage !== undefined) {
         await logUserAction(

@@ -10,6 +10,7 @@ import { interruptedReason, interruptedStates } from '../interrupted-conversatio
 import { readLoopMemory } from '../agent/loop-memory.js';
 
 const subscriberId = 'cluster-owner';
+let follows = 0;
 
 /**
  * Hands every user action logged from now on (by any process) to `take`, in id order; resolves
@@ -23,7 +24,7 @@ export async function followUserActions(
 ): Promise<() => void> {
   const held = eventStreams.acquire(conversationId);
   await held.stream.established;
-  const callbackId = `loop-${conversationId}`;
+  const callbackId = `loop-${conversationId}-${++follows}`;
   held.stream.subscribe(subscriberId, callbackId, async (event) => {
     if (event.source === 'user' && 'action' in event) await take(event);
   });
@@ -50,9 +51,10 @@ export async function settleDeadOwnersTurn(
 }
 
 /**
- * Upstream's restart rule, for a takeover: when the log's latest agent state says a turn was under
+ * Upstream's restart rule, for every new owner (a takeover, or a process that comes back under
+ * its old instance id and finds its own lease): when the log's latest agent state says a turn was under
  * way, the dead owner cut it, so it ends in `error` with the reason (fenced with the new
- * generation, so it follows everything the old owner committed).
+ * generation, so it follows everything the old owner committed). Resolves whether it did.
  */
 export async function recordInterruption(parts: {
   eventStore: EventStore;
@@ -60,7 +62,7 @@ export async function recordInterruption(parts: {
   conversationId: string;
   fence: AppendFence;
   options: Pick<StartOptions, 'secrets'>;
-}): Promise<void> {
+}): Promise<boolean> {
   const { conversationId } = parts;
   const { events } = await parts.eventStore.search(conversationId, {
     reverse: true,
@@ -69,13 +71,14 @@ export async function recordInterruption(parts: {
   });
   const latest = events[0] as { extras?: { agent_state?: AgentState } } | undefined;
   const state = latest?.extras?.agent_state;
-  if (state === undefined || !interruptedStates.has(state)) return;
+  if (state === undefined || !interruptedStates.has(state)) return false;
   const stream = parts.eventStreams.get(conversationId);
   stream.updateSecrets(parts.options.secrets);
   await stream.append(
     [{ ...agentStateChangedObservation('error', interruptedReason), source: 'environment' }],
     { fence: parts.fence },
   );
+  return true;
 }
 
 /** The user's stop, as the V0 socket sends it: what a stop sent to a non-owner logs. */

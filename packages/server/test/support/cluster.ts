@@ -259,3 +259,36 @@ async function exitWithin(started: StartedChild, milliseconds: number): Promise<
   await started.exited;
   clearTimeout(timer);
 }
+
+/**
+ * Creates a conversation through HAProxy, then stops its agent loop on the process that created
+ * it (the stickiness cookie of the answer routes the stop there). Until conversations have one
+ * owner across processes, two processes can each run a loop for the same conversation and collide
+ * on its log; a conversation left without a loop gets one only where a client next talks to it.
+ * Resolves with its id and the process that created it.
+ */
+export async function createStoppedConversation(
+  proxyUrl: string,
+): Promise<{ id: string; createdOn: string }> {
+  const created = await fetch(`${proxyUrl}/api/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const body = await created.text();
+  if (created.status !== 200) throw new Error(`creating a conversation: ${created.status} ${body}`);
+  const id = (JSON.parse(body) as { conversation_id: string }).conversation_id;
+  const createdOn = created.headers.get('x-parley-backend') ?? '';
+  const stopped = await fetch(`${proxyUrl}/api/conversations/${id}/stop`, {
+    method: 'POST',
+    headers: { cookie: `SERVERID=${createdOn}` },
+  });
+  const stoppedBody = await stopped.text();
+  const stoppedOn = stopped.headers.get('x-parley-backend');
+  if (stopped.status !== 200 || stoppedOn !== createdOn) {
+    throw new Error(
+      `stopping ${id} on ${createdOn}: ${stopped.status} from ${stoppedOn} ${stoppedBody}`,
+    );
+  }
+  return { id, createdOn };
+}

@@ -7,7 +7,11 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from '../../support/cluster.js';
+import {
+  createStoppedConversation,
+  startCluster,
+  type TestCluster,
+} from '../../support/cluster.js';
 import { clusterPrerequisites } from '../../support/cluster-prerequisites.js';
 import { V1TestClient } from '../../support/realtime-clients.js';
 import { postgresAdminUrl } from '../../support/test-databases.js';
@@ -145,12 +149,7 @@ describe.skipIf(!available)(
     });
 
     it('closes a socket whose process dies; the client reconnects through HAProxy to a live one', async () => {
-      const created = await fetch(`${cluster.proxyUrl}/api/conversations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-      });
-      const { conversation_id: id } = (await created.json()) as { conversation_id: string };
+      const { id } = await createStoppedConversation(cluster.proxyUrl);
       const socketUrl = `${cluster.proxyUrl.replace('http:', 'ws:')}/sockets/events/${id}?resend_all=true`;
       const cookie = { cookie: 'SERVERID=parley-3' };
 

@@ -6,7 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from '../../support/cluster.js';
+import {
+  createStoppedConversation,
+  startCluster,
+  type TestCluster,
+} from '../../support/cluster.js';
 import { clusterPrerequisites } from '../../support/cluster-prerequisites.js';
 import { io } from 'socket.io-client';
 import {
@@ -45,10 +49,9 @@ async function call(
   };
 }
 
+/** A conversation whose agent loop is not running anywhere (see createStoppedConversation). */
 async function createConversation(proxyUrl: string): Promise<string> {
-  const answer = await call(`${proxyUrl}/api/conversations`, { method: 'POST', body: '{}' });
-  expect(answer.status, answer.body).toBe(200);
-  return (JSON.parse(answer.body) as { conversation_id: string }).conversation_id;
+  return (await createStoppedConversation(proxyUrl)).id;
 }
 
 /** Whether an `oh_event` (V0) or a V1 frame carries `text` (a user message sent by the test). */

@@ -36,7 +36,6 @@ export interface ClusterAgentLoopsOptions {
 
 /** A loop of this process: its lease, and the end of the subscription it takes actions from. */
 type Owned = { lease: Lease; stopFollowing(): void };
-
 /**
  * `AgentLoops` for several processes on one PostgreSQL database. A conversation's loop runs only in
  * the process holding its lease (`ConversationLeases`), with every append fenced by the lease's
@@ -60,10 +59,8 @@ export class ClusterAgentLoops implements AgentLoops {
 
   constructor(options: ClusterAgentLoopsOptions) {
     this.#options = options;
-    this.#renewTimer = setInterval(() => void this.renew(), options.renewIntervalMs);
-    this.#renewTimer.unref();
-    this.#takeoverTimer = setInterval(() => void this.sweep(), options.takeoverIntervalMs);
-    this.#takeoverTimer.unref();
+    this.#renewTimer = setInterval(() => void this.renew(), options.renewIntervalMs).unref();
+    this.#takeoverTimer = setInterval(() => void this.sweep(), options.takeoverIntervalMs).unref();
   }
 
   status(conversationId: string): AgentLoopStatus {
@@ -205,9 +202,10 @@ export class ClusterAgentLoops implements AgentLoops {
       await this.#options.leases.remove(conversationId);
       return;
     }
+    const { generation } = lease;
     this.#options.logger.warn(
-      { conversationId, generation: lease.generation },
-      'taking over a conversation whose owner stopped renewing its lease',
+      { conversationId, generation },
+      'taking over: its owner stopped renewing',
     );
     const { eventStore, eventStreams } = this.#options;
     const fence = { generation: lease.generation };
@@ -241,19 +239,14 @@ export class ClusterAgentLoops implements AgentLoops {
       );
       this.#owned.set(conversationId, { lease, stopFollowing });
       const { initialMessage, ...rest } = options;
-      const status = await this.#options.manager.start(conversation, {
+      const status = await manager.start(conversation, {
         ...rest,
         lease: { fence, onLost: () => this.#lose(lease) },
         answerQueued: how.takeover || interrupted,
       });
-      if (initialMessage !== undefined) {
-        await logUserAction(
-          this.#options.eventStreams,
-          conversationId,
-          initialMessageAction(initialMessage),
-          options.secrets,
-        );
-      }
+      if (initialMessage === undefined) return status;
+      const action = initialMessageAction(initialMessage);
+      await logUserAction(eventStreams, conversationId, action, options.secrets);
       return status;
     } catch (error) {
       this.#dropOwned(conversationId);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { createAccounts } from './auth/create-accounts.js';
 import type { Config } from './config/config.js';
 import type { EventStore } from './events/event-store.js';
 import { EventStreams } from './events/event-streams.js';
@@ -201,10 +202,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     eventStreams,
     logger: logger.child({ module: 'conversations' }),
   });
-  const userAuth = overrides.userAuth ?? new SingleUserAuth();
+  const accounts = createAccounts(config, { database }); // undefined: the single local user
+  const userAuth = overrides.userAuth ?? accounts?.userAuth ?? new SingleUserAuth();
   await registerApi(http, {
     ...services,
     userAuth,
+    accounts,
     sessionApiKey: config.sessionApiKey,
     defaultModel: config.llm.model,
     listModels: async () => [...new Set(['demo', config.llm.model])],
@@ -217,7 +220,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     eventStore,
     eventStreams,
     conversations: services.conversations,
-    resolveUser: (headers) => userAuth.userIdFor({ headers }),
+    resolveUser: (headers, presentedKey) => userAuth.userIdFor({ headers, presentedKey }),
+    keyRequired: accounts?.socketKeyRequired,
     sessionApiKey: config.sessionApiKey,
     isOriginAllowed: (origin) => isOriginAllowed(origin, config.permittedCorsOrigins),
     settings: config.realtime,
@@ -226,6 +230,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     secretRegistry,
   });
   services.conversationManager?.setNotifier(realtime);
+  accounts?.onCredentialRevoked((userId) => realtime.disconnectUser(userId));
   metrics.watchConversationStates(() => ({
     event_stream: eventStreams.openCount,
     agent_loop: services.conversationManager?.runningConversations().length ?? 0,

@@ -12,7 +12,13 @@ import { openDatabase } from '../../src/storage/open-database.js';
 import type { SqliteConnection } from '../../src/storage/sqlite-connection.js';
 import { testDatabaseBackends, type TestDatabase } from '../support/test-databases.js';
 
-const allMigrations = ['0001-event-log', '0002-conversations', '0003-settings', '0004-secrets'];
+const allMigrations = [
+  '0001-event-log',
+  '0002-conversations',
+  '0003-settings',
+  '0004-secrets',
+  '0006-accounts',
+];
 
 const backends = await testDatabaseBackends();
 
@@ -79,10 +85,14 @@ for (const backend of backends) {
       expect(await tableNames(testDatabase.database)).toEqual([]);
       const migrated = await testDatabase.reopen();
       expect(await tableNames(migrated)).toEqual([
+        'api_tokens',
+        'auth_sessions',
         'conversations',
         'events',
+        'login_failures',
         'secrets',
         'settings',
+        'users',
       ]);
       expect(await migrationNames(migrated)).toEqual(allMigrations);
     });

@@ -18,7 +18,11 @@ const serverFolders = [
   'http',
   'realtime',
 ];
-const entryFiles = [`${serverSource}/app.ts`, `${serverSource}/main.ts`];
+const entryFiles = [
+  `${serverSource}/app.ts`,
+  `${serverSource}/main.ts`,
+  `${serverSource}/user-command.ts`,
+];
 
 /** Who may import whom inside packages/server/src (besides itself). `app.ts` may import everything. */
 const allowedImports = {

@@ -282,7 +282,7 @@ const authFrame = Symbol('auth frame');
 
 function refuse(socket: WebSocket, error: unknown, logger: Logger): void {
   if (isParleyError(error)) {
-    if (error.code === 'SESSION_API_KEY_INVALID') {
+    if (error.code === 'SESSION_API_KEY_INVALID' || error.code === 'AUTH_REQUIRED') {
       socket.close(closeCodes.authenticationFailed, 'Authentication failed');
       return;
     }

@@ -71,7 +71,7 @@ export class OidcSignIn {
     // The redirect URI the provider was given, with the answer's query (code, state, iss …).
     const callbackUrl = new URL(this.#settings.redirectUri);
     callbackUrl.search = callbackQuery;
-    let claims: client.IDToken | undefined;
+    let identity: { issuer: string; subject: string; name: string | null; email: string | null };
     try {
       const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
         pkceCodeVerifier: flow.codeVerifier,
@@ -79,19 +79,20 @@ export class OidcSignIn {
         expectedNonce: flow.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const claims = tokens.claims();
+      if (claims === undefined) throw new Error('no ID token was returned');
+      let profile: Record<string, unknown> = claims;
+      // Many providers keep name and email for the UserInfo endpoint when an access token exists.
+      if (profileOf(claims).name === null && profileOf(claims).email === null) {
+        profile = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+      }
+      identity = { issuer: claims.iss, subject: claims.sub, ...profileOf(profile) };
     } catch (error) {
       throw new ParleyError('AUTH_OIDC_FAILED', `Sign-in refused: ${describe(error)}`, {
         cause: error,
       });
     }
-    if (claims === undefined) throw new ParleyError('AUTH_OIDC_FAILED', 'No ID token was returned');
-    return this.#users.upsertFromProvider({
-      issuer: claims.iss,
-      subject: claims.sub,
-      name: textClaim(claims['name']) ?? textClaim(claims['preferred_username']) ?? null,
-      email: textClaim(claims['email']) ?? null,
-    });
+    return this.#users.upsertFromProvider(identity);
   }
 
   #discover(): Promise<client.Configuration> {
@@ -122,10 +123,23 @@ function isLoopback(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+function profileOf(claims: Record<string, unknown>): { name: string | null; email: string | null } {
+  return {
+    name: textClaim(claims['name']) ?? textClaim(claims['preferred_username']) ?? null,
+    email: textClaim(claims['email']) ?? null,
+  };
+}
+
 function textClaim(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** The error's message and those of its causes (openid-client wraps oauth4webapi's precise one). */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error && messages.length < 4;) {
+    if (!messages.includes(current.message)) messages.push(current.message);
+    current = current.cause;
+  }
+  return messages.length === 0 ? String(error) : messages.join(': ');
 }

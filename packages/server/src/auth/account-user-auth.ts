@@ -57,12 +57,13 @@ export class AccountUserAuth implements UserAuth {
     const session = await this.#sessions.resolve(sessionId);
     if (session === undefined) throw authRequired('The session has expired or was ended');
     if (!safeMethods.has((request.method ?? 'GET').toUpperCase())) {
-      this.#requireSameSite(request.headers);
+      this.requireSameSite(request.headers);
     }
     return { userId: session.userId, via: 'session' };
   }
 
-  #requireSameSite(headers: IncomingHttpHeaders): void {
+  /** @throws ParleyError `AUTH_ORIGIN_REFUSED` when the request comes from another site. */
+  requireSameSite(headers: IncomingHttpHeaders): void {
     const origin = headers.origin;
     if (origin !== undefined) {
       if (origin !== 'null' && (sameHost(origin, headers.host) || this.#isOriginAllowed(origin))) {

@@ -35,12 +35,13 @@ export class SocketIoTestClient {
     url: string,
     query: Record<string, string>,
     headers: Record<string, string> = {},
-    options: { transport?: 'websocket' | 'polling' } = {},
+    options: { transport?: 'websocket' | 'polling'; auth?: Record<string, string> } = {},
   ) {
     this.socket = io(url, {
       path: '/socket.io',
       transports: [options.transport ?? 'websocket'],
       query,
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
       extraHeaders: headers,
       reconnection: false,
       forceNew: true,

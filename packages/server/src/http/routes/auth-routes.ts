@@ -122,6 +122,8 @@ export function registerAuthRoutes(routes: ApiRoutes, options: AuthRoutesOptions
       },
     },
     async (request, reply) => {
+      // No session needed (an expired one still clears its cookie), but another site may not.
+      accounts.userAuth.requireSameSite(request.headers);
       await accounts.signOut(request.headers);
       void reply.clearCookie(sessionCookieName, { path: '/' });
       return reply.status(204).send(null);

@@ -106,6 +106,14 @@ for (const backend of backends) {
       });
       expect(created.status).toBe(200);
 
+      // Another site cannot sign the user out either.
+      const forged = await request(api.app, 'POST', '/api/auth/logout', {
+        headers: { cookie, host, origin: 'https://evil.example' },
+      });
+      expect(forged.status).toBe(403);
+      expect((await request(api.app, 'GET', '/api/auth/me', { headers: { cookie } })).status).toBe(
+        200,
+      );
       const logout = await request(api.app, 'POST', '/api/auth/logout', {
         headers: { cookie, ...sameSite },
       });

@@ -64,6 +64,15 @@ describe('accounts on both socket faces', () => {
     });
     await withToken.connected();
     withToken.close();
+    // Or in Socket.IO's connect `auth` payload.
+    const withAuthPayload = new SocketIoTestClient(
+      url,
+      { conversation_id: adaConversation },
+      {},
+      { auth: { session_api_key: token } },
+    );
+    await withAuthPayload.connected();
+    withAuthPayload.close();
 
     const anonymous = await connectError(url, { conversation_id: adaConversation });
     expect(anonymous.message).toBe('Sign in first');

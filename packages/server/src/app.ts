@@ -157,6 +157,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     isShuttingDown: () => shuttingDown,
     permittedCorsOrigins: config.permittedCorsOrigins,
+    corsLocalhostByDefault: config.auth.mode === 'none', // accounts: listed origins only
     rateLimit:
       rateLimitStore === undefined
         ? undefined
@@ -223,7 +224,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     resolveUser: (headers, presentedKey) => userAuth.userIdFor({ headers, presentedKey }),
     keyRequired: accounts?.socketKeyRequired,
     sessionApiKey: config.sessionApiKey,
-    isOriginAllowed: (origin) => isOriginAllowed(origin, config.permittedCorsOrigins),
+    isOriginAllowed: (origin) => isOriginAllowed(origin, config.permittedCorsOrigins, !accounts),
     settings: config.realtime,
     metrics,
     logger,

@@ -203,6 +203,19 @@ for (const backend of backends) {
       }
     });
 
+    it('lets no other localhost origin read with credentials (CORS), unlike without accounts', async () => {
+      api = await createTestApi(backend, { agentLoops: 'log-only', env: accountsEnvironment });
+      const probe = await request(api.app, 'GET', '/api/auth/options', {
+        headers: { origin: 'http://localhost:9999' },
+      });
+      expect(probe.headers['access-control-allow-origin']).toBeUndefined();
+      const single = await api.restart({ agentLoops: 'log-only' });
+      const allowed = await request(single, 'GET', '/api/auth/options', {
+        headers: { origin: 'http://localhost:9999' },
+      });
+      expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:9999');
+    });
+
     it('trusts an origin listed in PERMITTED_CORS_ORIGINS for cookie writes', async () => {
       api = await createTestApi(backend, {
         agentLoops: 'log-only',

@@ -127,6 +127,23 @@ describe('accounts on both socket faces', () => {
     expect(wrongFrame.closeCode).toBe(4001);
     expect(wrongFrame.snapshots).toEqual([]);
 
+    // A page on another localhost port is same-site (the cookie goes along): refused.
+    const otherPort = new V1TestClient(v1Url(adaConversation), {
+      cookie: adaCookie,
+      origin: 'http://localhost:9999',
+    });
+    await otherPort.untilClosed();
+    expect(otherPort.opened).toBe(false);
+    const otherPortSocketIo = await connectError(
+      url,
+      { conversation_id: adaConversation },
+      {
+        cookie: adaCookie,
+        origin: 'http://localhost:9999',
+      },
+    );
+    expect(otherPortSocketIo.message).toBe('websocket error'); // the handshake was refused
+
     const foreign = new V1TestClient(v1Url(bobConversation), { cookie: adaCookie });
     await foreign.untilClosed();
     expect(foreign.closeCode).toBe(4004);

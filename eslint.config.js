@@ -13,11 +13,16 @@ const serverFolders = [
   'llm',
   'runtime',
   'settings',
+  'auth',
   'conversations',
   'http',
   'realtime',
 ];
-const entryFiles = [`${serverSource}/app.ts`, `${serverSource}/main.ts`];
+const entryFiles = [
+  `${serverSource}/app.ts`,
+  `${serverSource}/main.ts`,
+  `${serverSource}/user-command.ts`,
+];
 
 /** Who may import whom inside packages/server/src (besides itself). `app.ts` may import everything. */
 const allowedImports = {
@@ -28,15 +33,16 @@ const allowedImports = {
   llm: ['shared'],
   runtime: ['shared', 'config'],
   settings: ['shared', 'storage'],
+  auth: ['shared', 'storage', 'config'],
   conversations: ['shared', 'storage', 'events', 'llm', 'runtime', 'settings'],
-  http: ['shared', 'config', 'settings', 'conversations', 'events'],
+  http: ['shared', 'config', 'auth', 'settings', 'conversations', 'events'],
   realtime: ['shared', 'config', 'conversations', 'events'],
 };
 
 /** Folders that may not use the wire contract (`@parley/protocol`). */
-const withoutProtocol = ['shared', 'config', 'storage', 'llm', 'runtime'];
+const withoutProtocol = ['shared', 'config', 'storage', 'llm', 'runtime', 'auth'];
 /** Folders that may use config types only, never load the configuration. */
-const configTypesOnly = ['storage', 'runtime', 'http', 'realtime'];
+const configTypesOnly = ['storage', 'runtime', 'auth', 'http', 'realtime'];
 
 const boundaryZones = [
   ...withoutProtocol.map((folder) => ({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { createAccounts } from './auth/create-accounts.js';
 import type { Config } from './config/config.js';
 import type { EventStore } from './events/event-store.js';
 import type { EventStreams } from './events/event-streams.js';
@@ -157,6 +158,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     isShuttingDown: () => shuttingDown,
     permittedCorsOrigins: config.permittedCorsOrigins,
+    corsLocalhostByDefault: config.auth.mode === 'none', // accounts: listed origins only
     rateLimit:
       rateLimitStore === undefined
         ? undefined
@@ -206,10 +208,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       logger: logger.child({ module: 'conversations' }),
     });
   }
-  const userAuth = overrides.userAuth ?? new SingleUserAuth();
+  const accounts = createAccounts(config, { database }); // undefined: the single local user
+  const userAuth = overrides.userAuth ?? accounts?.userAuth ?? new SingleUserAuth();
   await registerApi(http, {
     ...services,
     userAuth,
+    accounts,
     sessionApiKey: config.sessionApiKey,
     defaultModel: config.llm.model,
     listModels: async () => [...new Set(['demo', config.llm.model])],
@@ -222,9 +226,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     eventStore,
     eventStreams,
     conversations: services.conversations,
-    resolveUser: (headers) => userAuth.userIdFor({ headers }),
+    resolveUser: (headers, presentedKey) => userAuth.userIdFor({ headers, presentedKey }),
+    keyRequired: accounts?.socketKeyRequired,
     sessionApiKey: config.sessionApiKey,
-    isOriginAllowed: (origin) => isOriginAllowed(origin, config.permittedCorsOrigins),
+    isOriginAllowed: (origin) => isOriginAllowed(origin, config.permittedCorsOrigins, !accounts),
     settings: config.realtime,
     metrics,
     logger,
@@ -239,6 +244,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
   });
   services.conversationManager?.setNotifier(notices.notifier);
+  accounts?.onCredentialRevoked((userId) => realtime.disconnectUser(userId));
   metrics.watchConversationStates(() => ({
     event_stream: eventStreams.openCount,
     agent_loop: services.conversationManager?.runningConversations().length ?? 0,

@@ -7,6 +7,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly sessionApiKey: string | undefined;
+  /** Who may sign in (issue 19); `mode: 'none'` is the single local user with no sign-in. */
+  readonly auth: AuthConfig;
   /** 32-byte key (hex or base64) sealing stored secrets; unset → `<dataDirectory>/secrets.key`. */
   readonly secretsKey: string | undefined;
   /** Lets `POST /api/conversations` take a client-chosen `conversation_id` (upstream's flag). */
@@ -136,6 +138,29 @@ export interface SandboxConfig {
   };
   /** Caps of the workspace file routes: one file (select-file, each upload) and the zip. */
   readonly files: { readonly maxFileBytes: number; readonly maxArchiveBytes: number };
+}
+
+/** Accounts: local passwords and OpenID Connect, browser sessions, personal API tokens. */
+export interface AuthConfig {
+  /** `none`: one local user, no sign-in (the embedded default). `accounts`: everyone signs in. */
+  readonly mode: 'none' | 'accounts';
+  /** Visitors may create a local account themselves. */
+  readonly openSignup: boolean;
+  /** A session unused this long ends, in ms. */
+  readonly sessionIdleMs: number;
+  /** A session ends this long after sign-in, in ms. */
+  readonly sessionAbsoluteMs: number;
+  /** The address browsers reach Parley at, without a trailing slash (OpenID redirect URI). */
+  readonly publicUrl: string | undefined;
+  readonly oidc:
+    | {
+        readonly issuer: string;
+        readonly clientId: string;
+        /** Unset → a public client (PKCE only). */
+        readonly clientSecret: string | undefined;
+        readonly scopes: string;
+      }
+    | undefined;
 }
 
 /** Dollars per million tokens; the cache prices default to the input price. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ParleyError } from '../shared/errors.js';
 import { checkLeaseTimes, clusterConfig, clusterEnvironment } from './cluster-config.js';
 import { logLevels, type Config, type LlmPrice } from './config.js';
+import { loadAuthConfig } from './load-auth-config.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -178,6 +179,7 @@ export function loadConfig(
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     sessionApiKey: values.SESSION_API_KEY,
+    auth: loadAuthConfig(merged),
     secretsKey: values.PARLEY_SECRETS_KEY,
     allowSetConversationId: values.ALLOW_SET_CONVERSATION_ID,
     permittedCorsOrigins: (values.PERMITTED_CORS_ORIGINS ?? '')

@@ -1,6 +1,8 @@
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Accounts } from '../auth/accounts.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { ConversationWorkspaceService } from '../conversations/conversation-workspace-service.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
@@ -9,8 +11,11 @@ import type { SecretRegistry } from '../shared/secret-registry.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerErrorBodyMasking } from './middleware/mask-error-bodies.js';
 import { registerOpenApi } from './openapi.js';
+import { registerApiTokenRoutes } from './routes/api-token-routes.js';
+import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerConversationEventRoutes } from './routes/conversation-event-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
+import { registerOidcRoutes } from './routes/oidc-routes.js';
 import { registerOptionsRoutes } from './routes/options-routes.js';
 import { registerSecretsRoutes } from './routes/secrets-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
@@ -26,6 +31,8 @@ export interface ApiOptions {
   settings: SettingsStore;
   secrets: SecretsStore;
   userAuth: UserAuth;
+  /** Accounts mode (sign-in, sessions, API tokens); undefined: the single local user. */
+  accounts?: Accounts | undefined;
   sessionApiKey: string | undefined;
   defaultModel: string;
   listModels: () => Promise<string[]>;
@@ -41,8 +48,18 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
     registerErrorBodyMasking(server, options.secretRegistry);
   }
   registerApiAuth(server, { sessionApiKey: options.sessionApiKey, userAuth: options.userAuth });
+  await server.register(cookie);
   await registerOpenApi(server, { version: options.version });
   const routes = server.withTypeProvider<ZodTypeProvider>();
+  const { accounts } = options;
+  const secureCookies = accounts?.secureCookies ?? false;
+  registerAuthRoutes(routes, { accounts, secureCookies });
+  if (accounts !== undefined) {
+    registerApiTokenRoutes(routes, accounts);
+    if (accounts.oidc !== undefined) {
+      registerOidcRoutes(routes, { accounts, oidc: accounts.oidc, secureCookies });
+    }
+  }
   registerOptionsRoutes(routes, { listModels: options.listModels });
   registerSettingsRoutes(routes, {
     settings: options.settings,

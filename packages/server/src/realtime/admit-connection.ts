@@ -4,8 +4,14 @@ import { sessionApiKeysMatch } from '../shared/session-api-keys-match.js';
 import type { RealtimeConversations } from './client-message-handler.js';
 import { repeatedKey, type PresentedKey } from './connect-query.js';
 
-/** Names the user behind a connection from its upgrade request's headers (the app's UserAuth). */
-export type ResolveUser = (headers: IncomingHttpHeaders) => Promise<string>;
+/**
+ * Names the user behind a connection (the app's UserAuth) from its upgrade request's headers (a
+ * session cookie) and the key it presented (accounts mode: a personal API token).
+ */
+export type ResolveUser = (
+  headers: IncomingHttpHeaders,
+  presentedKey: string | undefined,
+) => Promise<string>;
 
 export interface AdmitConnectionOptions {
   conversations: RealtimeConversations;
@@ -37,7 +43,8 @@ export async function admitConnection(options: AdmitConnectionOptions): Promise<
   ) {
     throw new ParleyError('SESSION_API_KEY_INVALID', 'invalid_session_api_key');
   }
-  const userId = await options.resolveUser(options.headers);
+  const key = typeof options.presentedKey === 'string' ? options.presentedKey : undefined;
+  const userId = await options.resolveUser(options.headers, key);
   const view = await options.conversations.get(userId, options.conversationId, options.signal);
   if (view === undefined) {
     throw new ParleyError('CONVERSATION_NOT_FOUND', 'Conversation not found');

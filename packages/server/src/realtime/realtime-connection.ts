@@ -4,7 +4,13 @@ import type { ReplayPage } from './replay-page.js';
 
 /** Why the server closes a connection. Each face maps it to its own close signal. */
 export type ConnectionCloseReason =
-  'slow consumer' | 'rate limited' | 'server shutting down' | 'conversation closed' | 'server busy';
+  | 'slow consumer'
+  | 'rate limited'
+  | 'server shutting down'
+  | 'conversation closed'
+  | 'server busy'
+  /** The session or API token the connection signed in with was revoked (sign-out). */
+  | 'signed out';
 
 /**
  * One client connection as a conversation hub sees it, whatever its face. The hub decides when an

@@ -1,4 +1,4 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config/config.js';
 import type { RealtimeNotifier, StatusUpdate } from '../conversations/realtime-notifier.js';
@@ -24,6 +24,11 @@ export interface RealtimeServerOptions {
   conversations: RealtimeConversations;
   resolveUser: ResolveUser;
   sessionApiKey: string | undefined;
+  /**
+   * Whether a V1 connection without a key in its URL must send an auth frame (default: when a
+   * session API key is configured). Accounts mode: when it brings no session cookie.
+   */
+  keyRequired?: ((headers: IncomingHttpHeaders) => boolean) | undefined;
   /** The REST CORS rule, applied to socket origins too. */
   isOriginAllowed(origin: string | undefined): boolean;
   settings: Config['realtime'];
@@ -100,6 +105,7 @@ export class RealtimeServer implements RealtimeNotifier {
       conversations: options.conversations,
       resolveUser: options.resolveUser,
       sessionApiKey: options.sessionApiKey,
+      keyRequired: options.keyRequired ?? (() => options.sessionApiKey !== undefined),
       isOriginAllowed: options.isOriginAllowed,
       outboundBufferBytes: settings.outboundBufferBytes,
       messagesPerSecond: settings.messagesPerSecond,
@@ -146,6 +152,12 @@ export class RealtimeServer implements RealtimeNotifier {
       message: conversationId,
       conversation_title: title,
     });
+  }
+
+  /** Closes every socket of a user, on both faces: their session or API token was revoked. */
+  disconnectUser(userId: string): void {
+    this.#socketIo.disconnectUser(userId);
+    this.#webSocket.closeUser(userId);
   }
 
   disconnectConversation(conversationId: string): void {

@@ -71,7 +71,8 @@ export class SocketIoAdmission {
       conversations: this.#options.conversations,
       resolveUser: this.#options.resolveUser,
       sessionApiKey: this.#options.sessionApiKey,
-      presentedKey: query.sessionApiKey,
+      // The query (what OpenHands clients send), else Socket.IO's connect `auth` payload.
+      presentedKey: query.sessionApiKey ?? keyFromAuthPayload(socket.handshake.auth),
       conversationId: query.conversationId,
       headers: socket.request.headers,
       startLoop: true,
@@ -125,4 +126,11 @@ class RefusalError extends Error {
     super(message);
     this.data = data;
   }
+}
+
+/** `{session_api_key: "…"}` in the CONNECT packet's auth payload, if a non-empty string. */
+function keyFromAuthPayload(auth: unknown): string | undefined {
+  if (typeof auth !== 'object' || auth === null) return undefined;
+  const key = (auth as Record<string, unknown>)['session_api_key'];
+  return typeof key === 'string' && key !== '' ? key : undefined;
 }

@@ -224,6 +224,13 @@ export class SocketIoConnection implements RealtimeConnection {
       }
       return;
     }
+    if (reason === 'signed out') {
+      this.#socket.emit('oh_event', {
+        error: true,
+        code: 'AUTH_REQUIRED',
+        message: 'Signed out: the session or API token was revoked',
+      });
+    }
     if (reason === 'server busy') {
       // After the part of the replay already sent: the client knows why the stream ends here.
       this.#socket.emit('oh_event', {

@@ -76,7 +76,7 @@ export class SocketIoFace implements LiveBroadcaster {
   readonly face = 'socket.io' as const;
   readonly #options: SocketIoFaceOptions;
   readonly #server: ParleyServer;
-  readonly #connections = new Set<SocketIoConnection>();
+  readonly #connections = new Map<SocketIoConnection, string>();
   readonly #pendingStatusFrames: PendingStatusFrames;
   readonly #admission: SocketIoAdmission;
 
@@ -145,9 +145,17 @@ export class SocketIoFace implements LiveBroadcaster {
     return this.#options.secrets.maskerFor(userId).maskValue(payload) as Record<string, unknown>;
   }
 
+  /** Disconnects every connection of a user (their session or token was revoked). */
+  disconnectUser(userId: string): void {
+    for (const [connection, owner] of [...this.#connections]) {
+      if (owner === userId) connection.close('signed out');
+    }
+  }
+
   /** Disconnects every connection, then stops the engine (it does not close the HTTP server). */
   async close(): Promise<void> {
-    for (const connection of [...this.#connections]) connection.close('server shutting down');
+    for (const connection of [...this.#connections.keys()])
+      connection.close('server shutting down');
     this.#server.engine.close();
     await Promise.resolve();
   }
@@ -171,7 +179,7 @@ export class SocketIoFace implements LiveBroadcaster {
       },
     });
     const hub = options.hubs.hubFor(conversationId);
-    this.#connections.add(connection);
+    this.#connections.set(connection, userId);
     options.connectionCount.opened();
     let handler: ClientMessageHandler | undefined;
     const handle = (action: unknown): void => {

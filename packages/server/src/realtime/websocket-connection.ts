@@ -22,6 +22,7 @@ const closeByReason: Readonly<Record<ConnectionCloseReason, number>> = {
   'server shutting down': closeCodes.goingAway,
   'conversation closed': closeCodes.goingAway,
   'server busy': closeCodes.tryAgainLater,
+  'signed out': closeCodes.authenticationFailed,
 };
 
 /** The close reason text, when it is not the reason's own name (1013's usual wording). */

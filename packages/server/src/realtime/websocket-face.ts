@@ -80,6 +80,11 @@ export class WebSocketFace implements LiveBroadcaster {
   }
 
   /** Closes every socket with 1001 and stops accepting. */
+  /** Closes every admitted socket of a user (4001, "signed out"). */
+  closeUser(userId: string): void {
+    this.#sessions.closeUser(userId);
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#sessions.closeAll(closeCodes.goingAway, 'server shutting down');

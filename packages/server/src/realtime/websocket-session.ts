@@ -33,6 +33,11 @@ export interface WebSocketSessionSettings {
   conversations: RealtimeConversations;
   resolveUser: ResolveUser;
   sessionApiKey: string | undefined;
+  /**
+   * Whether a connection without a key in its URL must send an auth frame: with a session API key
+   * configured always; with accounts, when its upgrade request carries no session cookie.
+   */
+  keyRequired: (headers: IncomingHttpHeaders) => boolean;
   outboundBufferBytes: number;
   messagesPerSecond: number;
   messageBurst: number;
@@ -78,6 +83,11 @@ export class WebSocketSession {
     this.#settings = settings;
   }
 
+  /** The admitted user ('' until the connection is admitted). */
+  get userId(): string {
+    return this.#userId;
+  }
+
   get logger(): Logger {
     this.#logger ??= this.#settings.logger.child({
       conversationId: this.#conversationId,
@@ -93,7 +103,7 @@ export class WebSocketSession {
     const signal = this.#signal();
     const authentication = new WebSocketAuthentication({
       socket: this.#socket,
-      required: settings.sessionApiKey !== undefined,
+      required: settings.keyRequired(headers),
       keyFromQuery: presentedKey(query),
       timeoutMs: settings.authTimeoutMs,
     });
@@ -272,7 +282,7 @@ const authFrame = Symbol('auth frame');
 
 function refuse(socket: WebSocket, error: unknown, logger: Logger): void {
   if (isParleyError(error)) {
-    if (error.code === 'SESSION_API_KEY_INVALID') {
+    if (error.code === 'SESSION_API_KEY_INVALID' || error.code === 'AUTH_REQUIRED') {
       socket.close(closeCodes.authenticationFailed, 'Authentication failed');
       return;
     }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import { closeCodes } from './websocket-connection.js';
 import { WebSocketSession, type WebSocketSessionSettings } from './websocket-session.js';
 
 /**
@@ -43,6 +44,13 @@ export class WebSocketSessions {
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
     void session.start(headers, query);
+  }
+
+  /** Closes every admitted socket of a user with 4001 (their session or token was revoked). */
+  closeUser(userId: string): void {
+    for (const [socket, session] of this.#sessions) {
+      if (session.userId === userId) socket.close(closeCodes.authenticationFailed, 'signed out');
+    }
   }
 
   /** Closes every open socket with `code`. */

@@ -234,6 +234,42 @@ export const errorCodes = {
     httpStatus: 409,
     description: 'A confirmation or rejection arrived while no action awaits confirmation.',
   },
+  AUTH_REQUIRED: {
+    httpStatus: 401,
+    description: 'No valid session cookie or API token: sign in, or send Authorization: Bearer.',
+  },
+  AUTH_LOGIN_FAILED: {
+    httpStatus: 401,
+    description: 'The user name or password is wrong (the answer never says which).',
+  },
+  AUTH_LOGIN_LOCKED: {
+    httpStatus: 429,
+    description: 'Too many failed sign-ins for this account or address; retry after Retry-After.',
+  },
+  AUTH_ORIGIN_REFUSED: {
+    httpStatus: 403,
+    description: 'A cookie-authenticated request that changes state came from another site.',
+  },
+  AUTH_SIGNUP_CLOSED: {
+    httpStatus: 403,
+    description: 'Open sign-up is off; an admin creates accounts (npm run user -- add NAME).',
+  },
+  AUTH_OIDC_FAILED: {
+    httpStatus: 400,
+    description: 'The OpenID Connect sign-in failed (bad state, nonce, code or provider answer).',
+  },
+  USER_ALREADY_EXISTS: {
+    httpStatus: 409,
+    description: 'A local account with that user name already exists.',
+  },
+  USER_INPUT_INVALID: {
+    httpStatus: 400,
+    description: 'A user name or password does not meet the rules (length, characters).',
+  },
+  API_TOKEN_NOT_FOUND: {
+    httpStatus: 404,
+    description: 'No API token of yours has that id.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;

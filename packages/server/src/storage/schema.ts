@@ -79,10 +79,59 @@ export interface ConversationLeasesTable {
   active_at: string | number;
 }
 
+/** A person who signs in: through OpenID Connect (issuer + subject) or a local name and password. */
+export interface UsersTable {
+  id: string;
+  issuer: string | null;
+  subject: string | null;
+  /** The local account's sign-in name (unique), or null for an OpenID Connect user. */
+  username: string | null;
+  name: string | null;
+  email: string | null;
+  /** PHC string of the memory-hard hash (argon2id), or null when the user has no password. */
+  password_hash: string | null;
+  created_at: string;
+}
+
+/** A browser session; the cookie carries the id, the table only its SHA-256 hex. */
+export interface AuthSessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+  revoked_at: string | null;
+}
+
+/** A personal API token; shown once, stored as its SHA-256 hex. */
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Failed sign-ins per key (`account:<name>` or `address:<ip>`) within the current window. */
+export interface LoginFailuresTable {
+  key: string;
+  /** int4 on PostgreSQL, INTEGER on SQLite: a number on both. */
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
 export interface DatabaseSchema {
   events: EventsTable;
   conversations: ConversationsTable;
   settings: SettingsTable;
   secrets: SecretsTable;
   conversation_leases: ConversationLeasesTable;
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
 }

@@ -75,6 +75,13 @@ describe('import rules', () => {
       'packages/server/src/realtime/x.ts',
       "import { BubblewrapSandbox } from '../runtime/bubblewrap-sandbox.js';",
     ],
+    ['packages/server/src/realtime/x.ts', "import type { Accounts } from '../auth/accounts.js';"],
+    [
+      'packages/server/src/auth/x.ts',
+      "import type { ConversationService } from '../conversations/conversation-service.js';",
+    ],
+    ['packages/server/src/auth/x.ts', "import { loadConfig } from '../config/load-config.js';"],
+    ['packages/server/src/auth/x.ts', "import { agentStates } from '@parley/protocol';"],
   ])('refuses %s importing: %s', async (path, code) => {
     expect(await ruleViolations(path, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
   });
@@ -110,6 +117,12 @@ describe('import rules', () => {
       'packages/server/src/events/x.test.ts',
       "import { createTestConfig } from '../../test/support/test-config.js';",
     ],
+    ['packages/server/src/http/x.ts', "import type { Accounts } from '../auth/accounts.js';"],
+    [
+      'packages/server/src/auth/x.ts',
+      "import { openDatabase } from '../storage/open-database.js';",
+    ],
+    ['packages/server/src/auth/x.ts', "import type { AuthConfig } from '../config/config.js';"],
   ])('allows %s importing: %s', async (path, code) => {
     expect(await ruleViolations(path, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

@@ -18,7 +18,8 @@ const allMigrations = [
   '0003-settings',
   '0004-secrets',
   '0005-conversation-leases',
-  '0006-lease-activity',
+  '0006-accounts',
+  '0007-lease-activity',
 ];
 
 const backends = await testDatabaseBackends();
@@ -86,11 +87,15 @@ for (const backend of backends) {
       expect(await tableNames(testDatabase.database)).toEqual([]);
       const migrated = await testDatabase.reopen();
       expect(await tableNames(migrated)).toEqual([
+        'api_tokens',
+        'auth_sessions',
         'conversation_leases',
         'conversations',
         'events',
+        'login_failures',
         'secrets',
         'settings',
+        'users',
       ]);
       expect(await migrationNames(migrated)).toEqual(allMigrations);
     });

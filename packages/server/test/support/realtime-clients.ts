@@ -35,7 +35,11 @@ export class SocketIoTestClient {
     url: string,
     query: Record<string, string>,
     headers: Record<string, string> = {},
-    options: { transport?: 'websocket' | 'polling'; withCredentials?: boolean } = {},
+    options: {
+      transport?: 'websocket' | 'polling';
+      withCredentials?: boolean;
+      auth?: Record<string, string>;
+    } = {},
   ) {
     this.socket = io(url, {
       path: '/socket.io',
@@ -43,6 +47,7 @@ export class SocketIoTestClient {
       // In Node, engine.io-client keeps cookies (a load balancer's stickiness cookie) only with this.
       withCredentials: options.withCredentials ?? false,
       query,
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
       extraHeaders: headers,
       reconnection: false,
       forceNew: true,

@@ -229,7 +229,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   }
 }
 
-async function apiErrorFrom(response: Response): Promise<ApiError> {
+export async function apiErrorFrom(response: Response): Promise<ApiError> {
   let message = `${response.status} ${response.statusText}`.trim();
   let code: string | undefined;
   try {

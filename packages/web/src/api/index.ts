@@ -12,3 +12,5 @@ export type {
 } from './api-client';
 export { conversationMetrics } from './conversation-metrics';
 export type { ConversationMetrics, ResponseMetrics } from './conversation-metrics';
+export { createAuthClient, oidcStartPath } from './auth-client';
+export type { AuthClient } from './auth-client';

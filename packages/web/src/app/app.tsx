@@ -1,3 +1,5 @@
+import { AccountGate } from '../features/account/account-context';
+import { UserMenu } from '../features/account/user-menu';
 import { ConversationPage } from '../features/conversation/conversation-page';
 import { HomePage } from '../features/conversations/home-page';
 import { SettingsPage } from '../features/settings/settings-page';
@@ -6,9 +8,11 @@ import type { Route } from './router';
 
 export function App() {
   return (
-    <RouterProvider>
-      <Shell />
-    </RouterProvider>
+    <AccountGate>
+      <RouterProvider>
+        <Shell />
+      </RouterProvider>
+    </AccountGate>
   );
 }
 
@@ -32,6 +36,7 @@ function Shell() {
             Settings
           </Link>
         </nav>
+        <UserMenu />
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
         <Page route={route} />

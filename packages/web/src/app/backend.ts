@@ -1,6 +1,6 @@
 // The one REST client the pages share (the data layer's `createApiClient`), the session API key
 // this browser keeps (for servers started with SESSION_API_KEY), and how errors read in a banner.
-import { ApiError, createApiClient } from '../api';
+import { ApiError, createApiClient, createAuthClient } from '../api';
 
 const sessionKeyStorageKey = 'parley.sessionApiKey';
 
@@ -26,6 +26,9 @@ export const api = createApiClient({ sessionApiKey: readSessionApiKey() });
 
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
+    if (error.status === 401 && error.code === 'AUTH_REQUIRED') {
+      return 'You are signed out (the session ended): reload the page to sign in again';
+    }
     if (error.status === 401) {
       return 'This server needs a session API key: enter it under Settings › This browser';
     }
@@ -34,3 +37,6 @@ export function describeError(error: unknown): string {
   if (error instanceof TypeError) return 'The server cannot be reached';
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Sign-in, the signed-in user and personal API tokens (the session is an HTTP-only cookie). */
+export const auth = createAuthClient();

@@ -223,7 +223,7 @@ export class ClusterAgentLoops implements AgentLoops {
     conversation: ConversationMetadata,
     options: StartOptions,
     lease: Lease,
-    how: { takeover: boolean },
+    _how: { takeover: boolean },
   ): Promise<ConversationStatus> {
     const { conversationId } = conversation;
     const fence = { generation: lease.generation };
@@ -232,7 +232,7 @@ export class ClusterAgentLoops implements AgentLoops {
       this.#dropOwned(conversationId);
       // A previous owner (maybe this process before a restart) may have died mid-turn.
       const parts = { eventStore, eventStreams, conversationId, fence, options };
-      const interrupted = await recordInterruption(parts);
+      await recordInterruption(parts);
       // Subscribed before the loop starts, so no action logged meanwhile is missed.
       const stopFollowing = await followUserActions(eventStreams, conversationId, (event) =>
         manager.loop(conversationId)?.takeLoggedAction(event),
@@ -242,7 +242,8 @@ export class ClusterAgentLoops implements AgentLoops {
       const status = await manager.start(conversation, {
         ...rest,
         lease: { fence, onLost: () => this.#lose(lease) },
-        answerQueued: how.takeover || interrupted,
+        // Whatever waits in the log is answered, also a message logged while no one owned it.
+        answerQueued: true,
       });
       if (initialMessage === undefined) return status;
       const action = initialMessageAction(initialMessage);

@@ -4,6 +4,11 @@ import type { FastifyInstance } from 'fastify';
 export interface CorsOptions {
   /** Exactly these origins; empty → any origin on `localhost` or `127.0.0.1`, on any port. */
   permittedOrigins: readonly string[];
+  /**
+   * False with accounts: an empty list then allows no other origin, since a page on another
+   * localhost port is same-site and its requests would carry the session cookie.
+   */
+  localhostByDefault?: boolean;
 }
 
 /** Every method, so preflights for JSON POST, PUT, PATCH and DELETE pass. */
@@ -14,9 +19,10 @@ const localHostnames = new Set(['localhost', '127.0.0.1']);
 export function isOriginAllowed(
   origin: string | undefined,
   permittedOrigins: readonly string[],
+  localhostByDefault = true,
 ): boolean {
   if (origin === undefined || origin === '') return false;
-  if (permittedOrigins.length > 0) return permittedOrigins.includes(origin);
+  if (permittedOrigins.length > 0 || !localhostByDefault) return permittedOrigins.includes(origin);
   try {
     return localHostnames.has(new URL(origin).hostname);
   } catch {
@@ -33,8 +39,10 @@ export function isOriginAllowed(
  */
 export function registerCors(server: FastifyInstance, options: CorsOptions): void {
   const permittedOrigins = [...options.permittedOrigins];
+  const localhostByDefault = options.localhostByDefault ?? true;
   void server.register(cors, {
-    origin: (origin, callback) => callback(null, isOriginAllowed(origin, permittedOrigins)),
+    origin: (origin, callback) =>
+      callback(null, isOriginAllowed(origin, permittedOrigins, localhostByDefault)),
     credentials: true,
     methods: allowedMethods,
     // `allowedHeaders` stays unset: @fastify/cors then reflects Access-Control-Request-Headers.

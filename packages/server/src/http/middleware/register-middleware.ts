@@ -11,6 +11,8 @@ import { registerShutdownGate } from './shutdown-gate.js';
 export interface MiddlewareOptions {
   /** Empty or omitted → any `localhost` / `127.0.0.1` origin. */
   permittedCorsOrigins?: readonly string[];
+  /** False (accounts): an empty list allows no other origin (see `CorsOptions`). */
+  corsLocalhostByDefault?: boolean;
   /** Omitted → no rate limit. */
   rateLimit?: RateLimitMiddlewareOptions;
   /** Omitted → no request metrics. */
@@ -34,7 +36,10 @@ export function registerMiddleware(server: FastifyInstance, options: MiddlewareO
   registerClientGone(server);
   if (options.metrics !== undefined) registerRequestMetrics(server, options.metrics);
   if (options.rateLimit !== undefined) registerRateLimit(server, options.rateLimit);
-  registerCors(server, { permittedOrigins: options.permittedCorsOrigins ?? [] });
+  registerCors(server, {
+    permittedOrigins: options.permittedCorsOrigins ?? [],
+    localhostByDefault: options.corsLocalhostByDefault ?? true,
+  });
   if (options.isShuttingDown !== undefined) registerShutdownGate(server, options.isShuttingDown);
   registerCacheControl(server);
   registerLingeringClose(server, options.lingeringClose);

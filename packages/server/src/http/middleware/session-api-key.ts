@@ -21,7 +21,10 @@ export function registerApiAuth(
     // The matched route's pattern, not the raw URL: the router decodes `%61pi`, so a raw-URL prefix
     // check could be bypassed with a percent-encoded path.
     const path = request.routeOptions.url ?? request.url;
-    if (!path.startsWith('/api/') && path !== '/api') {
+    if (
+      (!path.startsWith('/api/') && path !== '/api') ||
+      request.routeOptions.config.signInNotRequired
+    ) {
       done();
       return;
     }

@@ -4,6 +4,8 @@ import { api, describeError } from '../../app/backend';
 import { ErrorBanner } from '../../components/error-banner';
 import { Spinner } from '../../components/spinner';
 import { SettingsForm } from './settings-form';
+import { ApiTokensCard } from '../account/api-tokens-card';
+import { useAccount } from '../account/account-context';
 import { SessionKeyForm } from './session-key-form';
 
 type Loaded = { settings: SettingsResponse | null; models: string[] };
@@ -12,6 +14,7 @@ export function SettingsPage() {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const { mode } = useAccount().options;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -48,7 +51,9 @@ export function SettingsPage() {
       ) : (
         <SettingsForm settings={loaded.settings} models={loaded.models} onSave={save} />
       )}
-      <SessionKeyForm />
+      <ApiTokensCard />
+      {/* The shared SESSION_API_KEY is a single-user setting; accounts use tokens instead. */}
+      {mode === 'none' && <SessionKeyForm />}
     </div>
   );
 }

@@ -5,3 +5,4 @@ export * from './settings.js';
 export * from './secrets.js';
 export * from './errors.js';
 export * from './storable-text.js';
+export * from './app-conversations.js';

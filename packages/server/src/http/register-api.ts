@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppConversationService } from '../conversations/app-conversation-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { ConversationWorkspaceService } from '../conversations/conversation-workspace-service.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
@@ -9,9 +10,12 @@ import type { SecretRegistry } from '../shared/secret-registry.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerErrorBodyMasking } from './middleware/mask-error-bodies.js';
 import { registerOpenApi } from './openapi.js';
+import { registerAgentServerRoutes } from './routes/agent-server-routes.js';
+import { registerAppConversationRoutes } from './routes/app-conversation-routes.js';
 import { registerConversationEventRoutes } from './routes/conversation-event-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerOptionsRoutes } from './routes/options-routes.js';
+import { registerSandboxRoutes } from './routes/sandbox-routes.js';
 import { registerSecretsRoutes } from './routes/secrets-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerV1EventRoutes } from './routes/v1-event-routes.js';
@@ -21,6 +25,8 @@ import type { UserAuth } from './user-auth.js';
 
 export interface ApiOptions {
   conversations: ConversationService;
+  /** The V1 app-server face of the same conversations. */
+  appConversations: AppConversationService;
   /** The workspace routes' service; without it (no sandbox) those routes do not exist. */
   workspaces?: ConversationWorkspaceService | undefined;
   settings: SettingsStore;
@@ -49,12 +55,15 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
     defaultModel: options.defaultModel,
   });
   registerSecretsRoutes(routes, { secrets: options.secrets });
-  registerConversationRoutes(routes, options.conversations);
+  const { workspaces, appConversations } = options;
+  registerConversationRoutes(routes, options.conversations, appConversations);
   registerConversationEventRoutes(routes, options.conversations);
   registerV1EventRoutes(routes, options.conversations);
+  registerAppConversationRoutes(routes, appConversations);
+  registerSandboxRoutes(routes, appConversations);
+  registerAgentServerRoutes(routes, appConversations, workspaces);
   // Multipart bodies are for upload-files only (a scope of its own: elsewhere they stay a 415),
   // read by the route file by file within its caps.
-  const { workspaces } = options;
   if (workspaces !== undefined) {
     await server.register(async (scope) => {
       await scope.register(multipart);

@@ -153,16 +153,24 @@ export const appConversationSearchQuerySchema = appConversationCountQuerySchema.
 });
 export type AppConversationSearchQuery = z.output<typeof appConversationSearchQuerySchema>;
 
-/** `GET /api/v1/app-conversations/start-tasks/search`. */
-export const appConversationStartTaskSearchQuerySchema = z.object({
+/** `GET /api/v1/app-conversations/start-tasks/count`. */
+export const appConversationStartTaskCountQuerySchema = z.object({
   conversation_id__eq: uuidHexSchema.optional(),
   created_at__gte: v1TimestampQuerySchema.optional(),
-  sort_order: z
-    .enum(['CREATED_AT', 'CREATED_AT_DESC', 'UPDATED_AT', 'UPDATED_AT_DESC'])
-    .default('CREATED_AT_DESC'),
-  page_id: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(100),
 });
+export type AppConversationStartTaskCountQuery = z.output<
+  typeof appConversationStartTaskCountQuerySchema
+>;
+
+/** `GET /api/v1/app-conversations/start-tasks/search`. */
+export const appConversationStartTaskSearchQuerySchema =
+  appConversationStartTaskCountQuerySchema.extend({
+    sort_order: z
+      .enum(['CREATED_AT', 'CREATED_AT_DESC', 'UPDATED_AT', 'UPDATED_AT_DESC'])
+      .default('CREATED_AT_DESC'),
+    page_id: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(100),
+  });
 export type AppConversationStartTaskSearchQuery = z.output<
   typeof appConversationStartTaskSearchQuerySchema
 >;

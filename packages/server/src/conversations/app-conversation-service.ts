@@ -1,24 +1,28 @@
 import {
-  executionStatusForAgentState,
   v1UserMessageAction,
   type AppConversation,
   type AppConversationCountQuery,
   type AppConversationSearchQuery,
   type AppConversationStartRequest,
   type AppConversationStartTask,
+  type AppConversationStartTaskCountQuery,
   type AppConversationStartTaskSearchQuery,
   type SandboxInfo,
-  type SandboxStatus,
 } from '@parley/protocol';
 import type { EventStore } from '../events/event-store.js';
 import type { AgentLoopStatus } from './agent-loops.js';
-import type { ConversationMetadata } from './conversation-metadata.js';
 import type { ConversationService, ConversationView } from './conversation-service.js';
 import type { ConversationSessionKeys } from './conversation-session-keys.js';
-import type { ConversationFilter, ConversationStore } from './conversation-store.js';
+import type { ConversationStore } from './conversation-store.js';
 import { ParleyError } from '../shared/errors.js';
 import { latestAgentState } from './latest-agent-state.js';
-import { appConversationStartTask, toStoredInstant } from './app-conversation-start-task.js';
+import {
+  conversationFilterFor,
+  sandboxStatusFor,
+  startTaskFilter,
+  toAppConversation,
+} from './app-conversation-projection.js';
+import { appConversationStartTask } from './app-conversation-start-task.js';
 
 export interface AppConversationServiceOptions {
   conversations: ConversationService;
@@ -96,11 +100,7 @@ export class AppConversationService {
     query: AppConversationStartTaskSearchQuery,
     signal?: AbortSignal,
   ): Promise<{ items: AppConversationStartTask[]; next_page_id: string | null }> {
-    const filter: ConversationFilter = { conversationVersion: 'V1' };
-    if (query.conversation_id__eq !== undefined) filter.conversationId = query.conversation_id__eq;
-    if (query.created_at__gte !== undefined) {
-      filter.createdAtGte = toStoredInstant(query.created_at__gte);
-    }
+    const filter = startTaskFilter(query);
     const page = await this.#options.store.search(userId, {
       ...(query.page_id === undefined ? {} : { pageId: query.page_id }),
       limit: query.limit,
@@ -109,6 +109,18 @@ export class AppConversationService {
       ...(signal === undefined ? {} : { signal }),
     });
     return { items: page.results.map(appConversationStartTask), next_page_id: page.nextPageId };
+  }
+
+  countStartTasks(
+    userId: string,
+    query: AppConversationStartTaskCountQuery,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    return this.#options.store.count(
+      userId,
+      startTaskFilter(query),
+      signal === undefined ? {} : { signal },
+    );
   }
 
   /** One conversation per id, null where the user has none. */
@@ -131,7 +143,10 @@ export class AppConversationService {
     const { page, loops } = await this.#options.conversations.list(userId, {
       ...(query.page_id === undefined ? {} : { pageId: query.page_id }),
       limit: query.limit,
-      filter: { ...filterFor(query), excludeSubConversations: !query.include_sub_conversations },
+      filter: {
+        ...conversationFilterFor(query),
+        excludeSubConversations: !query.include_sub_conversations,
+      },
       ...(signal === undefined ? {} : { signal }),
     });
     const items = await Promise.all(
@@ -145,7 +160,7 @@ export class AppConversationService {
   count(userId: string, query: AppConversationCountQuery, signal?: AbortSignal): Promise<number> {
     return this.#options.store.count(
       userId,
-      filterFor(query),
+      conversationFilterFor(query),
       signal === undefined ? {} : { signal },
     );
   }
@@ -243,96 +258,19 @@ export class AppConversationService {
   }
 
   async #appConversation(view: ConversationView, signal?: AbortSignal): Promise<AppConversation> {
-    const { metadata, loop } = view;
-    const sandboxStatus = sandboxStatusFor(loop);
-    const running = sandboxStatus === 'RUNNING';
+    const running = sandboxStatusFor(view.loop) === 'RUNNING';
     const agentState = running
-      ? await latestAgentState(this.#options.eventStore, metadata.conversationId, signal)
+      ? await latestAgentState(this.#options.eventStore, view.metadata.conversationId, signal)
       : undefined;
-    const active = sandboxStatus === 'RUNNING' || sandboxStatus === 'STARTING';
-    return {
-      id: metadata.conversationId,
-      created_by_user_id: metadata.userId,
-      sandbox_id: metadata.conversationId,
-      selected_repository: metadata.selectedRepository,
-      selected_branch: metadata.selectedBranch,
-      git_provider: metadata.gitProvider,
-      title: metadata.title,
-      trigger: metadata.trigger,
-      pr_number: metadata.prNumbers,
-      llm_model: metadata.llmModel,
-      metrics: metricsOf(metadata),
-      parent_conversation_id: metadata.parentConversationId,
-      sub_conversation_ids: [],
-      created_at: metadata.createdAt,
-      updated_at: metadata.lastUpdatedAt ?? metadata.createdAt,
-      sandbox_status: sandboxStatus,
-      execution_status: running
-        ? agentState === undefined
-          ? 'idle'
-          : executionStatusForAgentState(agentState)
-        : null,
-      conversation_url: active
-        ? `/api/conversations/${encodeURIComponent(metadata.conversationId)}`
-        : null,
-      session_api_key: this.#options.sessionKeys.keyFor(metadata.conversationId),
-    };
+    return toAppConversation(
+      view,
+      agentState,
+      this.#options.sessionKeys.keyFor(view.metadata.conversationId),
+    );
   }
 }
 
 const stoppedLoop: AgentLoopStatus = { status: 'STOPPED', runtimeStatus: null, numConnections: 0 };
-
-/** A loop's status as a sandbox's: a stopped loop is a paused sandbox (resume starts it). */
-export function sandboxStatusFor(loop: AgentLoopStatus): SandboxStatus {
-  switch (loop.status) {
-    case 'RUNNING':
-      return 'RUNNING';
-    case 'STARTING':
-      return 'STARTING';
-    case 'ERROR':
-      return 'ERROR';
-    case 'ARCHIVED':
-      return 'MISSING';
-    default:
-      return 'PAUSED';
-  }
-}
-
-function filterFor(query: AppConversationCountQuery): ConversationFilter {
-  const filter: ConversationFilter = {};
-  if (query.title__contains !== undefined) filter.titleContains = query.title__contains;
-  if (query.created_at__gte !== undefined) {
-    filter.createdAtGte = toStoredInstant(query.created_at__gte);
-  }
-  if (query.created_at__lt !== undefined)
-    filter.createdAtLt = toStoredInstant(query.created_at__lt);
-  if (query.updated_at__gte !== undefined) {
-    filter.updatedAtGte = toStoredInstant(query.updated_at__gte);
-  }
-  if (query.updated_at__lt !== undefined)
-    filter.updatedAtLt = toStoredInstant(query.updated_at__lt);
-  return filter;
-}
-
-/** The sdk's `MetricsSnapshot` from the conversation's running totals. */
-function metricsOf(metadata: ConversationMetadata): Record<string, unknown> {
-  return {
-    model_name: metadata.llmModel ?? 'default',
-    accumulated_cost: metadata.accumulatedCost,
-    max_budget_per_task: metadata.maxBudgetPerTask,
-    accumulated_token_usage: {
-      model: metadata.llmModel ?? '',
-      prompt_tokens: metadata.promptTokens,
-      completion_tokens: metadata.completionTokens,
-      cache_read_tokens: metadata.cacheReadTokens,
-      cache_write_tokens: metadata.cacheWriteTokens,
-      reasoning_tokens: metadata.reasoningTokens,
-      context_window: metadata.contextWindow,
-      per_turn_token: metadata.perTurnToken,
-      response_id: '',
-    },
-  };
-}
 
 function conversationNotFound() {
   return new ParleyError('CONVERSATION_NOT_FOUND', 'Conversation not found');

@@ -6,6 +6,7 @@ import {
   appConversationSchema,
   appConversationSearchQuerySchema,
   appConversationStartRequestSchema,
+  appConversationStartTaskCountQuerySchema,
   appConversationStartTaskPageSchema,
   appConversationStartTaskSchema,
   appConversationStartTaskSearchQuerySchema,
@@ -93,6 +94,19 @@ export function registerAppConversationRoutes(
       },
     },
     async (request) => service.searchStartTasks(request.userId, request.query, request.clientGone),
+  );
+
+  routes.get(
+    '/api/v1/app-conversations/start-tasks/count',
+    {
+      schema: {
+        tags,
+        summary: 'How many start tasks match (an integer)',
+        querystring: appConversationStartTaskCountQuerySchema,
+        response: { 200: z.number().int() },
+      },
+    },
+    async (request) => service.countStartTasks(request.userId, request.query, request.clientGone),
   );
 
   routes.get(

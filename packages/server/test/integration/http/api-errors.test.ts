@@ -54,6 +54,7 @@ const documentedRoutes: [string, string][] = [
   ['get', '/api/v1/app-conversations/count'],
   ['get', '/api/v1/app-conversations/start-tasks'],
   ['get', '/api/v1/app-conversations/start-tasks/search'],
+  ['get', '/api/v1/app-conversations/start-tasks/count'],
   ['post', '/api/conversations/{id}/pause'],
   ['post', '/api/conversations/{id}/run'],
   ['get', '/api/git/changes/{*}'],

@@ -179,6 +179,19 @@ for (const backend of backends) {
         ]);
       });
 
+      it('counts the caller’s start tasks', async () => {
+        const app = await start();
+        const first = await startConversation(app);
+        await startConversation(app);
+        await startConversation(app, {}, asBob);
+        await createConversation(app);
+        const count = async (query: string) =>
+          (await request(app, 'GET', `/api/v1/app-conversations/start-tasks/count?${query}`)).body;
+        expect(await count('')).toBe(2);
+        expect(await count(`conversation_id__eq=${first['id'] as string}`)).toBe(1);
+        expect(await count('created_at__gte=2999-01-01')).toBe(0);
+      });
+
       it('refuses malformed ids and limits with 422', async () => {
         const app = await start();
         expectDetail(await request(app, 'GET', '/api/v1/app-conversations/start-tasks?ids=nope'), [
@@ -263,6 +276,41 @@ for (const backend of backends) {
           await request(app, 'GET', '/api/v1/app-conversations/count?created_at__gte=yesterday'),
           ['query', 'created_at__gte'],
         );
+      });
+    });
+
+    describe('the agent-server’s POST …/events', () => {
+      it('takes a V1 SendMessageRequest as the user’s message', async () => {
+        const app = await start();
+        const id = (await startConversation(app))['id'] as string;
+        const sent = await request(app, 'POST', `/api/conversations/${id}/events`, {
+          payload: { role: 'user', content: [{ type: 'text', text: 'over REST' }], run: true },
+        });
+        expect(sent.status).toBe(200);
+        expect(sent.body).toEqual({ success: true });
+        const events = await request(app, 'GET', `/api/conversations/${id}/events?limit=100`);
+        expect((events.body as { events: Row[] }).events).toContainEqual(
+          expect.objectContaining({
+            source: 'user',
+            action: 'message',
+            args: expect.objectContaining({ content: 'over REST' }) as unknown,
+          }),
+        );
+      });
+
+      it('refuses a V1 body that is not a user message, logging nothing', async () => {
+        const app = await start();
+        const id = (await startConversation(app))['id'] as string;
+        const refused = await request(app, 'POST', `/api/conversations/${id}/events`, {
+          payload: { role: 'assistant', content: [{ type: 'text', text: 'forged' }] },
+        });
+        expect(refused.status).toBe(422);
+        expect(refused.body).toMatchObject({ code: 'REQUEST_INVALID' });
+        const after = await request(app, 'GET', `/api/conversations/${id}/events?limit=100`);
+        const texts = (after.body as { events: Row[] }).events.map((event) =>
+          JSON.stringify(event),
+        );
+        expect(texts.some((text) => text.includes('forged'))).toBe(false);
       });
     });
 

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import type { EventStore } from './events/event-store.js';
-import { EventStreams } from './events/event-streams.js';
-import { InProcessEventTransport, type EventTransport } from './events/event-transport.js';
-import { SqlEventStore } from './events/sql-event-store.js';
+import type { EventStreams } from './events/event-streams.js';
+import type { EventTransport } from './events/event-transport.js';
+import { createEventPipeline } from './events/create-event-pipeline.js';
 import type { AgentLoops } from './conversations/agent-loops.js';
 import type { ConversationStore } from './conversations/conversation-store.js';
 import type { ConversationManager, ManagerTimers } from './conversations/conversation-manager.js';
@@ -21,12 +21,13 @@ import { createRateLimitStore } from './http/middleware/rate-limit/create-rate-l
 import { createLanguageModels, type LanguageModels } from './llm/language-models.js';
 import { RealtimeServer } from './realtime/realtime-server.js';
 import { createSandbox, type Sandbox } from './runtime/create-sandbox.js';
-import { closeTogether } from './shared/close-together.js';
+import { shutdownOnce } from './app-shutdown.js';
+import { createNotifier } from './realtime/create-notifier.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
 import { SecretRegistry, urlCredentials } from './shared/secret-registry.js';
 import type { Database } from './storage/database.js';
-import { openDatabase } from './storage/open-database.js';
+import { openServerDatabase } from './storage/data-directory-lock.js';
 
 /** Replacements for the real parts, for tests. */
 export interface AppOverrides {
@@ -109,29 +110,29 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger =
     overrides.logger ??
     createLogger({ level: config.log.level, json: config.log.json, secrets: secretRegistry });
-  const database =
-    overrides.database ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDirectory: config.dataDirectory,
-      logger: logger.child({ module: 'storage' }),
-    }));
-  const eventStore = new SqlEventStore({
+  // With SQLite the data directory is locked first: a second process stops there.
+  const opened =
+    overrides.database === undefined
+      ? await openServerDatabase({
+          databaseUrl: config.databaseUrl,
+          dataDirectory: config.dataDirectory,
+          logger: logger.child({ module: 'storage' }),
+        })
+      : { database: overrides.database, close: async () => overrides.database?.close() };
+  const { database } = opened;
+  const { eventStore, transport, eventStreams } = createEventPipeline({
     database,
-    logger: logger.child({ module: 'event-store' }),
-    groupCommitMaxEvents: config.storage.groupCommitMaxEvents,
-    groupCommitMaxDelayMs: config.storage.groupCommitMaxDelayMs,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    instanceId: config.cluster.instanceId,
+    ...config.storage,
+    catchUpIntervalMs: config.cluster.catchUpIntervalMs,
+    transport: overrides.transport,
+    logger,
   });
-  const transport = overrides.transport ?? new InProcessEventTransport();
   const sandbox = await createSandbox(config.sandbox, {
     dataDirectory: config.dataDirectory,
     logger: logger.child({ module: 'runtime' }),
-  });
-  eventStore.onCommit((conversationId, events) => transport.publish(conversationId, events));
-  const eventStreams = new EventStreams({
-    store: eventStore,
-    transport,
-    logger: logger.child({ module: 'event-stream' }),
   });
   const metrics = createMetrics();
   eventStore.onCommit((_conversationId, events) => metrics.recordEventsAppended(events.length));
@@ -178,6 +179,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       conversationManager: config.conversations,
       exportSecretsToSandbox: config.sandbox.exportSecrets,
       workspaceFiles: config.sandbox.files,
+      cluster: config.databaseUrl === undefined ? undefined : config.cluster,
     },
     {
       database,
@@ -195,12 +197,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ...(overrides.timers === undefined ? {} : { timers: overrides.timers }),
     },
   );
-  // A turn a crash cut short gets an explicit error state before any loop starts (R1).
-  await recoverInterruptedConversations({
-    database,
-    eventStreams,
-    logger: logger.child({ module: 'conversations' }),
-  });
+  // A turn a crash cut short gets an explicit error state before any loop starts (R1). With
+  // PostgreSQL other processes may be running theirs: a dead owner's are taken over instead.
+  if (config.databaseUrl === undefined) {
+    await recoverInterruptedConversations({
+      database,
+      eventStreams,
+      logger: logger.child({ module: 'conversations' }),
+    });
+  }
   const userAuth = overrides.userAuth ?? new SingleUserAuth();
   await registerApi(http, {
     ...services,
@@ -225,49 +230,39 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     secretRegistry,
   });
-  services.conversationManager?.setNotifier(realtime);
+  const notices = createNotifier({
+    local: realtime,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    instanceId: config.cluster.instanceId,
+    maskJson: (line) => secretRegistry.maskLogLine(line),
+    logger,
+  });
+  services.conversationManager?.setNotifier(notices.notifier);
   metrics.watchConversationStates(() => ({
     event_stream: eventStreams.openCount,
     agent_loop: services.conversationManager?.runningConversations().length ?? 0,
   }));
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      logger.info('shutting down');
-      // From here on REST writes answer 503 and the agent loops refuse new work (sockets get an
-      // error frame), so no turn starts. Turns stop first (their `stopped` state reaches the log
-      // and the sockets); then pending appends reach the log (and the sockets) before the sockets
-      // close with a reason.
+  const close = shutdownOnce({
+    logger,
+    stopTakingWork: () => {
       shuttingDown = true;
-      await services.agentLoops.close();
-      await eventStore.flush();
-      await realtime.close();
-      await http.close();
-      await eventStore.close(); // the last appends commit and reach the transport
-      try {
-        // Independent of each other, so closed together within half the shutdown timeout: one
-        // that hangs (a Redis connection) cannot keep the database from closing before main.ts
-        // gives up on the process.
-        await closeTogether(
-          [
-            {
-              name: 'rate-limit store',
-              close: () => rateLimit.close(),
-            },
-            { name: 'event streams', close: () => eventStreams.close() },
-            { name: 'event transport', close: () => transport.close() },
-            { name: 'sandbox', close: () => sandbox.close() },
-          ],
-          { timeoutMs: config.shutdownTimeoutMs / 2 },
-        );
-      } finally {
-        await database.close();
-      }
-      logger.info('shut down');
-    })();
-    return closing;
-  };
+    },
+    agentLoops: services.agentLoops,
+    eventStore,
+    realtime,
+    http,
+    independent: [
+      { name: 'rate-limit store', close: () => rateLimit.close() },
+      { name: 'cluster notices', close: () => notices.close() },
+      { name: 'event streams', close: () => eventStreams.close() },
+      { name: 'event transport', close: () => transport.close() },
+      { name: 'sandbox', close: () => sandbox.close() },
+    ],
+    independentTimeoutMs: config.shutdownTimeoutMs / 2,
+    database: opened,
+  });
 
   return {
     config,

@@ -74,6 +74,8 @@ export interface Config {
     readonly replayWaitMs: number;
   };
   readonly sandbox: SandboxConfig;
+  /** Several processes on one PostgreSQL database (used only when `databaseUrl` is set). */
+  readonly cluster: ClusterConfig;
   /** The conversation manager and its agent loops. */
   readonly conversations: {
     /** Agent loops per user; starting one more closes the least recently active. */
@@ -93,6 +95,20 @@ export interface Config {
     /** Ask the LLM for a conversation's title (else the first message, truncated). */
     readonly titleFromLlm: boolean;
   };
+}
+
+/** How the processes of a cluster share conversations (`conversations/cluster`, `events/`). */
+export interface ClusterConfig {
+  /** This process's name: the owner recorded in the leases it holds. */
+  readonly instanceId: string;
+  /** How long a lease holds without renewal; a dead owner's conversations wait this long. */
+  readonly leaseTtlMs: number;
+  /** How often the owner renews its leases (at most half the TTL). */
+  readonly leaseRenewMs: number;
+  /** How often each process looks for leases whose owner stopped renewing. */
+  readonly takeoverIntervalMs: number;
+  /** How often streams read the log's head while Redis is away (ten times less often otherwise). */
+  readonly catchUpIntervalMs: number;
 }
 
 /** Where and how tool commands run (`runtime/`). Unset limits take the runtime's defaults. */

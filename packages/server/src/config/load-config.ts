@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ParleyError } from '../shared/errors.js';
+import { checkLeaseTimes, clusterConfig, clusterEnvironment } from './cluster-config.js';
 import { logLevels, type Config, type LlmPrice } from './config.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -73,75 +74,78 @@ function parsePrices(value: unknown): Record<string, LlmPrice> {
 }
 
 /** One entry per environment variable: the name is the key, so errors can name it. */
-const environmentSchema = z.object({
-  PORT: port.default(3000),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PARLEY_DATA_DIR: z.string().trim().min(1).default('./data'),
-  DATABASE_URL: url(['postgres://', 'postgresql://']),
-  REDIS_URL: url(['redis://', 'rediss://']),
-  SESSION_API_KEY: optionalText,
-  PARLEY_SECRETS_KEY: optionalText.refine(
-    (value) =>
-      value === undefined ||
-      /^[0-9a-fA-F]{64}$/.test(value) ||
-      Buffer.from(value, 'base64').length === 32,
-    { message: 'must be 32 bytes as 64 hex digits or base64' },
-  ),
-  ALLOW_SET_CONVERSATION_ID: booleanText.default(false),
-  PERMITTED_CORS_ORIGINS: optionalText,
-  LLM_MODEL: z.string().trim().min(1).default('demo'),
-  LLM_API_KEY: optionalText,
-  LLM_BASE_URL: url(['http://', 'https://']),
-  LLM_NUM_RETRIES: positiveInteger.max(100).default(5),
-  LLM_RETRY_MIN_WAIT_MS: nonNegativeNumber.default(8_000),
-  LLM_RETRY_MAX_WAIT_MS: nonNegativeNumber.default(64_000),
-  LLM_RETRY_MULTIPLIER_MS: nonNegativeNumber.default(8_000),
-  LLM_CONNECT_TIMEOUT_MS: timeoutMs.default(30_000),
-  LLM_FIRST_TOKEN_TIMEOUT_MS: timeoutMs.default(180_000),
-  LLM_IDLE_TIMEOUT_MS: timeoutMs.default(60_000),
-  LOG_COMPLETIONS: booleanText.default(false),
-  PARLEY_DEMO_TOKEN_DELAY_MS: nonNegativeNumber.max(10_000).default(30),
-  LLM_PRICES: llmPrices,
-  LOG_LEVEL: z.enum(logLevels).default('info'),
-  LOG_JSON: booleanText.default(false),
-  PARLEY_GROUP_COMMIT_MAX_EVENTS: positiveInteger.max(10_000).default(100),
-  PARLEY_GROUP_COMMIT_MAX_DELAY_MS: nonNegativeNumber.max(1_000).default(0),
-  PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInteger.default(10_000),
-  PARLEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000).default(10),
-  PARLEY_OUTBOUND_BUFFER_BYTES: positiveInteger.min(1024).default(8 * 1024 * 1024),
-  PARLEY_HEARTBEAT_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
-  PARLEY_SOCKET_MESSAGES_PER_SECOND: positiveInteger.max(100_000).default(20),
-  PARLEY_SOCKET_MESSAGE_BURST: positiveInteger.max(100_000).default(40),
-  PARLEY_SOCKET_AUTH_TIMEOUT_MS: positiveInteger.min(10).max(600_000).default(10_000),
-  PARLEY_REPLAY_BUDGET_BYTES: positiveInteger.min(1024 * 1024).default(64 * 1024 * 1024),
-  // Below Socket.IO's 45 s connect timeout, which the connect middleware's wait counts against.
-  PARLEY_REPLAY_WAIT_MS: positiveInteger.min(10).max(40_000).default(10_000),
-  PARLEY_MAX_RUNNING_CONVERSATIONS: positiveInteger.max(10_000).default(3),
-  PARLEY_CLOSE_DELAY_SECONDS: nonNegativeNumber.max(31_536_000).default(3_600),
-  PARLEY_CLEANUP_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
-  PARLEY_MAX_ITERATIONS: positiveInteger.max(100_000).default(500),
-  PARLEY_DELTA_INTERVAL_MS: positiveInteger.max(10_000).default(50),
-  PARLEY_DELTA_MAX_CHARS: positiveInteger.max(1_000_000).default(400),
-  PARLEY_CONTEXT_WINDOW_TOKENS: positiveInteger.min(1_000).default(128_000),
-  PARLEY_TITLE_FROM_LLM: booleanText.default(true),
-  PARLEY_SANDBOX: z.enum(['bubblewrap', 'unsandboxed']).default('bubblewrap'),
-  PARLEY_WORKSPACE_DIR: optionalText,
-  PARLEY_SANDBOX_NETWORK: booleanText.default(false),
-  PARLEY_SANDBOX_EXPORT_SECRETS: booleanText.default(false),
-  PARLEY_SANDBOX_USER: z
-    .string()
-    .trim()
-    .regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'must be uid:gid, both unprivileged (not 0)')
-    .default('65534:65534'),
-  PARLEY_SANDBOX_TIMEOUT_MS: positiveInteger.max(2_147_483_647).optional(),
-  PARLEY_SANDBOX_CPU_SECONDS: positiveInteger.optional(),
-  PARLEY_SANDBOX_MEMORY_BYTES: positiveInteger.min(64 * 1024 * 1024).optional(),
-  PARLEY_SANDBOX_PROCESSES: positiveInteger.max(1_000_000).optional(),
-  PARLEY_SANDBOX_FILE_SIZE_BYTES: positiveInteger.optional(),
-  PARLEY_SANDBOX_OUTPUT_BYTES: positiveInteger.min(1024).optional(),
-  PARLEY_WORKSPACE_FILE_MAX_BYTES: positiveInteger.default(10 * 1024 * 1024),
-  PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES: positiveInteger.max(2 ** 31).default(256 * 1024 * 1024),
-});
+const environmentSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PARLEY_DATA_DIR: z.string().trim().min(1).default('./data'),
+    DATABASE_URL: url(['postgres://', 'postgresql://']),
+    REDIS_URL: url(['redis://', 'rediss://']),
+    SESSION_API_KEY: optionalText,
+    PARLEY_SECRETS_KEY: optionalText.refine(
+      (value) =>
+        value === undefined ||
+        /^[0-9a-fA-F]{64}$/.test(value) ||
+        Buffer.from(value, 'base64').length === 32,
+      { message: 'must be 32 bytes as 64 hex digits or base64' },
+    ),
+    ALLOW_SET_CONVERSATION_ID: booleanText.default(false),
+    PERMITTED_CORS_ORIGINS: optionalText,
+    LLM_MODEL: z.string().trim().min(1).default('demo'),
+    LLM_API_KEY: optionalText,
+    LLM_BASE_URL: url(['http://', 'https://']),
+    LLM_NUM_RETRIES: positiveInteger.max(100).default(5),
+    LLM_RETRY_MIN_WAIT_MS: nonNegativeNumber.default(8_000),
+    LLM_RETRY_MAX_WAIT_MS: nonNegativeNumber.default(64_000),
+    LLM_RETRY_MULTIPLIER_MS: nonNegativeNumber.default(8_000),
+    LLM_CONNECT_TIMEOUT_MS: timeoutMs.default(30_000),
+    LLM_FIRST_TOKEN_TIMEOUT_MS: timeoutMs.default(180_000),
+    LLM_IDLE_TIMEOUT_MS: timeoutMs.default(60_000),
+    LOG_COMPLETIONS: booleanText.default(false),
+    PARLEY_DEMO_TOKEN_DELAY_MS: nonNegativeNumber.max(10_000).default(30),
+    LLM_PRICES: llmPrices,
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    LOG_JSON: booleanText.default(false),
+    PARLEY_GROUP_COMMIT_MAX_EVENTS: positiveInteger.max(10_000).default(100),
+    PARLEY_GROUP_COMMIT_MAX_DELAY_MS: nonNegativeNumber.max(1_000).default(0),
+    PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInteger.default(10_000),
+    PARLEY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000).default(10),
+    PARLEY_OUTBOUND_BUFFER_BYTES: positiveInteger.min(1024).default(8 * 1024 * 1024),
+    PARLEY_HEARTBEAT_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
+    PARLEY_SOCKET_MESSAGES_PER_SECOND: positiveInteger.max(100_000).default(20),
+    PARLEY_SOCKET_MESSAGE_BURST: positiveInteger.max(100_000).default(40),
+    PARLEY_SOCKET_AUTH_TIMEOUT_MS: positiveInteger.min(10).max(600_000).default(10_000),
+    PARLEY_REPLAY_BUDGET_BYTES: positiveInteger.min(1024 * 1024).default(64 * 1024 * 1024),
+    // Below Socket.IO's 45 s connect timeout, which the connect middleware's wait counts against.
+    PARLEY_REPLAY_WAIT_MS: positiveInteger.min(10).max(40_000).default(10_000),
+    PARLEY_MAX_RUNNING_CONVERSATIONS: positiveInteger.max(10_000).default(3),
+    PARLEY_CLOSE_DELAY_SECONDS: nonNegativeNumber.max(31_536_000).default(3_600),
+    PARLEY_CLEANUP_INTERVAL_MS: positiveInteger.min(10).max(3_600_000).default(15_000),
+    PARLEY_MAX_ITERATIONS: positiveInteger.max(100_000).default(500),
+    PARLEY_DELTA_INTERVAL_MS: positiveInteger.max(10_000).default(50),
+    PARLEY_DELTA_MAX_CHARS: positiveInteger.max(1_000_000).default(400),
+    PARLEY_CONTEXT_WINDOW_TOKENS: positiveInteger.min(1_000).default(128_000),
+    PARLEY_TITLE_FROM_LLM: booleanText.default(true),
+    PARLEY_SANDBOX: z.enum(['bubblewrap', 'unsandboxed']).default('bubblewrap'),
+    PARLEY_WORKSPACE_DIR: optionalText,
+    PARLEY_SANDBOX_NETWORK: booleanText.default(false),
+    PARLEY_SANDBOX_EXPORT_SECRETS: booleanText.default(false),
+    PARLEY_SANDBOX_USER: z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'must be uid:gid, both unprivileged (not 0)')
+      .default('65534:65534'),
+    PARLEY_SANDBOX_TIMEOUT_MS: positiveInteger.max(2_147_483_647).optional(),
+    PARLEY_SANDBOX_CPU_SECONDS: positiveInteger.optional(),
+    PARLEY_SANDBOX_MEMORY_BYTES: positiveInteger.min(64 * 1024 * 1024).optional(),
+    PARLEY_SANDBOX_PROCESSES: positiveInteger.max(1_000_000).optional(),
+    PARLEY_SANDBOX_FILE_SIZE_BYTES: positiveInteger.optional(),
+    PARLEY_SANDBOX_OUTPUT_BYTES: positiveInteger.min(1024).optional(),
+    PARLEY_WORKSPACE_FILE_MAX_BYTES: positiveInteger.default(10 * 1024 * 1024),
+    PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES: positiveInteger.max(2 ** 31).default(256 * 1024 * 1024),
+    ...clusterEnvironment,
+  })
+  .superRefine(checkLeaseTimes);
 
 /**
  * Reads the configuration from `environment` (normally `process.env`) merged over a `.env` file in
@@ -236,6 +240,7 @@ export function loadConfig(
         maxArchiveBytes: values.PARLEY_WORKSPACE_ARCHIVE_MAX_BYTES,
       },
     },
+    cluster: clusterConfig(values),
     conversations: {
       maxRunningPerUser: values.PARLEY_MAX_RUNNING_CONVERSATIONS,
       closeDelayMs: values.PARLEY_CLOSE_DELAY_SECONDS * 1000,

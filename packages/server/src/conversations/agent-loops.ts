@@ -1,5 +1,6 @@
 import type { ActionEvent, ConversationStatus } from '@parley/protocol';
 import type { ModelSettings } from '../llm/model-settings.js';
+import type { LoopLease } from './agent/loop-log.js';
 import type { ConversationMetadata } from './conversation-metadata.js';
 
 export interface AgentLoopStatus {
@@ -21,6 +22,10 @@ export interface StartOptions {
   mcpConfig?: unknown;
   /** The user's custom secrets by name; commands see them only when the operator exports them. */
   customSecrets?: Readonly<Record<string, string>>;
+  /** In a cluster: the lease the loop's appends are fenced with (`ClusterAgentLoops`). */
+  lease?: LoopLease | undefined;
+  /** Answer the messages no turn took up (a takeover after the owner died). */
+  answerQueued?: boolean | undefined;
 }
 
 export interface TurnLimits {

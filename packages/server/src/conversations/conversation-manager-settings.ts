@@ -1,3 +1,4 @@
+import { ParleyError } from '../shared/errors.js';
 /** The conversation manager's settings (from `config.conversations`) and its defaults. */
 
 export interface ConversationManagerSettings {
@@ -38,3 +39,11 @@ export const systemPrompt =
   "You are Parley's assistant, a helpful AI agent. Answer the user directly and concisely. " +
   'You have a `think` tool to note reasoning and a `finish` tool to end a task; you cannot run ' +
   'commands, read files or browse.';
+
+/** What `start` and `dispatch` answer once shutdown began (REST 503, a socket error frame). */
+export function shuttingDownError(): ParleyError {
+  return new ParleyError(
+    'SERVER_SHUTTING_DOWN',
+    'The server is shutting down; send this again once it is back',
+  );
+}

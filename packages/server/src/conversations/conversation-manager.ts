@@ -3,16 +3,20 @@ import type { EventStore } from '../events/event-store.js';
 import type { EventStreams } from '../events/event-streams.js';
 import type { LanguageModel } from '../llm/language-model.js';
 import type { ModelSettings } from '../llm/model-settings.js';
-import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentLoop } from './agent/agent-loop.js';
 import type { AgentLoopStatus, AgentLoops, StartOptions } from './agent-loops.js';
 import type { ConversationMetadata } from './conversation-metadata.js';
 import { ConversationTitles } from './conversation-title.js';
-import { silentNotifier, type RealtimeNotifier, type StatusUpdate } from './realtime-notifier.js';
+import {
+  silentNotifier,
+  tooManyConversations,
+  type RealtimeNotifier,
+} from './realtime-notifier.js';
 import { ToolRegistry } from './agent/tool-registry.js';
 import {
   defaultConversationManagerSettings,
+  shuttingDownError,
   type ConversationManagerSettings,
   type ManagerTimers,
 } from './conversation-manager-settings.js';
@@ -33,17 +37,12 @@ export interface ConversationManagerOptions {
   /** Each conversation's tools; default: `think` and `finish` only (no sandbox). */
   toolsFor?: AgentLoopParts['toolsFor'];
   logger: Logger;
+  /** Called after a loop closed or was dropped, however (a cluster releases its lease). */
+  onLoopClosed?: (conversationId: string) => void;
   /** Milliseconds since the epoch (injectable for tests). */
   now?: () => number;
   timers?: ManagerTimers;
 }
-
-const tooManyConversations: StatusUpdate = {
-  type: 'error',
-  id: 'AGENT_ERROR$TOO_MANY_CONVERSATIONS',
-  message:
-    'Too many conversations at once. If you are still using this one, try reactivating it by prompting the agent to continue',
-};
 
 /**
  * Upstream's standalone conversation manager (reference §5.1) as the `AgentLoops` seam: starts an
@@ -97,6 +96,10 @@ export class ConversationManager implements AgentLoops {
   /** The realtime layer, once it exists (it is built after the conversation services). */
   setNotifier(notifier: RealtimeNotifier): void {
     this.#notifier = notifier;
+  }
+
+  get notifier(): RealtimeNotifier {
+    return this.#notifier;
   }
 
   status(conversationId: string): AgentLoopStatus {
@@ -160,6 +163,7 @@ export class ConversationManager implements AgentLoops {
     } catch (error) {
       if (this.#loops.get(conversationId) === loop) this.#loops.delete(conversationId);
       loop.discard();
+      this.#options.onLoopClosed?.(conversationId);
       throw error;
     }
     this.#refuseWhenClosed();
@@ -196,20 +200,27 @@ export class ConversationManager implements AgentLoops {
 
   /** Once shutdown began, nothing new is taken: REST answers 503, sockets get an error frame. */
   #refuseWhenClosed(): void {
-    if (this.#closed) {
-      throw new ParleyError(
-        'SERVER_SHUTTING_DOWN',
-        'The server is shutting down; send this again once it is back',
-      );
-    }
+    if (this.#closed) throw shuttingDownError();
   }
 
+  /** Drops the loop, if any, and disconnects the conversation's clients (it is being deleted). */
   async forget(conversationId: string): Promise<void> {
+    this.discard(conversationId);
+    this.#notifier.disconnectConversation(conversationId);
+  }
+
+  /**
+   * Drops the loop at once without logging anything: its turn, LLM request and tools are aborted.
+   * For a conversation being deleted, or one whose lease another process took. Resolves to
+   * whether a loop was there.
+   */
+  discard(conversationId: string): boolean {
     const loop = this.#loops.get(conversationId);
-    if (loop === undefined) return;
+    if (loop === undefined) return false;
     this.#loops.delete(conversationId);
     loop.discard();
-    this.#notifier.disconnectConversation(conversationId);
+    this.#options.onLoopClosed?.(conversationId);
+    return true;
   }
 
   /**
@@ -269,6 +280,7 @@ export class ConversationManager implements AgentLoops {
     try {
       await loop.close(options);
     } finally {
+      this.#options.onLoopClosed?.(loop.conversationId);
       this.#notifier.disconnectConversation(loop.conversationId);
     }
   }

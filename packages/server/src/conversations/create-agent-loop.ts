@@ -86,6 +86,8 @@ export function createAgentLoop(
             }),
         }
       : {}),
+    lease: options.lease,
+    answerQueued: options.answerQueued,
     now: parts.now,
     logger: loopLogger,
   });

@@ -24,7 +24,9 @@ import type { ConversationStore } from './conversation-store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 import { SqlSecretsStore } from '../settings/sql-secrets-store.js';
 import { SqlSettingsStore } from '../settings/sql-settings-store.js';
-import { createUserLlmContextLoader } from './user-llm-context.js';
+import { createUserLlmContextLoader, loopStartOptions } from './user-llm-context.js';
+import { ClusterAgentLoops } from './cluster/cluster-agent-loops.js';
+import { ConversationLeases } from './cluster/conversation-leases.js';
 
 export interface ConversationServices {
   conversations: ConversationService;
@@ -52,6 +54,10 @@ export interface ConversationServicesOptions {
   workspaceFiles: { maxFileBytes: number; maxArchiveBytes: number };
   /** Export each user's custom secrets to their commands (`config.sandbox.exportSecrets`). */
   exportSecretsToSandbox?: boolean;
+  /** Set with PostgreSQL: conversations are owned through leases, for several processes. */
+  cluster?:
+    | { instanceId: string; leaseTtlMs: number; leaseRenewMs: number; takeoverIntervalMs: number }
+    | undefined;
 }
 
 export interface ConversationServicesParts {
@@ -98,9 +104,11 @@ export function createConversationServices(
           maxReadBytes: config.workspaceFiles.maxFileBytes,
           maxArchiveBytes: config.workspaceFiles.maxArchiveBytes,
         });
+  let clusterLoops: ClusterAgentLoops | undefined;
   const conversationManager =
     parts.agentLoops === undefined
       ? new ConversationManager({
+          onLoopClosed: (conversationId) => clusterLoops?.loopClosed(conversationId),
           eventStreams: parts.eventStreams,
           eventStore: parts.eventStore,
           createModel: (llm) => parts.languageModels.create(llm),
@@ -134,7 +142,35 @@ export function createConversationServices(
           ...(parts.timers === undefined ? {} : { timers: parts.timers }),
         })
       : undefined;
-  const agentLoops: AgentLoops = parts.agentLoops ?? (conversationManager as ConversationManager);
+  const loadLlmContext = createUserLlmContextLoader({
+    settings,
+    secrets,
+    serverLlm: config.defaultLlm,
+  });
+  if (config.cluster !== undefined && conversationManager !== undefined) {
+    const { cluster } = config;
+    clusterLoops = new ClusterAgentLoops({
+      manager: conversationManager,
+      leases: new ConversationLeases({
+        kysely: parts.database.kysely,
+        instanceId: cluster.instanceId,
+        ttlMs: cluster.leaseTtlMs,
+      }),
+      eventStreams: parts.eventStreams,
+      eventStore: parts.eventStore,
+      loadForTakeover: async (conversationId, userId) => {
+        const conversation = await conversationStore.get(userId, conversationId);
+        if (conversation === undefined) return undefined;
+        return { conversation, options: loopStartOptions(await loadLlmContext(userId)) };
+      },
+      maxRunningPerUser: config.conversationManager.maxRunningPerUser,
+      renewIntervalMs: cluster.leaseRenewMs,
+      takeoverIntervalMs: cluster.takeoverIntervalMs,
+      logger: parts.logger.child({ module: 'cluster', instanceId: cluster.instanceId }),
+    });
+  }
+  const agentLoops: AgentLoops =
+    parts.agentLoops ?? clusterLoops ?? (conversationManager as ConversationManager);
   const workspaces =
     parts.sandbox === undefined
       ? undefined
@@ -151,7 +187,7 @@ export function createConversationServices(
     eventStore: parts.eventStore,
     eventStreams: parts.eventStreams,
     agentLoops,
-    loadLlmContext: createUserLlmContextLoader({ settings, secrets, serverLlm: config.defaultLlm }),
+    loadLlmContext,
     allowSetConversationId: config.allowSetConversationId,
     ...(workspaces === undefined
       ? {}

@@ -33,3 +33,11 @@ export const silentNotifier: RealtimeNotifier = {
   disconnectConversation: () => undefined,
   connectionCount: () => 0,
 };
+
+/** Upstream's notice to the clients of a conversation closed to make room for another. */
+export const tooManyConversations: StatusUpdate = {
+  type: 'error',
+  id: 'AGENT_ERROR$TOO_MANY_CONVERSATIONS',
+  message:
+    'Too many conversations at once. If you are still using this one, try reactivating it by prompting the agent to continue',
+};

@@ -1,9 +1,12 @@
 import type { PreparedEvent } from './event-row.js';
+import type { AppendFence } from './event-store.js';
 
 /** One `append` call waiting in the group committer. */
 export interface AppendRequest {
   conversationId: string;
   events: PreparedEvent[];
+  /** Checked against the conversation's lease in the committing transaction (PostgreSQL). */
+  fence?: AppendFence | undefined;
 }
 
 /** What a commit decided: the first id of each request, and each conversation's next id. */

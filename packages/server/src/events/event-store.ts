@@ -83,6 +83,19 @@ export interface OperationOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Which lease generation an append belongs to (an agent loop's appends in a cluster). The store
+ * checks it inside the committing transaction and refuses the append with
+ * `CONVERSATION_LEASE_LOST` once the conversation's lease has a newer generation.
+ */
+export interface AppendFence {
+  generation: number;
+}
+
+export interface AppendOptions extends OperationOptions {
+  fence?: AppendFence | undefined;
+}
+
 /** Called synchronously after each commit, in commit order, before any append promise resolves. */
 export type CommitListener = (conversationId: string, events: readonly StoredEvent[]) => void;
 
@@ -95,7 +108,7 @@ export interface EventStore {
   append(
     conversationId: string,
     events: readonly NewEvent[],
-    options?: OperationOptions,
+    options?: AppendOptions,
   ): Promise<StoredEvent[]>;
   search(conversationId: string, options?: SearchOptions): Promise<SearchResult>;
   /** Reads any range page by page, yielding to the event loop between pages. */

@@ -1,9 +1,10 @@
 import { ParleyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { CallbackQueue, type EventCallback } from './callback-queue.js';
-import type { OperationOptions, EventStore, NewEvent, StoredEvent } from './event-store.js';
+import type { AppendOptions, EventStore, NewEvent, StoredEvent } from './event-store.js';
 import type { EventTransport } from './event-transport.js';
 import { SecretMasker } from './secret-masker.js';
+import { StreamSequencer } from './stream-sequencer.js';
 
 export interface EventStreamOptions {
   conversationId: string;
@@ -39,6 +40,8 @@ export class EventStream {
   #appendsInFlight = 0;
   #holds = 0;
   #lastPublishedId = -1;
+  /** Set when other processes commit to the log too (`EventTransport.crossProcess`). */
+  readonly #sequencer: StreamSequencer | undefined;
   #closed = false;
 
   constructor(options: EventStreamOptions) {
@@ -47,14 +50,27 @@ export class EventStream {
     this.#logger = options.logger.child({ conversationId: options.conversationId });
     this.#maxPendingPerCallback = options.maxPendingPerCallback;
     this.#onUnused = options.onUnused;
+    this.#sequencer = options.transport.crossProcess
+      ? new StreamSequencer({
+          conversationId: options.conversationId,
+          store: options.store,
+          deliver: (events) => this.#fanOut(events),
+          logger: this.#logger,
+        })
+      : undefined;
     this.#stopListening = options.transport.listen(
       options.conversationId,
-      (_conversationId, events) => this.publish(events),
+      (_conversationId, events, throughId) => {
+        if (events.length > 0) this.publish(events);
+        else if (throughId !== undefined && throughId > this.lastPublishedId) void this.catchUp();
+      },
     );
   }
 
   subscribe(subscriberId: string, callbackId: string, callback: EventCallback): void {
     if (this.#closed) throw new ParleyError('STORE_CLOSED', 'The event stream is closed');
+    // Across processes a subscriber needs the baseline read (hubs wait for it before subscribing).
+    void this.#sequencer?.established;
     let callbacks = this.#subscribers.get(subscriberId);
     if (callbacks === undefined) {
       callbacks = new Map();
@@ -129,7 +145,7 @@ export class EventStream {
   }
 
   /** Masks secrets, then appends durably; resolves with the stored events after commit. */
-  append(events: readonly NewEvent[], options: OperationOptions = {}): Promise<StoredEvent[]> {
+  append(events: readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
     if (this.#closed)
       return Promise.reject(new ParleyError('STORE_CLOSED', 'The event stream is closed'));
     const masked = this.#masker.hasSecrets
@@ -150,9 +166,17 @@ export class EventStream {
    */
   publish(events: readonly StoredEvent[]): void {
     if (this.#closed) return;
+    if (this.#sequencer !== undefined) {
+      this.#sequencer.receive(events);
+      return;
+    }
     const fresh = events.filter((event) => event.id > this.#lastPublishedId);
     if (fresh.length === 0) return;
     this.#lastPublishedId = (fresh[fresh.length - 1] as StoredEvent).id;
+    this.#fanOut(fresh);
+  }
+
+  #fanOut(fresh: readonly StoredEvent[]): void {
     const subscriberIds = [...this.#subscribers.keys()].sort();
     for (const subscriberId of subscriberIds) {
       for (const queue of [...(this.#subscribers.get(subscriberId)?.values() ?? [])])
@@ -165,7 +189,28 @@ export class EventStream {
    * receives exactly the events with greater ids.
    */
   get lastPublishedId(): number {
-    return this.#lastPublishedId;
+    return this.#sequencer?.lastId ?? this.#lastPublishedId;
+  }
+
+  /**
+   * Resolves once `lastPublishedId` means what it says. At once for a single process; across
+   * processes, once the log's head has been read (the baseline the stream delivers after). Read
+   * `lastPublishedId` and subscribe only after it.
+   */
+  get isEstablished(): boolean {
+    return this.#sequencer?.isEstablished ?? true;
+  }
+
+  get established(): Promise<void> {
+    return this.#sequencer?.established ?? Promise.resolve();
+  }
+
+  /**
+   * Across processes: reads the log's head and delivers whatever the transport has not brought
+   * yet (a lost or late notification). Nothing to do for a single process.
+   */
+  async catchUp(): Promise<void> {
+    await this.#sequencer?.catchUp();
   }
 
   /** Number of (subscriber, callback) pairs. */
@@ -186,10 +231,11 @@ export class EventStream {
    * every callback has handled what those commits published. From then on no event whose id is at
    * most the highest id committed at the call can still reach a callback: ids committed before
    * this stream existed never will, the others already have. (The in-process transport publishes
-   * inside the commit; a cross-process one will have to take part in this.)
+   * inside the commit; across processes the stream reads the log's head and fills what is missing.)
    */
   async settled(): Promise<void> {
     await this.#store.settled();
+    await this.#sequencer?.catchUp();
     await this.idle();
   }
 
@@ -202,6 +248,7 @@ export class EventStream {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     this.#stopListening();
+    this.#sequencer?.close();
     for (const callbacks of this.#subscribers.values()) {
       for (const queue of callbacks.values()) queue.close();
     }

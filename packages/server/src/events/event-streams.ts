@@ -25,11 +25,49 @@ export class EventStreams {
   readonly #streams = new Map<string, EventStream>();
   /** Streams handed out by `get` whose first use is yet to come (checked on the next microtask). */
   readonly #unchecked = new Set<EventStream>();
+  readonly #catchUpTimer: NodeJS.Timeout | undefined;
+  #catchingUp = false;
 
-  constructor(options: { store: EventStore; transport: EventTransport; logger: Logger }) {
+  /**
+   * `catchUpIntervalMs` (cross-process transports only; default 1000, 0: never): how often every
+   * stream with a callback reads the log's head to deliver what the transport lost while the
+   * transport is unhealthy (ten times less often while it is healthy).
+   */
+  constructor(options: {
+    store: EventStore;
+    transport: EventTransport;
+    logger: Logger;
+    catchUpIntervalMs?: number;
+  }) {
     this.#store = options.store;
     this.#transport = options.transport;
     this.#logger = options.logger;
+    const interval = options.catchUpIntervalMs ?? 1000;
+    if (options.transport.crossProcess && interval > 0) {
+      let tick = 0;
+      // While the transport is healthy a lost message is rare: look ten times less often.
+      this.#catchUpTimer = setInterval(() => {
+        tick++;
+        if (options.transport.healthy === false || tick % 10 === 0) void this.catchUp();
+      }, interval);
+      this.#catchUpTimer.unref();
+    }
+  }
+
+  /**
+   * Every stream that has a callback reads the log's head and delivers what it missed (one round
+   * at a time; a call during a round does nothing). For a cross-process transport: on a timer, and
+   * when the transport reconnects after messages may have been lost.
+   */
+  async catchUp(): Promise<void> {
+    if (this.#catchingUp) return;
+    this.#catchingUp = true;
+    try {
+      const streams = [...this.#streams.values()].filter((stream) => stream.callbackCount > 0);
+      await Promise.all(streams.map((stream) => stream.catchUp()));
+    } finally {
+      this.#catchingUp = false;
+    }
   }
 
   /**
@@ -82,6 +120,7 @@ export class EventStreams {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#catchUpTimer);
     const streams = [...this.#streams.values()];
     this.#streams.clear();
     await Promise.all(streams.map((stream) => stream.close()));

@@ -7,6 +7,40 @@ import { payloadFor } from './event-row.js';
 /** Rows per INSERT (8 parameters each, well under PostgreSQL's 65,535-parameter limit). */
 const rowsPerInsert = 1_000;
 
+/** An append fenced with a lease generation that is no longer the conversation's. */
+export class StaleFenceError extends Error {}
+
+/**
+ * Refuses the batch when one of its fenced appends carries a generation that is not its
+ * conversation's current one. The lease rows stay share-locked until the commit, so a takeover
+ * (which updates the row) waits for this batch, and every append checked after it sees the new
+ * generation: nothing of an old generation commits after a takeover.
+ */
+async function checkFences(
+  transaction: Kysely<DatabaseSchema>,
+  batch: readonly AppendRequest[],
+): Promise<void> {
+  const fenced = batch.filter((request) => request.fence !== undefined);
+  if (fenced.length === 0) return;
+  const conversationIds = [...new Set(fenced.map((request) => request.conversationId))];
+  const rows = await transaction
+    .selectFrom('conversation_leases')
+    .select(['conversation_id', 'generation'])
+    .where('conversation_id', 'in', conversationIds)
+    .forShare()
+    .execute();
+  const current = new Map(rows.map((row) => [row.conversation_id, Number(row.generation)]));
+  for (const request of fenced) {
+    if (current.get(request.conversationId) !== request.fence?.generation) {
+      throw new StaleFenceError(
+        `Conversation ${request.conversationId} is owned by another process now (generation ${String(
+          current.get(request.conversationId),
+        )}, not ${String(request.fence?.generation)})`,
+      );
+    }
+  }
+}
+
 /** Writes a batch in one Kysely transaction with multi-row inserts. */
 export async function writePostgresBatch(
   kysely: Kysely<DatabaseSchema>,
@@ -15,6 +49,7 @@ export async function writePostgresBatch(
   timestamp: string,
 ): Promise<IdAssignment> {
   return kysely.transaction().execute(async (transaction) => {
+    await checkFences(transaction, batch);
     const nextIds = new Map(knownNextIds);
     const unknown = [...new Set(batch.map((request) => request.conversationId))].filter(
       (conversationId) => !nextIds.has(conversationId),

@@ -22,6 +22,7 @@ import {
 } from './event-read-range.js';
 import { parsePayload, prepareEvent, storedEventFor } from './event-row.js';
 import type {
+  AppendOptions,
   CommitListener,
   EventFilter,
   EventStore,
@@ -36,9 +37,16 @@ import type {
   StoredEventPage,
 } from './event-store.js';
 import { GroupCommitter } from './group-committer.js';
-import { writePostgresBatch } from './postgres-event-writer.js';
+import { StaleFenceError, writePostgresBatch } from './postgres-event-writer.js';
 import { SqliteEventReader } from './sqlite-event-reader.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
+
+/**
+ * Times an append whose ids another writer took first is tried again at once with the head read
+ * afresh: across processes two writers of one conversation (a user message beside the owner's
+ * stream) collide now and then, and each retry follows a commit of the other.
+ */
+const maxCollisionRetries = 5;
 
 export interface SqlEventStoreOptions {
   database: Database;
@@ -83,7 +91,7 @@ export class SqlEventStore implements EventStore {
   async append(
     conversationId: string,
     events: readonly NewEvent[],
-    options: OperationOptions = {},
+    options: AppendOptions = {},
   ): Promise<StoredEvent[]> {
     requireConversationId(conversationId);
     throwIfAborted(options.signal);
@@ -97,7 +105,10 @@ export class SqlEventStore implements EventStore {
       return prepareEvent(event);
     });
     if (prepared.length === 0) return [];
-    return this.#committer.submit({ conversationId, events: prepared }, options.signal);
+    return this.#committer.submit(
+      { conversationId, events: prepared, fence: options.fence },
+      options.signal,
+    );
   }
 
   async search(conversationId: string, options: SearchOptions = {}): Promise<SearchResult> {
@@ -237,7 +248,11 @@ export class SqlEventStore implements EventStore {
       } catch (error) {
         // Another writer may have moved a conversation on: re-read its head before trying again.
         for (const conversationId of conversationIds) this.#nextIds.delete(conversationId);
-        if (attempt === 1 && isUniqueViolation(error)) continue;
+        if (attempt <= maxCollisionRetries && isUniqueViolation(error)) continue;
+        if (error instanceof StaleFenceError) {
+          // Nothing committed: alone, each request of the batch commits or is refused on its own.
+          throw new ParleyError('CONVERSATION_LEASE_LOST', error.message, { isRetryable: true });
+        }
         throw new ParleyError('STORAGE_FAILURE', `Append failed: ${String(error)}`, {
           cause: error,
           isRetryable: failedBeforeCommit(error, this.#database.dialect),

@@ -53,18 +53,40 @@ export class ConversationHub {
   readonly #heartbeatTimer: NodeJS.Timeout;
   #latestEventId = -1;
   /** The highest id this hub's subscription has delivered (or will never deliver). */
-  #deliveredId: number;
+  #deliveredId = -1;
+  /**
+   * Resolves once the hub is subscribed to the stream. A replay reads the log only after it, so
+   * what it reads reaches at least the id the subscription starts after.
+   */
+  readonly ready: Promise<void>;
+  #subscribed = false;
   #closed = false;
 
   constructor(options: ConversationHubOptions) {
     this.conversationId = options.stream.conversationId;
     this.#options = options;
-    options.stream.subscribe('server', this.#callbackId, (event) => this.#deliver(event));
-    // Ids published before the subscription never reach this hub; later ones all do, in order.
-    this.#deliveredId = options.stream.lastPublishedId;
-    this.#latestEventId = this.#deliveredId;
+    if (options.stream.isEstablished) {
+      this.#subscribe();
+      this.ready = Promise.resolve();
+    } else {
+      // Across processes the stream first reads the log's head; it is held until then.
+      const release = options.stream.hold();
+      this.ready = options.stream.established.then(() => {
+        if (!this.#closed) this.#subscribe();
+        release();
+      });
+    }
     this.#heartbeatTimer = setInterval(() => this.#heartbeat(), options.heartbeatIntervalMs);
     this.#heartbeatTimer.unref();
+  }
+
+  #subscribe(): void {
+    const { stream } = this.#options;
+    stream.subscribe('server', this.#callbackId, (event) => this.#deliver(event));
+    this.#subscribed = true;
+    // Ids published before the subscription never reach this hub; later ones all do, in order.
+    this.#deliveredId = stream.lastPublishedId;
+    this.noteEventId(this.#deliveredId);
   }
 
   /** The highest id this hub has seen, from the stream or from a replay. */
@@ -239,7 +261,7 @@ export class ConversationHub {
     this.#closed = true;
     clearInterval(this.#heartbeatTimer);
     try {
-      this.#options.stream.unsubscribe('server', this.#callbackId);
+      if (this.#subscribed) this.#options.stream.unsubscribe('server', this.#callbackId);
     } catch {
       // The stream was closed (conversation deleted or shutdown); nothing is left to undo.
     }

@@ -54,6 +54,7 @@ export async function replayThenTail(options: ReplayThenTailOptions): Promise<vo
   let hold = options.firstPage;
   try {
     hub.register(connection);
+    await hub.ready;
     const registeredAt = pages.mark();
     const progress: ReplayProgress = { lastReadId: options.afterId, latestAgentStateId: undefined };
     let measuredAfter: number | undefined;

@@ -73,6 +73,15 @@ export const errorCodes = {
     httpStatus: 409,
     description: 'A client-chosen conversation id is already taken.',
   },
+  CONVERSATION_LEASE_LOST: {
+    httpStatus: 409,
+    description:
+      "An append of a conversation's agent loop was refused: another process owns the conversation now.",
+  },
+  DATA_DIRECTORY_IN_USE: {
+    httpStatus: 500,
+    description: 'Another Parley process already uses the SQLite data directory.',
+  },
   CONVERSATION_NOT_RUNNING: {
     httpStatus: 409,
     description: 'The conversation has no running agent loop to take the command.',

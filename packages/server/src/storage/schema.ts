@@ -65,9 +65,24 @@ export interface SecretsTable {
   updated_at: string;
 }
 
+/** Who runs each conversation's agent loop in a PostgreSQL cluster (`conversations/cluster`). */
+export interface ConversationLeasesTable {
+  conversation_id: string;
+  user_id: string;
+  /** The owning process's instance id; empty once released. */
+  owner: string;
+  /** Grows by one at every takeover; appends fenced with an older one are refused. */
+  generation: string | number;
+  /** Milliseconds since the epoch, by the database's clock. */
+  expires_at: string | number;
+  /** When the loop was last active, as its owner saw it at its latest renewal (ms; 0: never). */
+  active_at: string | number;
+}
+
 export interface DatabaseSchema {
   events: EventsTable;
   conversations: ConversationsTable;
   settings: SettingsTable;
   secrets: SecretsTable;
+  conversation_leases: ConversationLeasesTable;
 }

@@ -49,4 +49,27 @@ describe('main process', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Invalid configuration: PORT .*"eighty"/);
   });
+
+  it('a second process on the same SQLite data directory refuses to start, in one line naming the reason', async () => {
+    const directory = dataDirectory();
+    const first = runMain({ PORT: '0', PARLEY_DATA_DIR: directory, LOG_LEVEL: 'silent' });
+    cleanups.push(() => first.child.kill('SIGKILL'));
+    await waitForOutput(first, /Parley is serving/);
+    const second = runMain({ PORT: '0', PARLEY_DATA_DIR: directory, LOG_LEVEL: 'silent' });
+    cleanups.push(() => second.child.kill('SIGKILL'));
+    expect((await second.exited).code).toBe(1);
+    const lines = second.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Another Parley process is using the data directory');
+    expect(lines[0]).toContain('DATABASE_URL');
+    // The first one is unharmed; once it is gone (even by SIGKILL), the directory is free again.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const third = runMain({ PORT: '0', PARLEY_DATA_DIR: directory, LOG_LEVEL: 'silent' });
+    cleanups.push(() => third.child.kill('SIGKILL'));
+    await waitForOutput(third, /Parley is serving/);
+    third.child.kill('SIGTERM');
+    expect((await third.exited).code).toBe(0);
+    // Three process starts on a busy machine: a generous bound, not a measured one.
+  }, 180_000);
 });

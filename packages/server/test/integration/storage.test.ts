@@ -12,7 +12,14 @@ import { openDatabase } from '../../src/storage/open-database.js';
 import type { SqliteConnection } from '../../src/storage/sqlite-connection.js';
 import { testDatabaseBackends, type TestDatabase } from '../support/test-databases.js';
 
-const allMigrations = ['0001-event-log', '0002-conversations', '0003-settings', '0004-secrets'];
+const allMigrations = [
+  '0001-event-log',
+  '0002-conversations',
+  '0003-settings',
+  '0004-secrets',
+  '0005-conversation-leases',
+  '0006-lease-activity',
+];
 
 const backends = await testDatabaseBackends();
 
@@ -79,6 +86,7 @@ for (const backend of backends) {
       expect(await tableNames(testDatabase.database)).toEqual([]);
       const migrated = await testDatabase.reopen();
       expect(await tableNames(migrated)).toEqual([
+        'conversation_leases',
         'conversations',
         'events',
         'secrets',

@@ -35,11 +35,13 @@ export class SocketIoTestClient {
     url: string,
     query: Record<string, string>,
     headers: Record<string, string> = {},
-    options: { transport?: 'websocket' | 'polling' } = {},
+    options: { transport?: 'websocket' | 'polling'; withCredentials?: boolean } = {},
   ) {
     this.socket = io(url, {
       path: '/socket.io',
       transports: [options.transport ?? 'websocket'],
+      // In Node, engine.io-client keeps cookies (a load balancer's stickiness cookie) only with this.
+      withCredentials: options.withCredentials ?? false,
       query,
       extraHeaders: headers,
       reconnection: false,

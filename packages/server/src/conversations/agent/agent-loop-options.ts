@@ -7,6 +7,7 @@ import type { StatusUpdate } from '../realtime-notifier.js';
 import type { ObservationEvent } from '@parley/protocol';
 import type { ToolRegistry, ToolRunOptions } from './tool-registry.js';
 import type { TurnSettings } from './turn-runner.js';
+import type { LoopLease } from './loop-log.js';
 
 /** What an `AgentLoop` is built with (the conversation manager builds it). */
 export interface AgentLoopOptions {
@@ -33,6 +34,10 @@ export interface AgentLoopOptions {
    * signal of the conversation's work outside turns: a stop or close aborts it.
    */
   onFirstMessage?: (text: string, signal: AbortSignal) => void;
+  /** In a cluster: the lease every append is fenced with. */
+  lease?: LoopLease | undefined;
+  /** Answer the user messages no turn took up yet, once started (a takeover after a crash). */
+  answerQueued?: boolean | undefined;
   now(): number;
   logger: Logger;
 }

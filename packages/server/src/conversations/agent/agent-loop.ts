@@ -1,16 +1,18 @@
-import type { ActionEvent, AgentState } from '@parley/protocol';
+import { isAction, type ActionEvent, type AgentState } from '@parley/protocol';
+import type { StoredEvent } from '../../events/event-store.js';
 import type { LanguageModel } from '../../llm/language-model.js';
 import type { ModelSettings } from '../../llm/model-settings.js';
-import { ParleyError } from '../../shared/errors.js';
 import { interruptedStates } from '../interrupted-conversations.js';
 import { ConfirmationGate } from './confirmation-gate.js';
 import { LlmMetricsAccumulator } from './llm-metrics-accumulator.js';
 import { describe } from './llm-error-status.js';
 import { LoopLog } from './loop-log.js';
-import { readConversationLog, readLoopMemory } from './loop-memory.js';
+import { readConversationLog, readLoopMemory, restoredMetrics } from './loop-memory.js';
 import { runTurn, type TurnContext } from './turn-runner.js';
 import type { AgentLoopOptions } from './agent-loop-options.js';
-import { startUserCommand } from './user-command.js';
+import { runUserCommand } from './user-command.js';
+import { initialMessageAction, UserMessages } from './user-messages.js';
+import { actOnUserAction, agentStoppedError, type UserActionTarget } from './user-actions.js';
 
 type Turn = { controller: AbortController; done: Promise<void> };
 
@@ -39,8 +41,7 @@ export class AgentLoop {
   #sideWork = new AbortController();
   #lastTurnDone: Promise<void> = Promise.resolve();
   readonly #queue: number[] = [];
-  readonly #acceptedClientIds = new Set<string>();
-  #sawUserMessage = false;
+  readonly #userMessages: UserMessages;
   #lastActiveAt: number;
   readonly #confirmations = new ConfirmationGate();
 
@@ -51,7 +52,10 @@ export class AgentLoop {
     this.#llm = options.llm;
     this.#metrics = new LlmMetricsAccumulator(options.llm.model);
     this.#lastActiveAt = options.now();
-    this.#log = new LoopLog(options.stream, () => this.#touch());
+    this.#log = new LoopLog(options.stream, () => this.#touch(), options.lease);
+    this.#userMessages = new UserMessages((text) =>
+      options.onFirstMessage?.(text, this.#sideWork.signal),
+    );
   }
 
   get ready(): boolean {
@@ -65,6 +69,11 @@ export class AgentLoop {
   /** True while a turn runs (upstream's "agent state is RUNNING"). */
   get busy(): boolean {
     return this.#turn !== undefined || !this.#ready;
+  }
+
+  /** @throws ParleyError AGENT_NOT_AWAITING_CONFIRMATION when no action waits for an answer. */
+  assertAwaitingConfirmation(): void {
+    this.#confirmations.assertWaiting();
   }
 
   /** Resolves when the latest turn has finished unwinding (its LLM call and tools ended). */
@@ -92,64 +101,63 @@ export class AgentLoop {
 
   async #start(initialMessage?: { content: string; imageUrls: string[] }): Promise<void> {
     await this.#log.appendState('loading');
-    await this.#restore();
+    const unanswered = await this.#restore();
     this.#ready = true;
     // Closed while loading: nothing more is logged here, the close records how the loop ended.
     if (this.#closed) return;
+    if (this.#options.answerQueued === true && unanswered.length > 0) {
+      for (const id of unanswered) this.#queueMessage(id, '');
+      return;
+    }
     if (initialMessage === undefined) {
       await this.#log.appendState('awaiting_user_input');
       return;
     }
-    await this.#acceptMessage({
-      action: 'message',
-      message: initialMessage.content,
-      args: {
-        content: initialMessage.content,
-        image_urls: initialMessage.imageUrls,
-        file_urls: [],
-        wait_for_response: false,
-      },
-    } as ActionEvent);
+    await this.#acceptMessage(initialMessageAction(initialMessage));
   }
 
-  /** Hands a client action to the agent (upstream `Session.dispatch`). */
+  /** Hands a client action to the agent (upstream `Session.dispatch`): logged, then acted on. */
   async dispatch(action: ActionEvent): Promise<void> {
-    if (this.#closed) {
-      throw new ParleyError(
-        'CONVERSATION_NOT_RUNNING',
-        'The agent of this conversation has stopped',
-      );
-    }
+    if (this.#closed) throw agentStoppedError();
     this.#touch();
-    switch (action.action) {
-      case 'message':
-        await this.#acceptMessage(action);
-        return;
-      case 'change_agent_state': {
-        const target = action.args.agent_state;
-        const answer = target === 'user_confirmed' || target === 'user_rejected';
-        if (answer) this.#confirmations.assertWaiting();
-        await this.#log.append([{ ...action, source: 'user' }]);
-        if (answer) {
-          this.#confirmations.answer({
-            accepted: target === 'user_confirmed',
-            reason: action.args.thought ?? '',
-          });
-        } else if (target === 'stopped' || target === 'paused') await this.stopTurn(target);
-        else if (target === 'running' && this.#turn === undefined) this.#startTurn(undefined);
-        return;
-      }
-      case 'run':
-        await startUserCommand(action, {
-          ...this.#options,
-          log: this.#log,
-          signal: this.#sideWork.signal,
-        });
-        return;
-      default:
-        await this.#log.append([{ ...action, source: 'user' }]);
-    }
+    if (action.action === 'message') return this.#acceptMessage(action);
+    const target = action.action === 'change_agent_state' ? action.args.agent_state : undefined;
+    if (target === 'user_confirmed' || target === 'user_rejected')
+      this.assertAwaitingConfirmation();
+    const [stored] = await this.#log.append([{ ...action, source: 'user' }]);
+    if (stored !== undefined) await actOnUserAction(stored, this.#actionTarget);
   }
+
+  /**
+   * A user action already in the log (a cluster: logged by whichever process the client talks
+   * to), acted on as if it had been dispatched here. A resent message is not answered twice, an
+   * answer with no confirmation pending is ignored.
+   */
+  async takeLoggedAction(stored: StoredEvent): Promise<void> {
+    if (this.#closed || !isAction(stored) || stored.source !== 'user') return;
+    this.#touch();
+    if (stored.action === 'message') {
+      if (this.#userMessages.acceptLogged(stored.id, stored.args.client_message_id))
+        this.#queueMessage(stored.id, stored.args.content);
+      return;
+    }
+    await actOnUserAction(stored, this.#actionTarget);
+  }
+
+  readonly #actionTarget: UserActionTarget = {
+    runCommand: (action, command) =>
+      void runUserCommand(action, command, {
+        ...this.#options,
+        log: this.#log,
+        signal: this.#sideWork.signal,
+      }),
+    confirmationPending: () => this.#confirmations.pendingActionId !== undefined,
+    answerConfirmation: (answer) => this.#confirmations.answer(answer),
+    stopTurn: (state) => this.stopTurn(state),
+    resume: () => {
+      if (this.#turn === undefined) this.#startTurn(undefined);
+    },
+  };
 
   /**
    * Aborts the running turn (LLM request, retry sleep, tool) and records `state`. Pending queued
@@ -207,18 +215,14 @@ export class AgentLoop {
 
   async #acceptMessage(action: ActionEvent): Promise<void> {
     if (action.action !== 'message') return;
-    const clientId = action.args.client_message_id;
-    if (clientId !== undefined) {
-      if (this.#acceptedClientIds.has(clientId)) return;
-      this.#acceptedClientIds.add(clientId);
-    }
+    if (!this.#userMessages.accept(action.args.client_message_id)) return;
     const [stored] = await this.#log.append([{ ...action, source: 'user' }]);
-    if (stored === undefined) return;
-    if (!this.#sawUserMessage) {
-      this.#sawUserMessage = true;
-      this.#options.onFirstMessage?.(action.args.content, this.#sideWork.signal);
-    }
-    this.#queue.push(stored.id);
+    if (stored !== undefined) this.#queueMessage(stored.id, action.args.content);
+  }
+
+  #queueMessage(id: number, content: string): void {
+    this.#userMessages.queued(id, content);
+    this.#queue.push(id);
     this.#pump();
   }
 
@@ -279,17 +283,15 @@ export class AgentLoop {
     });
   }
 
-  /** Takes back from the log what a restarted loop must know (metrics, client ids, a user spoke). */
-  async #restore(): Promise<void> {
+  /**
+   * Takes back from the log what a restarted loop must know (metrics, client ids, a user spoke);
+   * resolves with the user messages no turn took up.
+   */
+  async #restore(): Promise<number[]> {
     const memory = await readLoopMemory(this.#options.eventStore, this.conversationId);
-    if (memory.sawUserMessage) this.#sawUserMessage = true;
-    for (const clientId of memory.acceptedClientIds) this.#acceptedClientIds.add(clientId);
-    if (memory.latestMetrics === undefined) return;
-    try {
-      this.#metrics = LlmMetricsAccumulator.fromJSON(memory.latestMetrics, this.#llm.model);
-    } catch (error) {
-      this.#options.logger.warn({ err: error }, 'stored llm_metrics unreadable; starting afresh');
-    }
+    this.#userMessages.restore(memory);
+    this.#metrics = restoredMetrics(memory, this.#llm.model, this.#options.logger) ?? this.#metrics;
+    return memory.unansweredMessageIds;
   }
 
   #touch(): void {

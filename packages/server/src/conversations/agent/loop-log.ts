@@ -5,9 +5,16 @@ import {
   isObservation,
   type AgentState,
 } from '@parley/protocol';
-import type { NewEvent, StoredEvent } from '../../events/event-store.js';
+import type { AppendFence, NewEvent, StoredEvent } from '../../events/event-store.js';
 import type { EventStream } from '../../events/event-stream.js';
-import { AbortedError } from '../../shared/errors.js';
+import { AbortedError, ParleyError } from '../../shared/errors.js';
+
+/** A cluster's lease on the conversation: every append carries it; a refusal reports the loss. */
+export interface LoopLease {
+  fence: AppendFence;
+  /** Called when the store refused an append because another process owns the conversation now. */
+  onLost(): void;
+}
 
 /**
  * An agent loop's writes to its conversation's log, and the agent state they last recorded. With
@@ -17,12 +24,14 @@ import { AbortedError } from '../../shared/errors.js';
 export class LoopLog {
   readonly #stream: EventStream;
   readonly #onAppend: () => void;
+  readonly #lease: LoopLease | undefined;
   #state: AgentState = 'loading';
 
   /** `onAppend` is called before every append that is not skipped (the loop's activity clock). */
-  constructor(stream: EventStream, onAppend: () => void) {
+  constructor(stream: EventStream, onAppend: () => void, lease?: LoopLease) {
     this.#stream = stream;
     this.#onAppend = onAppend;
+    this.#lease = lease;
   }
 
   /** The state of the latest state change appended (or being appended). */
@@ -57,10 +66,16 @@ export class LoopLog {
     if (signal?.aborted === true) return [];
     this.#onAppend();
     try {
-      return await this.#stream.append(events.map(withUpstreamMessage), { signal });
+      return await this.#stream.append(events.map(withUpstreamMessage), {
+        signal,
+        fence: this.#lease?.fence,
+      });
     } catch (error) {
       // The turn was stopped while its append waited: it is dropped, as intended.
       if (signal !== undefined && error instanceof AbortedError) return [];
+      if (error instanceof ParleyError && error.code === 'CONVERSATION_LEASE_LOST') {
+        this.#lease?.onLost();
+      }
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { errorObservation, type CmdRunAction, type ObservationEvent } from '@parley/protocol';
+import { errorObservation, type ObservationEvent } from '@parley/protocol';
 import type { StoredEvent } from '../../events/event-store.js';
 import { isAbortError } from '../../shared/abort.js';
 import type { Logger } from '../../shared/logger.js';
@@ -21,19 +21,11 @@ interface UserCommandParts {
 }
 
 /**
- * A command the user typed (the stock UI's terminal sends a `run` action): logs the action, then
- * runs the command in the conversation's shell outside any turn, its output streamed as deltas
- * caused by the action and answered by a `run` observation. Resolves once the action is logged.
+ * A command the user typed (the stock UI's terminal sends a `run` action), once the action is in
+ * the log: runs it in the conversation's shell outside any turn, its output streamed as deltas
+ * caused by the action and answered by a `run` observation.
  */
-export async function startUserCommand(
-  action: CmdRunAction,
-  parts: UserCommandParts,
-): Promise<void> {
-  const [stored] = await parts.log.append([{ ...action, source: 'user' }]);
-  if (stored !== undefined) void runUserCommand(stored, action.args.command, parts);
-}
-
-async function runUserCommand(
+export async function runUserCommand(
   action: StoredEvent,
   command: string,
   parts: UserCommandParts,

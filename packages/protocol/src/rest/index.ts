@@ -6,3 +6,4 @@ export * from './secrets.js';
 export * from './errors.js';
 export * from './storable-text.js';
 export * from './auth.js';
+export * from './app-conversations.js';

@@ -15,7 +15,7 @@ import type { EventStreams } from '../events/event-streams.js';
 import { ParleyError } from '../shared/errors.js';
 import type { AgentLoopStatus, AgentLoops } from './agent-loops.js';
 import { newConversationId, validateConversationId } from './conversation-id.js';
-import type { ConversationMetadata } from './conversation-metadata.js';
+import type { ConversationMetadata, NewConversationMetadata } from './conversation-metadata.js';
 import type {
   ConversationPage,
   ConversationSearch,
@@ -66,7 +66,12 @@ export class ConversationService {
   async create(
     userId: string,
     request: InitSessionRequest,
-    context: { viaApiKey: boolean; signal?: AbortSignal },
+    context: {
+      viaApiKey: boolean;
+      signal?: AbortSignal;
+      /** What the V1 face's start request sets beyond the V0 body (version, title, trigger …). */
+      metadata?: Partial<NewConversationMetadata>;
+    },
   ): Promise<{ conversationId: string; status: ConversationStatus }> {
     const { signal } = context;
     const user = await this.#options.loadLlmContext(userId, signal);
@@ -77,14 +82,15 @@ export class ConversationService {
     }
     const metadata = await this.#options.conversations.create(
       {
-        conversationId,
-        userId,
         selectedRepository: request.repository ?? null,
         selectedBranch: request.selected_branch ?? null,
         gitProvider: request.git_provider ?? null,
         trigger: triggerFor(request, context.viaApiKey),
         llmModel: llm.model,
         maxBudgetPerTask: user.limits.maxBudgetPerTask ?? null,
+        ...context.metadata,
+        conversationId,
+        userId,
       },
       { signal },
     );

@@ -9,6 +9,25 @@ export interface ConversationSearch {
   selectedRepository?: string;
   trigger?: ConversationTrigger | string;
   signal?: AbortSignal;
+  /** The V1 face's filters (`GET /api/v1/app-conversations/search` and `/count`). */
+  filter?: ConversationFilter;
+  /** Oldest first instead of newest first (the V1 start tasks' `CREATED_AT` order). */
+  oldestFirst?: boolean;
+}
+
+/** Filters of the V1 face; instants are ISO 8601 UTC with milliseconds, as stored. */
+export interface ConversationFilter {
+  /** Only conversations created on this face (`V0` or `V1`). */
+  conversationVersion?: string;
+  conversationId?: string;
+  /** Case-sensitive substring of the title. */
+  titleContains?: string;
+  createdAtGte?: string;
+  createdAtLt?: string;
+  updatedAtGte?: string;
+  updatedAtLt?: string;
+  /** Leave out conversations that have a parent. */
+  excludeSubConversations?: boolean;
 }
 
 export interface ConversationPage {
@@ -35,6 +54,12 @@ export interface ConversationStore {
   ): Promise<boolean>;
   /** Newest `created_at` first. */
   search(userId: string, search: ConversationSearch): Promise<ConversationPage>;
+  /** How many of the user's conversations match `filter`. */
+  count(
+    userId: string,
+    filter: ConversationFilter,
+    options?: { signal?: AbortSignal },
+  ): Promise<number>;
   /** Resolves false when the conversation is missing or not the user's. */
   updateTitle(
     userId: string,

@@ -15,7 +15,9 @@ import {
   type ManagerTimers,
 } from './conversation-manager.js';
 import { createWorkspaceTools } from './agent/tools/workspace-tools.js';
+import { AppConversationService } from './app-conversation-service.js';
 import { ConversationService } from './conversation-service.js';
+import { ConversationSessionKeys } from './conversation-session-keys.js';
 import { ConversationWorkspaceService } from './conversation-workspace-service.js';
 import { WorkspaceFiles } from '../runtime/workspace-files.js';
 import type { ConversationStore } from './conversation-store.js';
@@ -28,6 +30,8 @@ import { ConversationLeases } from './cluster/conversation-leases.js';
 
 export interface ConversationServices {
   conversations: ConversationService;
+  /** The same conversations on the V1 app-server face. */
+  appConversations: AppConversationService;
   settings: SqlSettingsStore;
   secrets: SqlSecretsStore;
   agentLoops: AgentLoops;
@@ -82,11 +86,11 @@ export function createConversationServices(
   config: ConversationServicesOptions,
   parts: ConversationServicesParts,
 ): ConversationServices {
-  const secretBox = new SecretBox(
+  const secretsKey =
     config.secretsKey === undefined
       ? loadOrCreateSecretsKey(config.dataDirectory)
-      : decodeSecretsKey(config.secretsKey),
-  );
+      : decodeSecretsKey(config.secretsKey);
+  const secretBox = new SecretBox(secretsKey);
   const registry = parts.secretRegistry;
   const settings = new SqlSettingsStore({ database: parts.database, secretBox, secrets: registry });
   const secrets = new SqlSecretsStore({ database: parts.database, secretBox, secrets: registry });
@@ -189,7 +193,21 @@ export function createConversationServices(
       ? {}
       : { removeWorkspace: (conversationId: string) => workspaces.remove(conversationId) }),
   });
-  return { conversations, settings, secrets, agentLoops, workspaces, conversationManager };
+  const appConversations = new AppConversationService({
+    conversations,
+    store: conversationStore,
+    eventStore: parts.eventStore,
+    sessionKeys: new ConversationSessionKeys(secretsKey),
+  });
+  return {
+    conversations,
+    appConversations,
+    settings,
+    secrets,
+    agentLoops,
+    workspaces,
+    conversationManager,
+  };
 }
 
 /** Names a custom secret may not take in a command's environment: the shell's own. */

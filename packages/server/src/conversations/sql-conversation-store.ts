@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { ConversationTrigger } from '@parley/protocol';
 import { throwIfAborted } from '../shared/abort.js';
 import { ParleyError } from '../shared/errors.js';
@@ -8,6 +8,7 @@ import type { ConversationsTable, DatabaseSchema } from '../storage/schema.js';
 import type { ConversationMetadata, NewConversationMetadata } from './conversation-metadata.js';
 import { requireStorableText } from '../settings/stored-text.js';
 import type {
+  ConversationFilter,
   ConversationPage,
   ConversationSearch,
   ConversationStore,
@@ -99,10 +100,12 @@ export class SqlConversationStore implements ConversationStore {
       query = query.where('selected_repository', '=', search.selectedRepository);
     }
     if (search.trigger !== undefined) query = query.where('trigger', '=', search.trigger);
+    if (search.filter !== undefined) query = applyFilter(query, search.filter);
     throwIfAborted(search.signal);
+    const direction = search.oldestFirst === true ? 'asc' : 'desc';
     const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('conversation_id', 'desc')
+      .orderBy('created_at', direction)
+      .orderBy('conversation_id', direction)
       .limit(search.limit + 1)
       .offset(offset)
       .execute();
@@ -111,6 +114,18 @@ export class SqlConversationStore implements ConversationStore {
       results: rows.slice(0, search.limit).map(fromRow),
       nextPageId: hasMore ? encodePageId(offset + search.limit) : null,
     };
+  }
+
+  async count(userId: string, filter: ConversationFilter, options: Signal = {}): Promise<number> {
+    throwIfAborted(options.signal);
+    const query = applyFilter(
+      this.#kysely.selectFrom('conversations').where('user_id', '=', userId),
+      filter,
+    );
+    const row = await query
+      .select((builder) => builder.fn.countAll<number | string | bigint>().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
   }
 
   async updateTitle(
@@ -139,6 +154,47 @@ export class SqlConversationStore implements ConversationStore {
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
+}
+
+/** Narrows a query of the conversations table by the V1 face's filters. */
+function applyFilter<Output>(
+  query: SelectQueryBuilder<DatabaseSchema, 'conversations', Output>,
+  filter: ConversationFilter,
+): SelectQueryBuilder<DatabaseSchema, 'conversations', Output> {
+  requireStorableText({
+    title__contains: filter.titleContains,
+    conversation_id: filter.conversationId,
+  });
+  let narrowed = query;
+  if (filter.conversationVersion !== undefined) {
+    narrowed = narrowed.where('conversation_version', '=', filter.conversationVersion);
+  }
+  if (filter.conversationId !== undefined) {
+    narrowed = narrowed.where('conversation_id', '=', filter.conversationId);
+  }
+  if (filter.titleContains !== undefined) {
+    // LIKE with its wildcards escaped; lower() on both sides, so it ignores ASCII case on both
+    // databases (SQLite's LIKE already does, PostgreSQL's does not).
+    const pattern = `%${filter.titleContains.replaceAll(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    narrowed = narrowed.where(
+      sql<boolean>`lower(coalesce(title, '')) like lower(${pattern}) escape '\\'`,
+    );
+  }
+  if (filter.createdAtGte !== undefined) {
+    narrowed = narrowed.where('created_at', '>=', filter.createdAtGte);
+  }
+  if (filter.createdAtLt !== undefined)
+    narrowed = narrowed.where('created_at', '<', filter.createdAtLt);
+  if (filter.updatedAtGte !== undefined) {
+    narrowed = narrowed.where('last_updated_at', '>=', filter.updatedAtGte);
+  }
+  if (filter.updatedAtLt !== undefined) {
+    narrowed = narrowed.where('last_updated_at', '<', filter.updatedAtLt);
+  }
+  if (filter.excludeSubConversations === true) {
+    narrowed = narrowed.where('parent_conversation_id', 'is', null);
+  }
+  return narrowed;
 }
 
 /** Upstream's page ids: base64 of the decimal offset. */

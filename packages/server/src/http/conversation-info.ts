@@ -2,9 +2,18 @@ import type { ConversationInfo } from '@parley/protocol';
 import { defaultConversationTitle } from '../conversations/conversation-metadata.js';
 import type { ConversationView } from '../conversations/conversation-service.js';
 
-/** Upstream's ConversationInfo JSON for one conversation. */
-export function toConversationInfo({ metadata, loop }: ConversationView): ConversationInfo {
+/**
+ * Upstream's ConversationInfo JSON for one conversation. A conversation started on the V1 face
+ * says `conversation_version: "V1"` and carries its `session_api_key` (upstream's shim for V1
+ * conversations), so the stock web UI opens the V1 socket and calls the agent-server routes; one
+ * started on the V0 face keeps Socket.IO. Both faces reach every conversation.
+ */
+export function toConversationInfo(
+  { metadata, loop }: ConversationView,
+  sessionKeyFor: (conversationId: string) => string,
+): ConversationInfo {
   const active = loop.status !== 'STOPPED';
+  const v1 = metadata.conversationVersion === 'V1';
   return {
     conversation_id: metadata.conversationId,
     title: metadata.title ?? defaultConversationTitle(metadata.conversationId),
@@ -17,10 +26,10 @@ export function toConversationInfo({ metadata, loop }: ConversationView): Conver
     trigger: metadata.trigger,
     num_connections: loop.numConnections,
     url: active ? `/api/conversations/${encodeURIComponent(metadata.conversationId)}` : null,
-    session_api_key: null,
+    session_api_key: v1 ? sessionKeyFor(metadata.conversationId) : null,
     created_at: metadata.createdAt,
     pr_number: metadata.prNumbers,
-    conversation_version: 'V0',
+    conversation_version: v1 ? 'V1' : 'V0',
     sub_conversation_ids: [],
     llm_model: metadata.llmModel,
     accumulated_cost: metadata.accumulatedCost,

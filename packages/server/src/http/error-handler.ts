@@ -172,13 +172,20 @@ function answerFor(error: FastifyError): Answer {
   return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 }
 
+/** Fastify's name of a request part, as FastAPI names it in a `loc`. */
+const fastApiLocation: Readonly<Record<string, string>> = {
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
 function describeIssue(
   issue: ValidationIssue,
   context: string,
 ): { loc: (string | number)[]; msg: string; type: string } {
   const path = (issue.instancePath ?? '').split('/').filter((part) => part !== '');
   const loc: (string | number)[] = [
-    context,
+    fastApiLocation[context] ?? context,
     ...path.map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
   ];
   if (issue.keyword === 'unrecognized_keys' && issue.params?.keys !== undefined) {

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Accounts } from '../auth/accounts.js';
+import type { AppConversationService } from '../conversations/app-conversation-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { ConversationWorkspaceService } from '../conversations/conversation-workspace-service.js';
 import type { SecretsStore } from '../settings/secrets-store.js';
@@ -13,10 +14,13 @@ import { registerErrorBodyMasking } from './middleware/mask-error-bodies.js';
 import { registerOpenApi } from './openapi.js';
 import { registerApiTokenRoutes } from './routes/api-token-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerAgentServerRoutes } from './routes/agent-server-routes.js';
+import { registerAppConversationRoutes } from './routes/app-conversation-routes.js';
 import { registerConversationEventRoutes } from './routes/conversation-event-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerOidcRoutes } from './routes/oidc-routes.js';
 import { registerOptionsRoutes } from './routes/options-routes.js';
+import { registerSandboxRoutes } from './routes/sandbox-routes.js';
 import { registerSecretsRoutes } from './routes/secrets-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerV1EventRoutes } from './routes/v1-event-routes.js';
@@ -26,6 +30,8 @@ import type { UserAuth } from './user-auth.js';
 
 export interface ApiOptions {
   conversations: ConversationService;
+  /** The V1 app-server face of the same conversations. */
+  appConversations: AppConversationService;
   /** The workspace routes' service; without it (no sandbox) those routes do not exist. */
   workspaces?: ConversationWorkspaceService | undefined;
   settings: SettingsStore;
@@ -66,12 +72,15 @@ export async function registerApi(server: FastifyInstance, options: ApiOptions):
     defaultModel: options.defaultModel,
   });
   registerSecretsRoutes(routes, { secrets: options.secrets });
-  registerConversationRoutes(routes, options.conversations);
+  const { workspaces, appConversations } = options;
+  registerConversationRoutes(routes, options.conversations, appConversations);
   registerConversationEventRoutes(routes, options.conversations);
   registerV1EventRoutes(routes, options.conversations);
+  registerAppConversationRoutes(routes, appConversations);
+  registerSandboxRoutes(routes, appConversations);
+  registerAgentServerRoutes(routes, appConversations, workspaces);
   // Multipart bodies are for upload-files only (a scope of its own: elsewhere they stay a 415),
   // read by the route file by file within its caps.
-  const { workspaces } = options;
   if (workspaces !== undefined) {
     await server.register(async (scope) => {
       await scope.register(multipart);

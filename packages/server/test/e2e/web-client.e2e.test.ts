@@ -163,6 +163,40 @@ describe.skipIf(!chromiumAvailable())('the web client in Chromium', { timeout: 1
     expect(await stateOf(page, 'agent-state')).toMatch(stoppedState);
   });
 
+  it('in V1 mode, starts through the app-server API, answers over the V1 socket and pauses on Stop', async () => {
+    await context.addInitScript({
+      content: "localStorage.setItem('FEATURE_USE_V1_CONVERSATION_API', 'true');",
+    });
+    const calls: string[] = [];
+    page.on('request', (sent) => {
+      const url = new URL(sent.url());
+      if (url.pathname.startsWith('/api/')) calls.push(`${sent.method()} ${url.pathname}`);
+    });
+    const reply = 'The V1 face answered this one';
+    llm().enqueue({ kind: 'reply', text: reply, chunkDelayMs: 20 });
+    const id = await startConversation('Hello over V1');
+    await untilLogged(reply);
+    await untilNoPartial();
+    await expectShownOnce(reply, 'Hello over V1');
+    expect(calls).toContain('POST /api/v1/app-conversations');
+    expect(calls).not.toContain('POST /api/conversations');
+    const info = await page.evaluate(
+      async (conversationId) => (await fetch(`/api/conversations/${conversationId}`)).json(),
+      id,
+    );
+    expect(info).toMatchObject({ conversation_id: id, conversation_version: 'V1' });
+
+    const slow = numberedWords('paused', 300);
+    llm().enqueue({ kind: 'reply', text: slow, chunkDelayMs: 100 });
+    await sendMessage('Now a long one');
+    await expect.poll(() => textOf(page, 'assistant-partial'), poll).toMatch(/\bpaused3\b/);
+    await page.getByTestId('stop-button').click();
+    await expect.poll(() => stateOf(page, 'agent-state'), poll).toMatch(stoppedState);
+    expect(calls).toContain(`POST /api/conversations/${id}/pause`);
+    expect(calls).not.toContain(`POST /api/conversations/${id}/stop`);
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+  });
+
   it('resumes a reply after a reload mid-answer, showing its text exactly once', async () => {
     const reply = numberedWords('part', 120);
     llm().enqueue({ kind: 'reply', text: reply, chunkDelayMs: 60 });

@@ -3,6 +3,7 @@ import type {
   NewConversationMetadata,
 } from '../../src/conversations/conversation-metadata.js';
 import type {
+  ConversationFilter,
   ConversationPage,
   ConversationSearch,
   ConversationStore,
@@ -94,6 +95,14 @@ export class PausingConversationStore implements ConversationStore {
 
   search(userId: string, search: ConversationSearch): Promise<ConversationPage> {
     return this.#inner.search(userId, search);
+  }
+
+  count(
+    userId: string,
+    filter: ConversationFilter,
+    options?: { signal?: AbortSignal },
+  ): Promise<number> {
+    return this.#inner.count(userId, filter, options);
   }
 
   updateTitle(

@@ -76,6 +76,36 @@ describe('api client', () => {
     expect(requests[0]?.headers['X-Session-API-Key']).toBeUndefined();
   });
 
+  it('starts a conversation on the V1 face and pauses its agent', async () => {
+    const task = {
+      id: 'c1',
+      created_by_user_id: 'local',
+      status: 'READY',
+      detail: null,
+      app_conversation_id: 'c1',
+      sandbox_id: 'c1',
+      agent_server_url: null,
+      request: {},
+      created_at: '2025-01-01T00:00:00Z',
+      updated_at: '2025-01-01T00:00:00Z',
+    };
+    const { requests, fetch } = recordingFetch([
+      json(task),
+      json({ success: true }),
+      json({ detail: 'Conversation not found' }, 404),
+    ]);
+    const api = createApiClient({ fetch });
+    expect(await api.startAppConversation('Hello')).toEqual(task);
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/v1/app-conversations',
+      body: { initial_message: { role: 'user', content: [{ type: 'text', text: 'Hello' }] } },
+    });
+    await api.pauseConversation('c 1');
+    expect(requests[1]).toMatchObject({ method: 'POST', url: '/api/conversations/c%201/pause' });
+    await expect(api.pauseConversation('gone')).rejects.toMatchObject({ status: 404 });
+  });
+
   it('reads settings, null on 404, and posts updates', async () => {
     const { requests, fetch } = recordingFetch([
       json({ error: 'Settings not found' }, 404),

@@ -12,6 +12,7 @@
  * Response bodies are typed with the protocol's types; they are not validated at run time.
  */
 import type {
+  AppConversationStartTask,
   ConversationInfo,
   ConversationInfoResultSet,
   ConversationResponse,
@@ -70,6 +71,14 @@ export interface ApiClient {
     request: InitSessionRequest,
     signal?: AbortSignal,
   ): Promise<ConversationResponse>;
+  /**
+   * Starts a conversation on the V1 app-server face (`POST /api/v1/app-conversations`) with
+   * `text` as its first message; answers the start task (READY: `app_conversation_id` is the
+   * conversation).
+   */
+  startAppConversation(text: string, signal?: AbortSignal): Promise<AppConversationStartTask>;
+  /** Pauses the agent of a conversation (the V1 agent-server's `POST …/pause`). */
+  pauseConversation(conversationId: string, signal?: AbortSignal): Promise<void>;
   /** The conversation, or null when it does not exist (the server answers `null`). */
   getConversation(conversationId: string, signal?: AbortSignal): Promise<ConversationInfo | null>;
   startConversation(conversationId: string, signal?: AbortSignal): Promise<ConversationResponse>;
@@ -154,6 +163,14 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     createConversation: (body, signal) =>
       required<ConversationResponse>('POST', '/api/conversations', { body, signal }),
+    startAppConversation: (text, signal) =>
+      required<AppConversationStartTask>('POST', '/api/v1/app-conversations', {
+        body: { initial_message: { role: 'user', content: [{ type: 'text', text }] } },
+        signal,
+      }),
+    async pauseConversation(conversationId, signal) {
+      await request('POST', `${conversationPath(conversationId)}/pause`, { body: {}, signal });
+    },
     async getConversation(conversationId, signal) {
       const info = await request<ConversationInfo | null>('GET', conversationPath(conversationId), {
         signal,

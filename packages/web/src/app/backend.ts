@@ -22,6 +22,19 @@ export function writeSessionApiKey(key: string | null): void {
   }
 }
 
+/**
+ * The stock OpenHands web UI's switch to its V1 conversation API, honoured here too: with
+ * `localStorage.FEATURE_USE_V1_CONVERSATION_API = "true"`, new conversations start through
+ * `POST /api/v1/app-conversations` and Stop pauses the agent (`POST …/pause`).
+ */
+export function usesV1ConversationApi(): boolean {
+  try {
+    return window.localStorage.getItem('FEATURE_USE_V1_CONVERSATION_API') === 'true';
+  } catch {
+    return false;
+  }
+}
+
 export const api = createApiClient({ sessionApiKey: readSessionApiKey() });
 
 export function describeError(error: unknown): string {

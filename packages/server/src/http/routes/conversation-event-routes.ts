@@ -4,12 +4,31 @@ import {
   confirmationResponseRequestSchema,
   eventPageQuerySchema,
   eventPageSchema,
+  v1UserMessageAction,
+  v1UserMessageFrameSchema,
 } from '@parley/protocol';
 import { respondToConfirmation } from '../../conversations/confirmation-response.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { ApiRoutes } from './api-routes.js';
 import { ParleyError } from '../../shared/errors.js';
 import { conversationParams } from './conversation-routes.js';
+
+/**
+ * The V0 action dict a `POST …/events` body stands for: a V1 `SendMessageRequest` (a `role`, no
+ * `action`) becomes the user's `message` action; anything else is passed on to be validated as
+ * a V0 action. A V1 body that is not a user message is refused with 422 and its reason.
+ */
+function v0ActionFor(body: Record<string, unknown>): Record<string, unknown> {
+  if (!('role' in body) || 'action' in body) return body;
+  const parsed = v1UserMessageFrameSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ParleyError(
+      'REQUEST_INVALID',
+      `Invalid SendMessageRequest: ${parsed.error.issues[0]?.message ?? 'not a user message'}`,
+    );
+  }
+  return { ...v1UserMessageAction(parsed.data) };
+}
 
 const tags = ['events'];
 const successSchema = z.object({ success: z.boolean(), error: z.string().optional() });
@@ -51,7 +70,11 @@ export function registerConversationEventRoutes(
     {
       schema: {
         tags,
-        summary: 'Send a raw action event dict to the conversation',
+        summary: 'Send a raw action event dict (or a V1 SendMessageRequest) to the conversation',
+        description:
+          'A body with `role` and no `action` is the V1 agent-server’s SendMessageRequest ' +
+          '({role: "user", content: [{type: "text", text}], run?}): it is logged as the user’s ' +
+          'message, as the V1 socket logs one.',
         params: conversationParams,
         body: z.record(z.string(), z.unknown()),
         response: { 200: successSchema },
@@ -61,7 +84,7 @@ export function registerConversationEventRoutes(
       await service.dispatchEvent(
         request.userId,
         request.params.id,
-        request.body,
+        v0ActionFor(request.body),
         request.clientGone,
       );
       return { success: true };

@@ -9,6 +9,7 @@ import {
   startConversationRequestSchema,
   updateConversationRequestSchema,
 } from '@parley/protocol';
+import type { AppConversationService } from '../../conversations/app-conversation-service.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { ApiRoutes } from './api-routes.js';
 import { ParleyError } from '../../shared/errors.js';
@@ -18,7 +19,12 @@ const tags = ['conversations'];
 export const conversationParams = z.object({ id: z.string() });
 
 /** The conversation lifecycle routes of upstream's V0 API (reference §5.3). */
-export function registerConversationRoutes(routes: ApiRoutes, service: ConversationService): void {
+export function registerConversationRoutes(
+  routes: ApiRoutes,
+  service: ConversationService,
+  appConversations: AppConversationService,
+): void {
+  const sessionKeyFor = (conversationId: string) => appConversations.sessionKeyFor(conversationId);
   routes.get(
     '/api/conversations',
     {
@@ -40,10 +46,13 @@ export function registerConversationRoutes(routes: ApiRoutes, service: Conversat
       });
       return {
         results: page.results.map((metadata, index) =>
-          toConversationInfo({
-            metadata,
-            loop: loops[index] ?? { status: 'STOPPED', runtimeStatus: null, numConnections: 0 },
-          }),
+          toConversationInfo(
+            {
+              metadata,
+              loop: loops[index] ?? { status: 'STOPPED', runtimeStatus: null, numConnections: 0 },
+            },
+            sessionKeyFor,
+          ),
         ),
         next_page_id: page.nextPageId,
       };
@@ -89,7 +98,7 @@ export function registerConversationRoutes(routes: ApiRoutes, service: Conversat
       const view = await service.get(request.userId, request.params.id, request.clientGone);
       // Upstream answers a missing conversation with a JSON null and status 200.
       if (view === undefined) return reply.type('application/json').send(null);
-      return toConversationInfo(view);
+      return toConversationInfo(view, sessionKeyFor);
     },
   );
 
@@ -209,16 +218,6 @@ export function registerConversationRoutes(routes: ApiRoutes, service: Conversat
       await requireView(service, request);
       return { vscode_url: null };
     },
-  );
-  routes.get(
-    '/api/v1/sandboxes',
-    {
-      schema: {
-        tags,
-        summary: 'Sandboxes (none; the stock web UI asks even for V0 conversations)',
-      },
-    },
-    async () => [],
   );
 }
 

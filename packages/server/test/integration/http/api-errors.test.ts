@@ -46,6 +46,19 @@ const documentedRoutes: [string, string][] = [
   ['get', '/api/conversations/{id}/web-hosts'],
   ['get', '/api/conversations/{id}/vscode-url'],
   ['get', '/api/v1/sandboxes'],
+  ['post', '/api/v1/sandboxes/{id}/pause'],
+  ['post', '/api/v1/sandboxes/{id}/resume'],
+  ['post', '/api/v1/app-conversations'],
+  ['get', '/api/v1/app-conversations'],
+  ['get', '/api/v1/app-conversations/search'],
+  ['get', '/api/v1/app-conversations/count'],
+  ['get', '/api/v1/app-conversations/start-tasks'],
+  ['get', '/api/v1/app-conversations/start-tasks/search'],
+  ['get', '/api/v1/app-conversations/start-tasks/count'],
+  ['post', '/api/conversations/{id}/pause'],
+  ['post', '/api/conversations/{id}/run'],
+  ['get', '/api/git/changes/{*}'],
+  ['get', '/api/git/diff/{*}'],
 ];
 
 /** Limits, malformed input, the error handler's bodies, OpenAPI and the options routes. */

@@ -528,9 +528,10 @@ for (const backend of backends) {
         expect(hosts.body).toEqual({ hosts: {} });
         const vscode = await request(app, 'GET', `/api/conversations/${id}/vscode-url`);
         expect(vscode.body).toEqual({ vscode_url: null });
+        // Upstream's batch get: null for an id that is no sandbox of the caller's.
         const sandboxes = await request(app, 'GET', '/api/v1/sandboxes?id=whatever');
         expect(sandboxes.status).toBe(200);
-        expect(sandboxes.body).toEqual([]);
+        expect(sandboxes.body).toEqual([null]);
       });
 
       it.each(['config', 'git/changes', 'web-hosts', 'vscode-url'])(

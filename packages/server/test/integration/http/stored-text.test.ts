@@ -124,11 +124,11 @@ for (const backend of backends) {
         ]);
       }
       expectRefused(await call(app, 'GET', '/api/conversations?selected_repository=a%00b'), [
-        'querystring',
+        'query',
         'selected_repository',
       ]);
       expectRefused(await call(app, 'GET', '/api/conversations?conversation_trigger=%00'), [
-        'querystring',
+        'query',
         'conversation_trigger',
       ]);
       const list = await call(app, 'GET', '/api/conversations');

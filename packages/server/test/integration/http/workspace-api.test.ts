@@ -223,6 +223,39 @@ describe.skipIf(!available)('workspace routes (real server, bubblewrap)', () => 
     });
   });
 
+  it('reports them on the V1 agent-server paths too, for the conversation its session key names', async () => {
+    const started = await fetch(`${base}/api/v1/app-conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [testUserHeader]: 'alice' },
+      body: '{}',
+    });
+    const id = ((await started.json()) as { app_conversation_id: string }).app_conversation_id;
+    const info = (await (
+      await fetch(`${base}/api/conversations/${id}`, { headers: { [testUserHeader]: 'alice' } })
+    ).json()) as { session_api_key: string };
+    const v1 = (path: string, user = 'alice') =>
+      fetch(`${base}/api/git/${path}`, {
+        headers: { [testUserHeader]: user, 'x-session-api-key': info.session_api_key },
+      });
+    const root = encodeURIComponent('/workspace/project');
+    expect(await (await v1(`changes/${root}`)).json()).toEqual([]);
+    await run(
+      id,
+      'git init -q -b main . && git config user.email a@b.c && git config user.name t && ' +
+        'echo old > a.txt && echo gone > c.txt && git add a.txt c.txt && git commit -qm base && ' +
+        'echo new > a.txt && echo b > b.txt && rm c.txt',
+    );
+    expect(await (await v1(`changes/${root}`)).json()).toEqual([
+      { status: 'UPDATED', path: 'a.txt' },
+      { status: 'ADDED', path: 'b.txt' },
+      { status: 'DELETED', path: 'c.txt' },
+    ]);
+    const file = encodeURIComponent('/workspace/project/a.txt');
+    expect(await (await v1(`diff/${file}`)).json()).toEqual({ original: 'old', modified: 'new' });
+    // Another user holding the key reads nothing: the conversation is not theirs.
+    expect((await v1(`diff/${file}`, 'bob')).status).toBe(404);
+  });
+
   it('git changes, git diff and select-file wait for a command in flight, as upstream runs them behind it', async () => {
     const id = await createConversation(app);
     await run(id, 'git init -q -b main .');

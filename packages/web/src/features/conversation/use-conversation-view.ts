@@ -1,9 +1,9 @@
 // Adapter from the data layer's `useConversationStream` (src/state/) to what the conversation page
-// renders. The stream hook has no stop: stopping goes through REST (`POST …/stop`), which ends the
-// turn; the next message starts the agent again. Confirm and Reject go through REST too
+// renders. The stream hook has no stop: stopping goes through REST (`POST …/stop`, or in V1 mode
+// the agent-server's `POST …/pause`), which ends the turn; the next message starts the agent again. Confirm and Reject go through REST too
 // (`POST …/events/respond_to_confirmation`).
 import { useCallback, useMemo, useState } from 'react';
-import { api, readSessionApiKey } from '../../app/backend';
+import { api, readSessionApiKey, usesV1ConversationApi } from '../../app/backend';
 import { useConversationStream } from '../../state';
 import type { ConversationStream } from '../../state';
 import type { ConnectionState, ConversationViewModel } from './conversation-view-model';
@@ -22,7 +22,8 @@ export function useConversationView(
   const [sessionApiKey] = useState(readSessionApiKey);
   const stream = useConversationStream({ conversationId, conversationUrl, sessionApiKey });
   const stop = useCallback(async () => {
-    await api.stopConversation(conversationId);
+    if (usesV1ConversationApi()) await api.pauseConversation(conversationId);
+    else await api.stopConversation(conversationId);
   }, [conversationId]);
   const respondToConfirmation = useCallback(
     async (accept: boolean) => {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, describeError } from '../../app/backend';
+import { api, describeError, usesV1ConversationApi } from '../../app/backend';
 import { conversationPath, useRouter } from '../../app/router';
 import { Composer } from '../../components/composer';
 import { ErrorBanner } from '../../components/error-banner';
@@ -12,6 +12,14 @@ export function NewConversation() {
   const start = async (text: string) => {
     setError(null);
     try {
+      if (usesV1ConversationApi()) {
+        const task = await api.startAppConversation(text);
+        if (task.app_conversation_id === null) {
+          throw new Error(task.detail ?? `The conversation did not start (${task.status})`);
+        }
+        navigate(conversationPath(task.app_conversation_id));
+        return;
+      }
       const created = await api.createConversation({ initial_user_msg: text });
       navigate(conversationPath(created.conversation_id));
     } catch (caught) {

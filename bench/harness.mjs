@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run bench [-- B1 B3] [-- --quick] [-- --rounds N] [-- --tiny] [-- --no-pin] [-- --json path]
-// [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B7, B10) or a
+// [-- --chart path]`: one program running every workload of ../shared/spec/benchmarks.md (B1–B8, B10) or a
 // chosen subset, each side by side with its peers. It runs the per-area benchmark programs as child
 // processes (each already alternates Parley and its peers with a discarded warm-up, counted rounds and
 // medians, and pins server and clients to different cores where it can), shows their progress lines
@@ -45,7 +45,7 @@ function parseArguments(argv) {
     },
     {
       usage:
-        'npm run bench -- [B1 … B7, B10] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
+        'npm run bench -- [B1 … B8, B10] [--quick] [--tiny] [--rounds N] [--no-pin] [--json path] [--chart path]',
       positional: (text) => {
         if (!/^B\d+$/i.test(text)) throw new Error(`unknown argument ${text} (try --help)`);
         workloads.push(text.toUpperCase());

@@ -84,7 +84,28 @@ export const programs = [
     quick: ['--quick'],
     tiny: ['--quick', '--startup-samples', '5', '--first-byte-samples', '3'],
   },
+  {
+    name: 'cluster',
+    file: 'cluster-bench.mjs',
+    workloads: ['B8'],
+    description:
+      'scale-out (B8): 1-3 processes on PostgreSQL + Redis behind HAProxy vs one without Redis',
+    only: () => [],
+    noPin: ['--no-pin'],
+    quick: ['--quick', '--events', '300', '--paced-seconds', '3', '--commands', '20'],
+    tiny: [
+      '--quick',
+      '--clients',
+      '10',
+      '--events',
+      '50',
+      '--paced-seconds',
+      '1',
+      '--commands',
+      '3',
+    ],
+  },
 ];
-export const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B10'];
+export const allWorkloads = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B10'];
 /** @type {Record<string, string>} */
-export const pendingWorkloads = { B8: 'needs scale-out (two processes + Redis), not built yet' };
+export const pendingWorkloads = {};

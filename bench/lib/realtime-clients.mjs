@@ -233,8 +233,10 @@ const warmUpSeq = 1_000_000;
  * B6: one more connection sends `warmUp` untimed commands, then `count` timed ones, one every
  * `intervalMs`, each waiting for the event it causes to come back; resolves with the round-trip
  * times. It joins at `conversation.latestId` (the log's end when the caller asked the server), so
- * it is a client that is up to date, not one that replays the whole backlog first.
- * @param {{ count: number, intervalMs: number, textChars?: number, conversation?: Conversation, warmUp?: number }} settings
+ * it is a client that is up to date, not one that replays the whole backlog first. A command not
+ * echoed within `echoTimeoutMs` fails the call, or with `countLost` is counted in `lost` and the
+ * next one goes out (the cluster benchmark reports such losses instead of stopping).
+ * @param {{ count: number, intervalMs: number, textChars?: number, conversation?: Conversation, warmUp?: number, echoTimeoutMs?: number, countLost?: boolean }} settings
  */
 async function commands({
   count,
@@ -242,6 +244,8 @@ async function commands({
   textChars = defaultTextChars,
   conversation,
   warmUp = 0,
+  echoTimeoutMs = 30_000,
+  countLost = false,
 }) {
   if (settings === undefined) throw new Error('commands before connect');
   const { kind, port, conversations, apiKey } = settings;
@@ -254,8 +258,8 @@ async function commands({
     /** @type {Promise<number>} */
     const echoed = new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`command ${seq} not echoed in 30 s`)),
-        30_000,
+        () => reject(new Error(`command ${seq} not echoed in ${echoTimeoutMs} ms`)),
+        echoTimeoutMs,
       );
       commandWaiter = {
         seq,
@@ -274,13 +278,28 @@ async function commands({
   };
   /** @type {number[]} */
   const roundTrips = [];
+  let lost = 0;
+  /** @param {number} seq */
+  const sendCounted = async (seq) => {
+    try {
+      return await send(seq);
+    } catch (error) {
+      commandWaiter = undefined;
+      if (!countLost) throw error;
+      lost++;
+      return undefined;
+    }
+  };
   try {
-    for (let index = 0; index < warmUp; index++) await send(warmUpSeq + index);
-    for (let seq = 0; seq < count; seq++) roundTrips.push(await send(seq));
+    for (let index = 0; index < warmUp; index++) await sendCounted(warmUpSeq + index);
+    for (let seq = 0; seq < count; seq++) {
+      const roundTrip = await sendCounted(seq);
+      if (roundTrip !== undefined) roundTrips.push(roundTrip);
+    }
   } finally {
     connection.close();
   }
-  return { ...latencySummary(roundTrips), count: roundTrips.length, roundTrips };
+  return { ...latencySummary(roundTrips), count: roundTrips.length, lost, roundTrips };
 }
 
 async function close() {

@@ -11,11 +11,12 @@ export function runBenchProgram<Result>(
   flags: string,
   jsonPath: string,
   more: readonly string[] = [],
+  timeoutMs = 110_000,
 ): Result {
   const programArguments = [...flags.split(' '), ...more, '--json', jsonPath];
   const run = spawnSync(process.execPath, [program, ...programArguments], {
     encoding: 'utf8',
-    timeout: 110_000,
+    timeout: timeoutMs,
   });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);

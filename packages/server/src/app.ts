@@ -111,6 +111,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger =
     overrides.logger ??
     createLogger({ level: config.log.level, json: config.log.json, secrets: secretRegistry });
+  // Several processes share conversations only on PostgreSQL with Redis between them.
+  const clustered = config.databaseUrl !== undefined && config.redisUrl !== undefined;
   // With SQLite the data directory is locked first: a second process stops there.
   const opened =
     overrides.database === undefined
@@ -181,7 +183,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       conversationManager: config.conversations,
       exportSecretsToSandbox: config.sandbox.exportSecrets,
       workspaceFiles: config.sandbox.files,
-      cluster: config.databaseUrl === undefined ? undefined : config.cluster,
+      cluster: clustered ? config.cluster : undefined,
     },
     {
       database,
@@ -200,8 +202,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   );
   // A turn a crash cut short gets an explicit error state before any loop starts (R1). With
-  // PostgreSQL other processes may be running theirs: a dead owner's are taken over instead.
-  if (config.databaseUrl === undefined) {
+  // In a cluster other processes may be running theirs: a dead owner's are taken over instead.
+  if (!clustered) {
     await recoverInterruptedConversations({
       database,
       eventStreams,

@@ -3,9 +3,8 @@ import { InProcessEventTransport, type EventTransport } from './event-transport.
 import { RedisEventTransport } from './redis-event-transport.js';
 
 /**
- * The transport for the configuration: SQLite is one process (in-process delivery); PostgreSQL
- * may be shared by several processes, which Redis connects when `REDIS_URL` is set (else each
- * reads the others' events from the log on a timer).
+ * The transport for the configuration: several processes need PostgreSQL and Redis (`REDIS_URL`
+ * connects them); otherwise Parley is one process and delivers in-process.
  */
 export function createEventTransport(options: {
   databaseUrl: string | undefined;
@@ -13,8 +12,9 @@ export function createEventTransport(options: {
   instanceId: string;
   logger: Logger;
 }): EventTransport {
-  if (options.databaseUrl === undefined) return new InProcessEventTransport();
-  if (options.redisUrl === undefined) return new InProcessEventTransport({ sharedLog: true });
+  if (options.databaseUrl === undefined || options.redisUrl === undefined) {
+    return new InProcessEventTransport();
+  }
   return new RedisEventTransport({
     url: options.redisUrl,
     instanceId: options.instanceId,

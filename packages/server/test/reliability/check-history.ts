@@ -65,6 +65,8 @@ export function checkHistory(
     const copies = log.filter(
       (entry) =>
         (entry.kind === 'message' || entry.kind === 'command') &&
+        // Writes are the user's; an agent's reply that quotes one (the demo model does) is no copy.
+        (entry.source === undefined || entry.source === 'user') &&
         entry.content?.includes(operation.token) === true,
     ).length;
     const label = `${operation.client} ${operation.token} (${operation.result ?? 'pending'})`;

@@ -1,7 +1,8 @@
 /**
- * Two Parley processes over one database (PostgreSQL, or the same SQLite file): a session made on
- * one is accepted by the other, a token revoked on one stops working on the other, and failed
- * sign-ins on both count towards one lockout.
+ * Two Parley processes over one PostgreSQL database (SQLite serves one process: a second one on
+ * the same data directory refuses to start): a session made on one is accepted by the other, a
+ * token revoked on one stops working on the other, and failed sign-ins on both count towards one
+ * lockout.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { addLocalUser } from '../../support/accounts.js';
 import { runMain, waitForOutput, type RunningProcess } from '../../support/main-process.js';
 import { testDatabaseBackends, type TestDatabase } from '../../support/test-databases.js';
 
-const backends = await testDatabaseBackends();
+const backends = (await testDatabaseBackends()).filter((backend) => backend.name === 'postgres');
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`accounts across two processes on ${backend.name}`, () => {
@@ -24,14 +25,9 @@ for (const backend of backends) {
       const testDatabase: TestDatabase = await backend.create();
       cleanups.push(() => testDatabase.cleanup());
       await addLocalUser(testDatabase.database, 'ada', 'correct horse');
-      // SQLite: both processes open the same file; PostgreSQL: the same database.
-      const dataDirectory =
-        backend.name === 'sqlite'
-          ? testDatabase.location
-          : mkdtempSync(join(tmpdir(), 'parley-two-processes-'));
-      if (backend.name === 'postgres') {
-        cleanups.push(() => rmSync(dataDirectory, { recursive: true, force: true }));
-      }
+      // Each process has its own data directory; both share the database.
+      const dataDirectory = mkdtempSync(join(tmpdir(), 'parley-two-processes-'));
+      cleanups.push(() => rmSync(dataDirectory, { recursive: true, force: true }));
       const start = async (): Promise<{ running: RunningProcess; url: string }> => {
         const running = runMain({
           PORT: '0',
@@ -39,7 +35,7 @@ for (const backend of backends) {
           PARLEY_AUTH: 'accounts',
           PARLEY_RATE_LIMIT_PER_SECOND: '0',
           LOG_LEVEL: 'silent',
-          ...(backend.name === 'postgres' ? { DATABASE_URL: testDatabase.location } : {}),
+          DATABASE_URL: testDatabase.location,
         });
         cleanups.push(async () => {
           running.child.kill('SIGTERM');

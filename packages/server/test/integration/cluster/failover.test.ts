@@ -234,7 +234,6 @@ describe.skipIf(!available)('failover: three processes behind HAProxy', () => {
     // Another process takes over once the lease lapses; the next message is answered there.
     const token = await sendMessage(history, conversationId, 'while-frozen');
     await until(async () => (await owner(conversationId)) !== frozenOwner, 'a takeover');
-    const takenAt = (await events(conversationId)).length;
     await cluster.kill(index, 'SIGCONT');
     await until(async () => {
       const rows = await events(conversationId);
@@ -248,6 +247,11 @@ describe.skipIf(!available)('failover: three processes behind HAProxy', () => {
     // The woken process's turn appended nothing after the takeover: every agent event after it
     // answers the new message (its deltas follow the new owner's `running`).
     const rows = await events(conversationId);
+    // The new generation's first event: the cut turn recorded as interrupted.
+    const takenAt = rows.findIndex(
+      (row) => stateOf(row) === 'error' && JSON.stringify(row.payload).includes('interrupted'),
+    );
+    expect(takenAt).toBeGreaterThan(0);
     const after = rows.slice(takenAt);
     const newRunning = after.find((row) => stateOf(row) === 'running');
     expect(newRunning).toBeDefined();
